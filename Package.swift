@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Ingot",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "IngotFormat", targets: ["IngotFormat"]),
+        .library(name: "IngotInterop", targets: ["IngotInterop"]),
+        .executable(name: "ingot", targets: ["ingot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: a modulemap + one-line header each, imported with `internal import`
+        // so that no C type leaks into Ingot's public API.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Hot loops in C: F16C half conversion with runtime dispatch, bf16 rounding, byte planes, entropy coding.
+        .target(name: "CIngotKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
+        .target(name: "IngotInterop", dependencies: ["IngotFormat"]),
+        .executableTarget(
+            name: "ingot",
+            dependencies: [
+                "IngotFormat", "IngotInterop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels"]),
+        .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,105 @@
+/// Element types of the container. The raw value is the string stored in the header.
+///
+/// Byte sizes follow one rule for every type (spec "Dtypes"): a tensor is a sequence of *units*; a scalar type's
+/// unit is one element, a block type's unit is one group of `groupSize` consecutive elements along the last axis.
+/// bytes = (element count / elements per unit) × bytes per unit.
+public enum DType: String, Sendable, CaseIterable, Codable {
+    case f32, f16, bf16, f64, i8, i16, i32, i64, u8, bool
+    /// Block-quantized types (layouts in `specs/quant.md`): need a group size.
+    case q8_0, q4_0, q4_1
+
+    public var isBlockQuantized: Bool {
+        switch self {
+        case .q8_0, .q4_0, .q4_1: true
+        default: false
+        }
+    }
+
+    public var isFloat: Bool {
+        switch self {
+        case .f32, .f16, .bf16, .f64: true
+        default: false
+        }
+    }
+
+    public var isInteger: Bool { !isFloat && !isBlockQuantized }
+
+    /// Bytes per element of a scalar type; nil for block types.
+    public var scalarSize: Int? {
+        switch self {
+        case .f32, .i32: 4
+        case .f16, .bf16, .i16: 2
+        case .f64, .i64: 8
+        case .i8, .u8, .bool: 1
+        case .q8_0, .q4_0, .q4_1: nil
+        }
+    }
+
+    /// Bytes per unit: one element for scalar types, one block of `groupSize` elements for block types.
+    public func unitBytes(groupSize: Int) -> Int {
+        switch self {
+        case .q8_0: 2 + groupSize  // f16 scale + G int8
+        case .q4_0: 2 + groupSize / 2  // f16 scale + G nibbles
+        case .q4_1: 4 + groupSize / 2  // f16 scale + f16 minimum + G nibbles
+        default: scalarSize ?? 1
+        }
+    }
+
+    /// Bits per weight including scales, for `inspect`.
+    public func bitsPerWeight(groupSize: Int) -> Double {
+        isBlockQuantized ? Double(unitBytes(groupSize: groupSize) * 8) / Double(groupSize) : Double((scalarSize ?? 1) * 8)
+    }
+
+    /// The element layout the byte-grouping filter understands: the width of a float value, else nil.
+    public var floatWidth: Int? { isFloat ? scalarSize : nil }
+}
+
+/// A tensor's type and shape, with its sizes computed under overflow checks.
+public struct TensorLayout: Sendable, Equatable {
+    public let dtype: DType
+    public let shape: [Int]
+    /// Required for block types, nil otherwise.
+    public let groupSize: Int?
+    public let elementCount: Int
+    public let byteCount: Int
+
+    /// Validates dtype/shape/group size together; `name` only labels the error.
+    public init(name: String, dtype: DType, shape: [Int], groupSize: Int?) throws(IngotError) {
+        guard shape.count <= Limits.maxRank else {
+            throw .badShape(tensor: name, reason: "rank \(shape.count) exceeds \(Limits.maxRank)")
+        }
+        var count = 1
+        for d in shape {
+            guard d >= 0 else { throw .badShape(tensor: name, reason: "negative dimension \(d)") }
+            guard let c = Checked.mul(count, d) else { throw .sizeOverflow(tensor: name) }
+            count = c
+        }
+        let unitElements: Int
+        if dtype.isBlockQuantized {
+            guard let g = groupSize else { throw .badGroupSize(tensor: name, reason: "\(dtype) needs group_size") }
+            guard g >= 2, g <= Limits.maxGroupSize, g % 2 == 0 else {
+                throw .badGroupSize(tensor: name, reason: "\(g) is not an even number in [2, \(Limits.maxGroupSize)]")
+            }
+            guard let last = shape.last else { throw .badGroupSize(tensor: name, reason: "a scalar cannot be blocked") }
+            guard last % g == 0 else {
+                throw .badGroupSize(tensor: name, reason: "\(g) does not divide the last dimension \(last)")
+            }
+            unitElements = g
+        } else {
+            guard groupSize == nil else {
+                throw .badGroupSize(tensor: name, reason: "\(dtype) is not a block type")
+            }
+            unitElements = 1
+        }
+        guard let bytes = Checked.mul(count / unitElements, dtype.unitBytes(groupSize: unitElements)),
+            bytes <= Int.max / 2
+        else { throw .sizeOverflow(tensor: name) }
+        self.dtype = dtype
+        self.shape = shape
+        self.groupSize = groupSize
+        self.elementCount = count
+        self.byteCount = bytes
+    }
+
+    public var unitBytes: Int { dtype.unitBytes(groupSize: groupSize ?? 1) }
+}

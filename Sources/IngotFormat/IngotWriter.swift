@@ -1,0 +1,128 @@
+internal import CIngotKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes an Ingot file one tensor at a time: memory stays bounded by one tensor, whatever the model size.
+///
+/// The data section is streamed into a temp file first (the header's offsets and checksums are only known at the
+/// end); `finish` then puts the header in front — by inserting pages at the file start where the filesystem can
+/// (no data copied), else by an in-kernel copy — and renames the file into place. The same tensors, metadata and
+/// options always produce the same bytes.
+public final class IngotWriter {
+    public struct Options: Sendable {
+        public var alignment: Int
+        /// nil: every tensor raw.
+        public var compression: CompressionOptions?
+        public var threads: Int
+
+        public init(alignment: Int = Limits.defaultAlignment, compression: CompressionOptions? = nil,
+                    threads: Int = Parallel.cpuCount) {
+            self.alignment = alignment
+            self.compression = compression
+            self.threads = threads
+        }
+    }
+
+    public let path: String
+    public let options: Options
+    public var metadata: JSONObject
+    public private(set) var entries: [TensorEntry] = []
+    private let file: AtomicFile
+    private var dataEnd = 0
+    private var names = Set<String>()
+
+    public init(path: String, options: Options = Options(), metadata: JSONObject = JSONObject()) throws {
+        let a = options.alignment
+        guard a >= Limits.minAlignment, a <= Limits.maxAlignment, a & (a - 1) == 0 else {
+            throw FileError(path: path, IngotError.badAlignment(a))
+        }
+        self.path = path
+        self.options = options
+        self.metadata = metadata
+        file = try withPath(path) { try AtomicFile(destination: path) }
+    }
+
+    /// Appends a tensor; `bytes` are its decoded bytes (little-endian, C order).
+    public func add(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer) throws {
+        do { try append(name: name, layout: layout, bytes: bytes) } catch { throw FileError(path: path, error) }
+    }
+
+    private func append(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer) throws(IngotError) {
+        do {
+            guard !name.isEmpty, name.utf8.count <= Limits.maxNameBytes,
+                !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
+            else { throw .badName(name) }
+            guard names.insert(name).inserted else { throw .duplicateName(name) }
+            guard bytes.count == layout.byteCount else {
+                throw .lengthMismatch(tensor: name, stored: bytes.count, expected: layout.byteCount)
+            }
+            let checksum = XXH3.hash(bytes)
+            var encoding = Encoding.raw
+            var stored: [UInt8]? = nil
+            if let c = options.compression, layout.byteCount > 0 {
+                let unit = layout.unitBytes
+                let chunk = max(unit, c.chunkBytes / unit * unit)
+                let filter: Encoding.Filter = c.byteGrouping && layout.dtype.isFloat ? .bytegroup : .none
+                let candidate = Encoding.chunked(chunkBytes: chunk, filter: filter)
+                let g = ChunkCodec.Geometry(decodedBytes: layout.byteCount, chunkBytes: chunk,
+                                            planes: filter == .bytegroup ? (layout.dtype.floatWidth ?? 1) : 1)
+                let s: [UInt8]
+                do { s = try ChunkCodec.encode(bytes, geometry: g, level: c.level, threads: options.threads) } catch let e as IngotError {
+                    throw e
+                } catch { throw .io("\(error)") }
+                if Double(s.count) <= Double(layout.byteCount) * (1 - c.minSaving) {
+                    encoding = candidate
+                    stored = s
+                }
+            }
+            guard let offset = Checked.alignUp(dataEnd, options.alignment) else { throw .sizeOverflow(tensor: name) }
+            if offset > dataEnd { try file.write([UInt8](repeating: 0, count: offset - dataEnd)) }
+            if let stored { try file.write(stored) } else { try file.write(bytes) }
+            let length = stored?.count ?? bytes.count
+            entries.append(TensorEntry(name: name, layout: layout, offset: offset, length: length, encoding: encoding,
+                                       checksum: checksum))
+            dataEnd = offset + length
+        }
+    }
+
+    /// Writes the header in front of the data, syncs and renames into place.
+    public func finish() throws {
+        do { try writeHeaderAndCommit() } catch { throw FileError(path: path, error) }
+    }
+
+    private func writeHeaderAndCommit() throws(IngotError) {
+        do {
+            let header = IngotHeader(alignment: options.alignment, metadata: metadata, tensors: entries)
+            let json = try header.encoded()
+            guard json.count <= Limits.maxHeaderBytes else { throw .headerTooLarge(json.count) }
+            let headerEnd = Preamble.size + json.count
+            guard let dataOffset = Checked.alignUp(headerEnd, Limits.pageSize) else { throw .headerTooLarge(json.count) }
+            let pre = Preamble(headerLength: UInt64(json.count), headerChecksum: XXH3.hash(json), dataOffset: UInt64(dataOffset))
+            let front = pre.bytes + json
+            if dataEnd == 0 {
+                try file.pwrite(front, at: 0)
+                guard ftruncate(file.fd, off_t(dataOffset)) == 0 else { throw .io("truncate failed: \(errnoText())") }
+            } else if ingot_insert_range(file.fd, Int64(dataOffset)) == 0 {
+                try file.pwrite(front, at: 0)
+            } else {
+                try rebuildWithHeader(front, dataOffset: dataOffset)
+            }
+            try file.commit()
+        }
+    }
+
+    /// Fallback where pages cannot be inserted (tmpfs, some network filesystems): copy the data behind the header in
+    /// a second temp file, which then replaces the first.
+    private func rebuildWithHeader(_ front: [UInt8], dataOffset: Int) throws(IngotError) {
+        let second = try AtomicFile(destination: path)
+        try second.write(front)
+        try second.write([UInt8](repeating: 0, count: dataOffset - front.count))
+        let copied = ingot_copy_range(file.fd, 0, second.fd, Int64(dataOffset), Int64(dataEnd))
+        guard copied == Int64(dataEnd) else { throw .io("copy failed: \(String(cString: strerror(Int32(-copied))))") }
+        file.adopt(from: second)
+    }
+
+    /// Abandons the file: the temp file is deleted and the destination untouched.
+    public func abort() { file.abort() }
+}

@@ -1,0 +1,63 @@
+/// Deterministic compact JSON: keys in their stored order, integers as integers, floats in Swift's shortest
+/// round-trip form (always with a '.' or an exponent so they read back as floats), non-ASCII kept as UTF-8.
+public enum JSONWriter {
+    public struct NonFiniteNumber: Error, CustomStringConvertible, Sendable {
+        public var description: String { "JSON cannot hold NaN or infinity" }
+    }
+
+    public static func encode(_ value: JSONValue) throws(NonFiniteNumber) -> String {
+        var out = ""
+        try write(value, into: &out)
+        return out
+    }
+
+    static func write(_ value: JSONValue, into out: inout String) throws(NonFiniteNumber) {
+        switch value {
+        case .null: out += "null"
+        case let .bool(b): out += b ? "true" : "false"
+        case let .int(i): out += String(i)
+        case let .double(d):
+            guard d.isFinite else { throw NonFiniteNumber() }
+            var s = "\(d)"
+            if !s.contains(".") && !s.contains("e") { s += ".0" }
+            out += s
+        case let .string(s): writeString(s, into: &out)
+        case let .array(items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                try write(item, into: &out)
+            }
+            out += "]"
+        case let .object(obj):
+            out += "{"
+            var first = true
+            for (k, v) in obj {
+                if !first { out += "," }
+                first = false
+                writeString(k, into: &out)
+                out += ":"
+                try write(v, into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20:
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        out += "\""
+    }
+}

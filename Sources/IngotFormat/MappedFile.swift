@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only POSIX mapping of a whole file. Foundation's `.mappedIfSafe` copies the file on Linux, so Ingot maps
+/// it itself: opening a multi-GB file costs nothing until pages are touched.
+///
+/// `@unchecked Sendable`: the mapping is created read-only (`PROT_READ`) in `init`, never written through and
+/// unmapped only in `deinit`, so sharing it between threads is safe.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
+    private let base: UnsafeMutableRawPointer?
+
+    public init(path: String) throws(IngotError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io("cannot open: \(errnoText())") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io("cannot stat: \(errnoText())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io("not a regular file") }
+        let size = Int(st.st_size)
+        if size == 0 {
+            base = nil
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else { throw .io("cannot map: \(errnoText())") }
+        base = p
+        bytes = UnsafeRawBufferPointer(start: p, count: size)
+    }
+
+    /// Tells the kernel the whole file will be read front to back (bigger read-ahead).
+    public func adviseSequential() {
+        if let base { _ = madvise(base, bytes.count, MADV_SEQUENTIAL) }
+    }
+
+    deinit {
+        if let base { munmap(base, bytes.count) }
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

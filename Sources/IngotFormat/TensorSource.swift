@@ -1,0 +1,25 @@
+/// A tensor's name and layout, as every format reader lists them.
+public struct TensorDescriptor: Sendable, Equatable {
+    public let name: String
+    public let layout: TensorLayout
+
+    public init(name: String, layout: TensorLayout) {
+        self.name = name
+        self.layout = layout
+    }
+}
+
+/// Anything tensors can be read from (Ingot, safetensors, NumPy, …): converters, `inspect` and `check` work on this.
+public protocol TensorSource: AnyObject {
+    var path: String { get }
+    /// A short format name for tables ("ingot", "safetensors", "npz").
+    var formatName: String { get }
+    var metadata: JSONObject { get }
+    var descriptors: [TensorDescriptor] { get }
+    /// The decoded bytes of one tensor: little-endian, C order.
+    func load(_ name: String) throws -> TensorBuffer
+}
+
+extension IngotFile {
+    public var formatName: String { "ingot" }
+}
