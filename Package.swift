@@ -17,11 +17,12 @@ let package = Package(
         // so that no C type leaks into Ingot's public API.
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Hot loops in C: F16C half conversion with runtime dispatch, bf16 rounding, byte planes, entropy coding.
         .target(name: "CIngotKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
-        .target(name: "IngotInterop", dependencies: ["IngotFormat"]),
+        .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
