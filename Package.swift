@@ -29,7 +29,7 @@ let package = Package(
                 "IngotFormat", "IngotInterop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels"]),
+        .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
     ],
     swiftLanguageModes: [.v6]

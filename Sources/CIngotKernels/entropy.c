@@ -261,6 +261,22 @@ ING_INLINE void enc_put(uint32_t *x, const enc_sym *e, uint8_t **wp)
     *x = v + e->bias + q * e->cmpl;
 }
 
+/* Same step with an explicit room check; returns 0 when out of room. */
+static inline int enc_put_checked(uint32_t *x, const enc_sym *e, uint8_t **wp, const uint8_t *lim)
+{
+    uint32_t v = *x;
+    if (v >= e->xmax) {
+        if (*wp - lim < 2)
+            return 0;
+        *wp -= 2;
+        wr16(*wp, v);
+        v >>= 16;
+    }
+    uint32_t q = (uint32_t)(((uint64_t)v * e->rcp) >> 32) >> e->shift;
+    *x = v + e->bias + q * e->cmpl;
+    return 1;
+}
+
 static unsigned auto_lanes(size_t n)
 {
     unsigned lanes = 1;
@@ -315,7 +331,7 @@ size_t ingot_entropy_encode_ex(const uint8_t *src, size_t n, uint8_t *dst, size_
         if (est >= n)
             return 0;
     }
-    if (dst_cap <= fixed)
+    if (dst_cap < fixed)
         return 0;
 
     enc_sym es[256];
@@ -330,32 +346,34 @@ size_t ingot_entropy_encode_ex(const uint8_t *src, size_t n, uint8_t *dst, size_
     uint8_t *const end = dst + dst_cap;
     uint8_t *wp = end;
 
+    /* Symbols are encoded last to first; symbol i uses lane i mod lanes.
+     * Fast path (32 lanes): whole rounds, lane 31 down to 0, while there is
+     * room for the 32 words a round may emit (plus the 2-byte scratch store
+     * of enc_put).  Everything else goes through the checked path, so the
+     * encoder succeeds whenever the final stream fits in dst_cap. */
     size_t i = n;
     if (lanes == MAX_LANES) {
-        /* Tail: the last partial round holds lanes 0 .. (n mod 32) - 1. */
         size_t tail = n % MAX_LANES;
-        if ((size_t)(wp - lim) < 2 * MAX_LANES + 2)
-            return 0;
         while (tail) {
             tail--;
             i--;
-            enc_put(&st[tail], &es[src[i]], &wp);
-        }
-        /* Full rounds, lane 31 down to 0.  A round emits <= 32 words. */
-        while (i) {
-            if (ING_UNLIKELY((size_t)(wp - lim) < 2 * MAX_LANES + 2))
+            if (!enc_put_checked(&st[tail], &es[src[i]], &wp, lim))
                 return 0;
+        }
+        while (i && (size_t)(wp - lim) >= 2 * MAX_LANES + 2) {
             i -= MAX_LANES;
             const uint8_t *s = src + i;
             for (int j = (int)MAX_LANES - 1; j >= 0; j--)
                 enc_put(&st[j], &es[s[j]], &wp);
         }
-    } else {
+    }
+    {
+        unsigned j = (unsigned)(i % lanes);
         while (i) {
-            if (ING_UNLIKELY((size_t)(wp - lim) < 4))
-                return 0;
             i--;
-            enc_put(&st[i % lanes], &es[src[i]], &wp);
+            j = j ? j - 1 : lanes - 1;
+            if (!enc_put_checked(&st[j], &es[src[i]], &wp, lim))
+                return 0;
         }
     }
 
@@ -436,6 +454,94 @@ static int read_table(const uint8_t *src, size_t len, size_t *pos, uint32_t f[25
         (x) = ((e_ >> 8) & (PROB_SCALE - 1)) * ((x) >> PROB_BITS) + (e_ >> 20); \
     } while (0)
 
+
+/* ---- AVX2 decoder for 32 lanes (x86-64, gcc/clang), runtime-dispatched ---- */
+
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(INGOT_ENTROPY_NO_SIMD)
+#define INGOT_HAVE_AVX2_PATH 1
+#include <immintrin.h>
+
+/* EXPAND[m]: pshufb control moving the k-th 16-bit word of a 16-byte load
+ * to the 16-bit slot of the k-th set bit of m (other slots zeroed).  Built
+ * at compile time so there is no initialisation and no mutable state. */
+#define EB_(m, i) (((m) >> (i)) & 1)
+#define EPC_(m, j)                                                                         \
+    (((j) > 0 ? EB_(m, 0) : 0) + ((j) > 1 ? EB_(m, 1) : 0) + ((j) > 2 ? EB_(m, 2) : 0) +     \
+     ((j) > 3 ? EB_(m, 3) : 0) + ((j) > 4 ? EB_(m, 4) : 0) + ((j) > 5 ? EB_(m, 5) : 0) +     \
+     ((j) > 6 ? EB_(m, 6) : 0))
+#define ELO_(m, j) (EB_(m, j) ? 2 * EPC_(m, j) : 0x80)
+#define EHI_(m, j) (EB_(m, j) ? 2 * EPC_(m, j) + 1 : 0x80)
+#define EROW_(m)                                                                           \
+    {ELO_(m, 0), EHI_(m, 0), ELO_(m, 1), EHI_(m, 1), ELO_(m, 2), EHI_(m, 2), ELO_(m, 3),     \
+     EHI_(m, 3), ELO_(m, 4), EHI_(m, 4), ELO_(m, 5), EHI_(m, 5), ELO_(m, 6), EHI_(m, 6),     \
+     ELO_(m, 7), EHI_(m, 7)}
+#define ER4_(m) EROW_(m), EROW_((m) + 1), EROW_((m) + 2), EROW_((m) + 3)
+#define ER16_(m) ER4_(m), ER4_((m) + 4), ER4_((m) + 8), ER4_((m) + 12)
+#define ER64_(m) ER16_(m), ER16_((m) + 16), ER16_((m) + 32), ER16_((m) + 48)
+static const uint8_t EXPAND[256][16] = {ER64_(0), ER64_(64), ER64_(128), ER64_(192)};
+
+static int have_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+
+/* One vector of 8 lanes: decode, collect symbols, renormalise from *rp. */
+#define AVX2_LANES8(X, E)                                                                   \
+    do {                                                                                    \
+        E = _mm256_i32gather_epi32((const int *)tab, _mm256_and_si256(X, mslot), 4);        \
+        __m256i fr_ = _mm256_and_si256(_mm256_srli_epi32(E, 8), mslot);                     \
+        X = _mm256_add_epi32(_mm256_mullo_epi32(fr_, _mm256_srli_epi32(X, PROB_BITS)),      \
+                             _mm256_srli_epi32(E, 20));                                     \
+        __m256i need_ = _mm256_cmpgt_epi32(vL, X);                                          \
+        unsigned m_ = (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(need_));             \
+        __m128i w_ = _mm_loadu_si128((const __m128i *)rp);                                  \
+        w_ = _mm_shuffle_epi8(w_, _mm_loadu_si128((const __m128i *)EXPAND[m_]));            \
+        __m256i y_ = _mm256_or_si256(_mm256_slli_epi32(X, 16), _mm256_cvtepu16_epi32(w_));  \
+        X = _mm256_blendv_epi8(X, y_, need_);                                               \
+        rp += 2 * (unsigned)_mm_popcnt_u32(m_);                                             \
+    } while (0)
+
+/* Decode whole rounds of 32 symbols while at least 64 bytes of words remain
+ * (a round reads at most 32 words, and every 16-byte load starts at most 48
+ * bytes past the round's start).  Same arithmetic and word order as the
+ * scalar loop.  Returns the number of rounds decoded. */
+__attribute__((target("avx2,popcnt"))) static size_t
+dec_rounds_avx2(uint32_t st[32], const uint32_t *tab, const uint8_t **prp, const uint8_t *rend,
+                uint8_t *out, size_t rounds)
+{
+    const uint8_t *rp = *prp;
+    const __m256i mslot = _mm256_set1_epi32(PROB_SCALE - 1);
+    const __m256i vL = _mm256_set1_epi32(RANS_L);
+    const __m256i bytemask = _mm256_set1_epi32(0xff);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i X0 = _mm256_loadu_si256((const __m256i *)(st + 0));
+    __m256i X1 = _mm256_loadu_si256((const __m256i *)(st + 8));
+    __m256i X2 = _mm256_loadu_si256((const __m256i *)(st + 16));
+    __m256i X3 = _mm256_loadu_si256((const __m256i *)(st + 24));
+    size_t done = 0;
+    while (done < rounds && rend - rp >= 64) {
+        __m256i E0, E1, E2, E3;
+        AVX2_LANES8(X0, E0);
+        AVX2_LANES8(X1, E1);
+        AVX2_LANES8(X2, E2);
+        AVX2_LANES8(X3, E3);
+        /* symbols = low byte of each entry, packed back into lane order */
+        __m256i p01 = _mm256_packus_epi32(_mm256_and_si256(E0, bytemask), _mm256_and_si256(E1, bytemask));
+        __m256i p23 = _mm256_packus_epi32(_mm256_and_si256(E2, bytemask), _mm256_and_si256(E3, bytemask));
+        __m256i b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), order);
+        _mm256_storeu_si256((__m256i *)(out + 32 * done), b);
+        done++;
+    }
+    _mm256_storeu_si256((__m256i *)(st + 0), X0);
+    _mm256_storeu_si256((__m256i *)(st + 8), X1);
+    _mm256_storeu_si256((__m256i *)(st + 16), X2);
+    _mm256_storeu_si256((__m256i *)(st + 24), X3);
+    *prp = rp;
+    return done;
+}
+#endif
+
 int ingot_entropy_decode(const uint8_t *src, size_t src_len, uint8_t *dst, size_t n)
 {
     if ((src == NULL && src_len) || (dst == NULL && n))
@@ -498,14 +604,22 @@ int ingot_entropy_decode(const uint8_t *src, size_t src_len, uint8_t *dst, size_
          * most a round can read) remain, so no per-word bounds checks. */
         size_t rounds = n / MAX_LANES;
         uint8_t *out = dst;
+#ifdef INGOT_HAVE_AVX2_PATH
+        if (rounds && have_avx2()) {
+            size_t done = dec_rounds_avx2(st, tab, &rp, rend, out, rounds);
+            out += done * MAX_LANES;
+            rounds -= done;
+        }
+#endif
         while (rounds && (size_t)(rend - rp) >= 2 * MAX_LANES) {
             for (unsigned j = 0; j < MAX_LANES; j++) {
                 uint32_t x = st[j];
                 DEC_STEP(x, tab, out + j);
-                uint32_t need = x < RANS_L;
+                /* branch-free renormalisation: read a word when x < L */
+                uint32_t m = 0u - (uint32_t)(x < RANS_L);
                 uint32_t w = rd16(rp);
-                x = need ? (x << 16) | w : x;
-                rp += need << 1;
+                x = (x & ~m) | (((x << 16) | w) & m);
+                rp += m & 2u;
                 st[j] = x;
             }
             out += MAX_LANES;

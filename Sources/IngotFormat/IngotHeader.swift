@@ -58,10 +58,11 @@ public struct IngotHeader: Sendable, Equatable {
         var end = 0
         for t in tensors {
             guard t.offset % alignment == 0 else { throw .misaligned(tensor: t.name, offset: t.offset, alignment: alignment) }
-            guard let expected = Checked.alignUp(end, alignment) else { throw .sizeOverflow(tensor: t.name) }
+            guard let tEnd = Checked.add(t.offset, t.length), let expected = Checked.alignUp(end, alignment) else {
+                throw .sizeOverflow(tensor: t.name)
+            }
             if t.offset < end { throw .overlap(tensor: t.name, offset: t.offset, previousEnd: end) }
             if t.offset != expected { throw .hole(tensor: t.name, offset: t.offset, expected: expected) }
-            guard let tEnd = Checked.add(t.offset, t.length) else { throw .sizeOverflow(tensor: t.name) }
             guard tEnd <= dataSize else { throw .tensorBeyondFile(tensor: t.name, end: dataOffset + tEnd, fileSize: fileSize) }
             end = tEnd
         }

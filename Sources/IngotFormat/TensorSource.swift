@@ -23,3 +23,24 @@ public protocol TensorSource: AnyObject {
 extension IngotFile {
     public var formatName: String { "ingot" }
 }
+
+/// How a tensor is stored on disk, for `inspect`'s size/ratio columns.
+public struct StorageInfo: Sendable, Equatable {
+    public let storedBytes: Int
+    public let encoding: String
+
+    public init(storedBytes: Int, encoding: String) {
+        self.storedBytes = storedBytes
+        self.encoding = encoding
+    }
+}
+
+extension TensorSource {
+    /// Formats without compression store the decoded bytes as they are.
+    public func storage(of d: TensorDescriptor) -> StorageInfo {
+        if let f = self as? IngotFile, let e = f.entry(d.name) {
+            return StorageInfo(storedBytes: e.length, encoding: e.encoding.label)
+        }
+        return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw")
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Dispatch
+import IngotFormat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Ingot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingot",
+        abstract: "Inspect, convert, compress and check model-weight files.",
+        discussion: """
+            Formats: .ingot (read/write), .safetensors (read/write), .npy/.npz (read).
+            Exit status: 0 success, 1 the file is bad or the operation failed, 64 usage error.
+            """,
+        version: IngotVersion.string,
+        subcommands: [Inspect.self, Check.self, Convert.self])
+
+    /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's help and status.
+    static func main() {
+        installSignalCleanup()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let e as FileError {
+            fail(e.description)
+        } catch let e as IngotError {
+            fail(e.description)
+        } catch let e as CLIError {
+            fail(e.description)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        var err = StandardError()
+        print("ingot: \(message)", to: &err)
+        Glibc.exit(1)
+    }
+}
+
+enum IngotVersion {
+    static let string = "0.1.0"
+}
+
+/// A CLI-level failure (a bad option combination, an existing output).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ s: String) { writeStderr(s) }
+}
+
+/// stderr without touching C's global `FILE *stderr` (not concurrency-safe in Swift 6).
+func writeStderr(_ s: String) {
+    var s = s
+    s.withUTF8 { b in _ = Glibc.write(2, b.baseAddress, b.count) }
+}
+
+/// On SIGINT/SIGTERM, delete the temp files of writes in progress before exiting: the destination was never touched.
+private func installSignalCleanup() {
+    for sig in [SIGINT, SIGTERM] {
+        signal(sig, SIG_IGN)
+        let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        src.setEventHandler {
+            TempFileRegistry.shared.removeAll()
+            writeStderr("\ningot: interrupted; nothing was written\n")
+            _exit(128 + sig)
+        }
+        src.resume()
+        signalSources.append(src)
+    }
+}
+
+nonisolated(unsafe) private var signalSources: [any DispatchSourceSignal] = []
