@@ -33,9 +33,23 @@
 #define ING_INLINE static inline
 #endif
 
-/* ---- little-endian helpers (compilers turn these into plain loads) ---- */
+/* ---- little-endian helpers ---- */
 
-ING_INLINE uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ING_LE_HOST 1
+#endif
+
+ING_INLINE uint32_t rd16(const uint8_t *p)
+{
+#ifdef ING_LE_HOST
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+#else
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8);
+#endif
+}
 
 ING_INLINE uint32_t rd32(const uint8_t *p)
 {
@@ -44,8 +58,13 @@ ING_INLINE uint32_t rd32(const uint8_t *p)
 
 ING_INLINE void wr16(uint8_t *p, uint32_t v)
 {
+#ifdef ING_LE_HOST
+    uint16_t w = (uint16_t)v;
+    memcpy(p, &w, 2);
+#else
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
+#endif
 }
 
 ING_INLINE void wr32(uint8_t *p, uint32_t v)
@@ -202,22 +221,21 @@ static size_t write_table(const uint32_t f[256], uint8_t *out)
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
-    uint32_t xmax;  /* renormalise (emit a word) while x >= xmax */
-    uint32_t rcp;   /* reciprocal of freq, see below */
-    uint32_t bias;  /* cum (+ M - 1 when freq == 1) */
-    uint16_t cmpl;  /* M - freq */
-    uint16_t shift; /* post-shift of the reciprocal multiply */
+    uint64_t rcp;  /* ceil(2^43 / freq) */
+    uint32_t xmax; /* renormalise (emit a word) when x >= xmax = freq << 19 */
+    uint16_t cum;  /* cumulative frequency of the smaller symbols */
+    uint16_t cmpl; /* M - freq */
 } enc_sym;
 
+#define RCP_SHIFT 43
+
 /*
- * For 1 <= x < 2^31, with x' = x + bias + q * cmpl and
- * q = ((x * rcp) >> 32) >> shift:
- *   freq > 1: s = ceil(log2 freq), rcp = ceil(2^(31+s) / freq) < 2^32,
- *             shift = s - 1, bias = cum.  Then q = floor(x / freq) exactly
- *             (the error x * (rcp - 2^(31+s)/freq) / 2^(31+s) < 1/freq), so
- *             x' = q * M + (x mod freq) + cum.
- *   freq = 1: rcp = 2^32 - 1, shift = 0, so q = x - 1, and bias = cum + M - 1
- *             gives x' = x * M + cum.
+ * Encoding x (after renormalisation L <= x < freq * 2^19) gives
+ *   x' = floor(x / freq) * M + (x mod freq) + cum = x + cum + q * (M - freq)
+ * with q = floor(x / freq) = (x * rcp) >> 43, rcp = ceil(2^43 / freq).
+ * Exact: with rcp = 2^43/freq + e, 0 <= e < 1, the error x*e/2^43 is below
+ * 1/freq because x * freq < freq^2 * 2^19 < 2^43; and x * rcp < 2^62 +
+ * freq * 2^19 < 2^63, so the product never overflows 64 bits.
  */
 static void build_enc(const uint32_t f[256], enc_sym e[256])
 {
@@ -228,37 +246,27 @@ static void build_enc(const uint32_t f[256], enc_sym e[256])
             memset(&e[s], 0, sizeof e[s]);
             continue;
         }
+        e[s].rcp = ((1ull << RCP_SHIFT) + fr - 1) / fr;
         e[s].xmax = fr << (31 - PROB_BITS);
+        e[s].cum = (uint16_t)cum;
         e[s].cmpl = (uint16_t)(PROB_SCALE - fr);
-        if (fr == 1) {
-            e[s].rcp = 0xffffffffu;
-            e[s].shift = 0;
-            e[s].bias = cum + PROB_SCALE - 1;
-        } else {
-            uint32_t sh = 0;
-            while ((1u << sh) < fr)
-                sh++;
-            e[s].rcp = (uint32_t)(((1ull << (31 + sh)) + fr - 1) / fr);
-            e[s].shift = (uint16_t)(sh - 1);
-            e[s].bias = cum;
-        }
         cum += fr;
     }
 }
 
 /* One encoder step for symbol with entry *e on state *x; the renormalisation
  * word (if any) is stored below *wp.  Branch-free: the word is always
- * stored, the pointer only moves when it is needed. */
+ * stored (the caller guarantees 2 bytes of room), the pointer only moves
+ * when it is needed. */
 ING_INLINE void enc_put(uint32_t *x, const enc_sym *e, uint8_t **wp)
 {
     uint32_t v = *x;
-    uint32_t need = v >= e->xmax;
-    uint8_t *p = *wp - 2;
-    wr16(p, v);
-    *wp -= need << 1;
+    uint32_t need = (uint32_t)(v >= e->xmax); /* arithmetic, not a branch */
+    wr16(*wp - 2, v);
+    *wp -= (size_t)need << 1;
     v >>= need << 4;
-    uint32_t q = (uint32_t)(((uint64_t)v * e->rcp) >> 32) >> e->shift;
-    *x = v + e->bias + q * e->cmpl;
+    uint32_t q = (uint32_t)(((uint64_t)v * e->rcp) >> RCP_SHIFT);
+    *x = v + e->cum + q * e->cmpl;
 }
 
 /* Same step with an explicit room check; returns 0 when out of room. */
@@ -272,8 +280,8 @@ static inline int enc_put_checked(uint32_t *x, const enc_sym *e, uint8_t **wp, c
         wr16(*wp, v);
         v >>= 16;
     }
-    uint32_t q = (uint32_t)(((uint64_t)v * e->rcp) >> 32) >> e->shift;
-    *x = v + e->bias + q * e->cmpl;
+    uint32_t q = (uint32_t)(((uint64_t)v * e->rcp) >> RCP_SHIFT);
+    *x = v + e->cum + q * e->cmpl;
     return 1;
 }
 
@@ -489,7 +497,12 @@ static int have_avx2(void)
 /* One vector of 8 lanes: decode, collect symbols, renormalise from *rp. */
 #define AVX2_LANES8(X, E)                                                                   \
     do {                                                                                    \
-        E = _mm256_i32gather_epi32((const int *)tab, _mm256_and_si256(X, mslot), 4);        \
+        /* Zero merge source and a mask the compiler cannot prove all-ones (X > 0 \
+         * always holds: X >= 2^15): stops gcc from merging into a live register,  \
+         * which chains every gather to the previous round's symbol packing. */      \
+        E = _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), (const int *)tab,            \
+                                        _mm256_and_si256(X, mslot),                          \
+                                        _mm256_cmpgt_epi32(X, vzero), 4);                    \
         __m256i fr_ = _mm256_and_si256(_mm256_srli_epi32(E, 8), mslot);                     \
         X = _mm256_add_epi32(_mm256_mullo_epi32(fr_, _mm256_srli_epi32(X, PROB_BITS)),      \
                              _mm256_srli_epi32(E, 20));                                     \
@@ -515,6 +528,7 @@ dec_rounds_avx2(uint32_t st[32], const uint32_t *tab, const uint8_t **prp, const
     const __m256i vL = _mm256_set1_epi32(RANS_L);
     const __m256i bytemask = _mm256_set1_epi32(0xff);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    const __m256i vzero = _mm256_setzero_si256();
     __m256i X0 = _mm256_loadu_si256((const __m256i *)(st + 0));
     __m256i X1 = _mm256_loadu_si256((const __m256i *)(st + 8));
     __m256i X2 = _mm256_loadu_si256((const __m256i *)(st + 16));

@@ -13,9 +13,11 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer?
+    private let heap: UnsafeMutableRawPointer?
 
     public init(path: String) throws(IngotError) {
         self.path = path
+        heap = nil
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io("cannot open: \(errnoText())") }
         defer { close(fd) }
@@ -34,6 +36,16 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: p, count: size)
     }
 
+    /// An in-memory copy standing in for a mapping (fuzzers and tests feed bytes without touching the disk).
+    public init(copying source: UnsafeRawBufferPointer, path: String) {
+        self.path = path
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(source.count, 1), alignment: 4096)
+        if let s = source.baseAddress, source.count > 0 { p.copyMemory(from: s, byteCount: source.count) }
+        heap = p
+        base = nil
+        bytes = UnsafeRawBufferPointer(start: p, count: source.count)
+    }
+
     /// Tells the kernel the whole file will be read front to back (bigger read-ahead).
     public func adviseSequential() {
         if let base { _ = madvise(base, bytes.count, MADV_SEQUENTIAL) }
@@ -41,6 +53,7 @@ public final class MappedFile: @unchecked Sendable {
 
     deinit {
         if let base { munmap(base, bytes.count) }
+        heap?.deallocate()
     }
 }
 
