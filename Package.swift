@@ -29,6 +29,8 @@ let package = Package(
                 "IngotFormat", "IngotInterop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // In-process timings for the benchmark scripts; not installed for users.
+        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
     ],

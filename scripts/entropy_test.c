@@ -14,7 +14,7 @@
  * Usage:
  *   entropy_test                       round-trip tests + fuzz (default iterations)
  *   entropy_test test [fuzz_iters]     same, with a chosen fuzz iteration count
- *   entropy_test bench [-w W] [-r RUNS] [-z LEVEL] FILE...
+ *   entropy_test bench [-w W] [-r RUNS] [-z LEVEL] [-s K] FILE...
  *        FILE = raw plane file (e.g. from scripts/entropy_planes.py); if
  *        FILE.bounds exists (one plane offset per line where a tensor
  *        starts) chunks never straddle those offsets.  Chunk sizes are
@@ -22,7 +22,8 @@
  *        the plane chunk (W = element width in bytes, default 1 meaning
  *        the sizes are plane-chunk sizes).  With several files the total
  *        line gives the size of all planes as a % of raw, each chunk of each
- *        plane taking the smallest of {stored, rANS[, zstd]}.
+ *        plane taking the smallest of {stored, rANS[, zstd]}.  -s K encodes
+ *        with INGOT_ENTROPY_MIN_SAVING(K) (rANS only where it saves n/2^K).
  *   entropy_test hex STRING [LANES]    print the forced encoding of STRING
  *
  * Exit status 0 when every test passed.  The last line of `test` is
@@ -42,6 +43,14 @@
 #endif
 
 static unsigned long g_pass, g_fail;
+static uint64_t g_digest = 1469598103934665603ull; /* FNV-1a over every stream produced */
+
+static void digest(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        g_digest = (g_digest ^ p[i]) * 1099511628211ull;
+    g_digest = (g_digest ^ n) * 1099511628211ull;
+}
 
 #define CHECK(cond, ...)                                                   \
     do {                                                                   \
@@ -114,6 +123,7 @@ static void roundtrip(const uint8_t *src, size_t n, unsigned lanes, const char *
     unsigned flags = INGOT_ENTROPY_FORCE | INGOT_ENTROPY_LANES(lanes);
     size_t la = ingot_entropy_encode_ex(src, n, a, cap, flags);
     size_t lb = ingot_entropy_encode_ex(src, n, b, cap, flags);
+    digest(a, la);
     if (n == 0) {
         CHECK(la == 0, "%s: n=0 must give 0", what);
     } else {
@@ -149,6 +159,17 @@ static void roundtrip(const uint8_t *src, size_t n, unsigned lanes, const char *
             uint8_t *d = NULL;
             int rc = decode_exact(b, ln, &d, n);
             CHECK(rc == 0 && memcmp(d, src, n) == 0, "%s: unforced round trip rc=%d", what, rc);
+            free(d);
+        }
+    }
+    /* Minimum-saving policy: 0, or a stream saving at least n >> 6. */
+    if (lanes == 0 && n >= 128) {
+        size_t lm = ingot_entropy_encode_ex(src, n, b, n, INGOT_ENTROPY_MIN_SAVING(6));
+        CHECK(lm == 0 || lm <= n - (n >> 6), "%s: min-saving size %zu for n %zu", what, lm, n);
+        if (lm) {
+            uint8_t *d = NULL;
+            int rc = decode_exact(b, lm, &d, n);
+            CHECK(rc == 0 && memcmp(d, src, n) == 0, "%s: min-saving round trip rc=%d", what, rc);
             free(d);
         }
     }
@@ -206,8 +227,8 @@ static void test_roundtrips(void)
             snprintf(what, sizeof what, "kind %zu n %zu", ki, n);
             roundtrip(p, n, 0, what);
             if (n <= 70000) {
-                unsigned lanes_list[] = {1, 2, 3, 7, 31, 32};
-                for (size_t li = 0; li < 6; li++)
+                unsigned lanes_list[] = {1, 2, 3, 7, 16, 32, 64};
+                for (size_t li = 0; li < 7; li++)
                     roundtrip(p, n, lanes_list[li], what);
             }
         }
@@ -252,6 +273,7 @@ static void test_large(void)
     size_t cap = ingot_entropy_bound(n);
     uint8_t *e = xmalloc(cap);
     size_t l = ingot_entropy_encode(p, n, e, cap);
+    digest(e, l);
     CHECK(l > 0 && l < n / 2, "64 MiB encode gave %zu", l);
     uint8_t *d = xmalloc(n);
     int rc = ingot_entropy_decode(e, l, d, n);
@@ -353,7 +375,7 @@ static void test_fuzz(unsigned long iters)
         if (len > 0 && rndn(2))
             tmp[0] = (uint8_t)(1 + rndn(2));
         if (len > 1 && rndn(2))
-            tmp[1] = (uint8_t)(1 + rndn(32));
+            tmp[1] = (uint8_t)(1 + rndn(64));
         if (len > 3 && rndn(2)) { /* valid-looking two-symbol table */
             tmp[2] = (uint8_t)rndn(128);
             tmp[3] = (uint8_t)(tmp[2] + 1);
@@ -387,7 +409,7 @@ static void test_malformed(void)
     { uint8_t s[] = {0}; CHECK(ingot_entropy_decode(s, 1, d, 1) == INGOT_ENTROPY_ERR_METHOD, "method 0"); }
     { uint8_t s[] = {3}; CHECK(ingot_entropy_decode(s, 1, d, 1) == INGOT_ENTROPY_ERR_METHOD, "method 3"); }
     { uint8_t s[] = {2, 0, 0, 1, 0x88, 0, 0x88, 0}; CHECK(ingot_entropy_decode(s, sizeof s, d, 1) == INGOT_ENTROPY_ERR_METHOD, "0 lanes"); }
-    { uint8_t s[] = {2, 33, 0, 1, 0x88, 0, 0x88, 0}; CHECK(ingot_entropy_decode(s, sizeof s, d, 1) == INGOT_ENTROPY_ERR_METHOD, "33 lanes"); }
+    { uint8_t s[] = {2, 65, 0, 1, 0x88, 0, 0x88, 0}; CHECK(ingot_entropy_decode(s, sizeof s, d, 1) == INGOT_ENTROPY_ERR_METHOD, "65 lanes"); }
     /* table sums */
     { uint8_t s[] = {2, 1, 0, 1, 0x88, 0, 0x87, 0xff, 0, 0x80, 0, 0}; CHECK(ingot_entropy_decode(s, sizeof s, d, 1) == INGOT_ENTROPY_ERR_TABLE, "sum 4095"); }
     { uint8_t s[] = {2, 1, 0, 1, 0x88, 0, 0x88, 1, 0, 0x80, 0, 0}; CHECK(ingot_entropy_decode(s, sizeof s, d, 1) == INGOT_ENTROPY_ERR_TABLE, "sum 4097"); }
@@ -417,6 +439,8 @@ static int run_tests(unsigned long fuzz_iters)
     test_malformed();
     test_large();
     test_fuzz(fuzz_iters);
+    printf("digest of all encoded streams: %016llx (must not depend on SIMD/compiler)\n",
+           (unsigned long long)g_digest);
     printf("total time %.1fs\n", now() - t0);
     printf("%lu passed, %lu failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;
@@ -498,7 +522,7 @@ typedef struct {
 } totals;
 
 static void bench_plane(const char *path, const plane_file *pf, size_t chunk, int runs, int zlevel,
-                        totals *tot)
+                        unsigned flags, totals *tot)
 {
     size_t *off;
     size_t nc = make_chunks(pf, chunk, &off);
@@ -512,7 +536,8 @@ static void bench_plane(const char *path, const plane_file *pf, size_t chunk, in
     for (int r = 0; r < runs; r++) {
         double t0 = now();
         for (size_t c = 0; c < nc; c++)
-            elen[c] = ingot_entropy_encode(pf->data + off[c], off[c + 1] - off[c], enc + c * cap, cap);
+            elen[c] = ingot_entropy_encode_ex(pf->data + off[c], off[c + 1] - off[c], enc + c * cap,
+                                              cap, flags);
         double t1 = now();
         if (t1 - t0 < best_enc)
             best_enc = t1 - t0;
@@ -543,7 +568,7 @@ static void bench_plane(const char *path, const plane_file *pf, size_t chunk, in
     /* sizes: rANS-or-stored, and optionally zstd */
     double t_rans = 0, t_best = 0, t_zbest = 0;
     size_t zchosen = 0;
-    double zsec = 0;
+    double zsec = 1e-9;
 #ifdef WITH_ZSTD
     size_t zcap = ZSTD_compressBound(chunk);
     uint8_t *zbuf = xmalloc(zcap);
@@ -571,12 +596,13 @@ static void bench_plane(const char *path, const plane_file *pf, size_t chunk, in
     free(zbuf);
 #endif
     (void)zsec;
+    (void)zchosen;
     double raw = (double)pf->len;
     printf("  %-28s chunk %7zu: %4zu chunks (%4zu rANS)  rANS|stored %7.3f%%", path, chunk, nc,
            coded_chunks, 100.0 * t_rans / raw);
 #ifdef WITH_ZSTD
-    printf("  zstd-%d|stored %7.3f%%  best %7.3f%% (zstd wins %zu)", zlevel, 100.0 * t_zbest / raw, zlevel,
-           100.0 * t_best / raw, zchosen);
+    printf("  zstd-%d|stored %7.3f%%  best %7.3f%% (zstd smallest in %zu, %.2f GB/s)", zlevel,
+           100.0 * t_zbest / raw, 100.0 * t_best / raw, zchosen, raw / zsec / 1e9);
 #endif
     printf("  enc %5.2f GB/s (all input)", raw / best_enc / 1e9);
     if (coded_chunks)
@@ -599,6 +625,7 @@ static int run_bench(int argc, char **argv)
 {
     size_t width = 1;
     int runs = 5, zlevel = 3;
+    unsigned flags = 0;
     int i = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "-w") && i + 1 < argc)
@@ -607,9 +634,11 @@ static int run_bench(int argc, char **argv)
             runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-z") && i + 1 < argc)
             zlevel = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+            flags = INGOT_ENTROPY_MIN_SAVING(atoi(argv[++i]));
     }
     if (i >= argc || width < 1 || runs < 1) {
-        fprintf(stderr, "usage: entropy_test bench [-w WIDTH] [-r RUNS] [-z ZSTDLEVEL] FILE...\n");
+        fprintf(stderr, "usage: entropy_test bench [-w WIDTH] [-r RUNS] [-z ZSTDLEVEL] [-s K] FILE...\n");
         return 2;
     }
     int nf = argc - i;
@@ -624,7 +653,7 @@ static int run_bench(int argc, char **argv)
                runs);
         totals t = {0, 0, 0, 0};
         for (int k = 0; k < nf; k++)
-            bench_plane(argv[i + k], &pf[k], pchunk, runs, zlevel, &t);
+            bench_plane(argv[i + k], &pf[k], pchunk, runs, zlevel, flags, &t);
         if (nf > 1) {
             printf("  TOTAL (all planes): rANS|stored %.3f%% of raw", 100.0 * t.rans_only / t.raw);
 #ifdef WITH_ZSTD

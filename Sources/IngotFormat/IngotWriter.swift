@@ -49,41 +49,30 @@ public final class IngotWriter {
     }
 
     private func append(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer) throws(IngotError) {
-        do {
-            guard !name.isEmpty, name.utf8.count <= Limits.maxNameBytes,
-                !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
-            else { throw .badName(name) }
-            guard names.insert(name).inserted else { throw .duplicateName(name) }
-            guard bytes.count == layout.byteCount else {
-                throw .lengthMismatch(tensor: name, stored: bytes.count, expected: layout.byteCount)
-            }
-            let checksum = XXH3.hash(bytes)
-            var encoding = Encoding.raw
-            var stored: [UInt8]? = nil
-            if let c = options.compression, layout.byteCount > 0 {
-                let unit = layout.unitBytes
-                let chunk = max(unit, c.chunkBytes / unit * unit)
-                let filter: Encoding.Filter = c.byteGrouping && layout.dtype.isFloat ? .bytegroup : .none
-                let candidate = Encoding.chunked(chunkBytes: chunk, filter: filter)
-                let g = ChunkCodec.Geometry(decodedBytes: layout.byteCount, chunkBytes: chunk,
-                                            planes: filter == .bytegroup ? (layout.dtype.floatWidth ?? 1) : 1)
-                let s: [UInt8]
-                do { s = try ChunkCodec.encode(bytes, geometry: g, level: c.level, threads: options.threads) } catch let e as IngotError {
-                    throw e
-                } catch { throw .io("\(error)") }
-                if Double(s.count) <= Double(layout.byteCount) * (1 - c.minSaving) {
-                    encoding = candidate
-                    stored = s
-                }
-            }
-            guard let offset = Checked.alignUp(dataEnd, options.alignment) else { throw .sizeOverflow(tensor: name) }
-            if offset > dataEnd { try file.write([UInt8](repeating: 0, count: offset - dataEnd)) }
-            if let stored { try file.write(stored) } else { try file.write(bytes) }
-            let length = stored?.count ?? bytes.count
-            entries.append(TensorEntry(name: name, layout: layout, offset: offset, length: length, encoding: encoding,
-                                       checksum: checksum))
-            dataEnd = offset + length
+        guard TensorEntry.isValidName(name) else { throw .badName(name) }
+        guard names.insert(name).inserted else { throw .duplicateName(name) }
+        guard bytes.count == layout.byteCount else {
+            throw .lengthMismatch(tensor: name, stored: bytes.count, expected: layout.byteCount)
         }
+        let checksum = XXH3.hash(bytes)
+        var encoding = Encoding.raw
+        var stored: [UInt8]? = nil
+        if let c = options.compression {
+            do {
+                if let r = try TensorCompression.compress(bytes, layout: layout, options: c, threads: options.threads) {
+                    (encoding, stored) = (r.encoding, r.stored)
+                }
+            } catch let e as IngotError {
+                throw e
+            } catch { throw .io("\(error)") }
+        }
+        guard let offset = Checked.alignUp(dataEnd, options.alignment) else { throw .sizeOverflow(tensor: name) }
+        if offset > dataEnd { try file.write([UInt8](repeating: 0, count: offset - dataEnd)) }
+        if let stored { try file.write(stored) } else { try file.write(bytes) }
+        let length = stored?.count ?? bytes.count
+        entries.append(TensorEntry(name: name, layout: layout, offset: offset, length: length, encoding: encoding,
+                                   checksum: checksum))
+        dataEnd = offset + length
     }
 
     /// Writes the header in front of the data, syncs and renames into place.
@@ -92,24 +81,22 @@ public final class IngotWriter {
     }
 
     private func writeHeaderAndCommit() throws(IngotError) {
-        do {
-            let header = IngotHeader(alignment: options.alignment, metadata: metadata, tensors: entries)
-            let json = try header.encoded()
-            guard json.count <= Limits.maxHeaderBytes else { throw .headerTooLarge(json.count) }
-            let headerEnd = Preamble.size + json.count
-            guard let dataOffset = Checked.alignUp(headerEnd, Limits.pageSize) else { throw .headerTooLarge(json.count) }
-            let pre = Preamble(headerLength: UInt64(json.count), headerChecksum: XXH3.hash(json), dataOffset: UInt64(dataOffset))
-            let front = pre.bytes + json
-            if dataEnd == 0 {
-                try file.pwrite(front, at: 0)
-                guard ftruncate(file.fd, off_t(dataOffset)) == 0 else { throw .io("truncate failed: \(errnoText())") }
-            } else if ingot_insert_range(file.fd, Int64(dataOffset)) == 0 {
-                try file.pwrite(front, at: 0)
-            } else {
-                try rebuildWithHeader(front, dataOffset: dataOffset)
-            }
-            try file.commit()
+        let header = IngotHeader(alignment: options.alignment, metadata: metadata, tensors: entries)
+        let json = try header.encoded()
+        guard json.count <= Limits.maxHeaderBytes else { throw .headerTooLarge(json.count) }
+        let headerEnd = Preamble.size + json.count
+        guard let dataOffset = Checked.alignUp(headerEnd, Limits.pageSize) else { throw .headerTooLarge(json.count) }
+        let pre = Preamble(headerLength: UInt64(json.count), headerChecksum: XXH3.hash(json), dataOffset: UInt64(dataOffset))
+        let front = pre.bytes + json
+        if dataEnd == 0 {
+            try file.pwrite(front, at: 0)
+            guard ftruncate(file.fd, off_t(dataOffset)) == 0 else { throw .io("truncate failed: \(errnoText())") }
+        } else if ingot_insert_range(file.fd, Int64(dataOffset)) == 0 {
+            try file.pwrite(front, at: 0)
+        } else {
+            try rebuildWithHeader(front, dataOffset: dataOffset)
         }
+        try file.commit()
     }
 
     /// Fallback where pages cannot be inserted (tmpfs, some network filesystems): copy the data behind the header in

@@ -19,6 +19,12 @@ public struct TensorEntry: Sendable, Equatable {
         self.checksum = checksum
     }
 
+    /// Spec rule: 1 to 4096 UTF-8 bytes, no control characters.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= Limits.maxNameBytes
+            && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
+    }
+
     public var dtype: DType { layout.dtype }
     public var shape: [Int] { layout.shape }
 
@@ -57,9 +63,7 @@ public struct TensorEntry: Sendable, Equatable {
             if let k = o.keys.first(where: { !known.contains($0) }) { throw .invalidHeader("\(label): unknown key \(quoted(k))") }
         }
         guard let name = o["name"]?.stringValue else { throw .invalidHeader("\(label): missing string \"name\"") }
-        guard !name.isEmpty, name.utf8.count <= Limits.maxNameBytes,
-            !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
-        else { throw .badName(name) }
+        guard TensorEntry.isValidName(name) else { throw .badName(name) }
         func int(_ key: String) throws(IngotError) -> Int {
             guard let v = o[key]?.intValue else { throw .invalidHeader("tensor \(quoted(name)): missing integer \(quoted(key))") }
             guard v >= 0 else { throw .invalidHeader("tensor \(quoted(name)): negative \(quoted(key))") }

@@ -66,7 +66,9 @@ public struct NpyArray: Sendable, Equatable {
     public init(header bytes: UnsafeRawBufferPointer, totalSize: Int) throws(NpyError) {
         let end = try Self.headerEnd(bytes)
         guard end <= totalSize else { throw .headerBeyondFile(end: end, fileSize: totalSize) }
-        let dictStart = bytes[6] == 1 ? 10 : 12  // after the 2-byte (1.0) or 4-byte (2.0, 3.0) length field
+        // `headerEnd` succeeded, so the 10-byte preamble is present. The dict follows the 2-byte (1.0) or 4-byte
+        // (2.0, 3.0) length field.
+        let dictStart = bytes[6] == 1 ? 10 : 12
         guard let dictBytes = bytes.bounded(dictStart, end - dictStart) else {
             throw .headerBeyondFile(end: end, fileSize: bytes.count)
         }

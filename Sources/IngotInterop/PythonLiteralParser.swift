@@ -119,8 +119,7 @@ struct PythonLiteralParser: ~Copyable {
             guard c >= 0x20, c != 0x7f else { throw fail("control character in string") }
             pos += 1
         }
-        guard peek == quote else { throw fail("unterminated string") }
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
+        guard peek == quote, let raw = bytes.bounded(start, pos - start) else { throw fail("unterminated string") }
         pos += 1
         if utf8Strings {
             guard let s = String(validating: raw, as: UTF8.self) else {
@@ -167,7 +166,8 @@ struct PythonLiteralParser: ~Copyable {
             pos += 1
             guard pos - start <= 16 else { break }
         }
-        switch String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self) {
+        let word = bytes.bounded(start, pos - start).map { String(decoding: $0, as: UTF8.self) }
+        switch word {
         case "True": return .bool(true)
         case "False": return .bool(false)
         case "None": return .none

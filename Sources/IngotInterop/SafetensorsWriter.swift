@@ -22,7 +22,7 @@ public enum SafetensorsWriter {
                 guard buffer.count == d.layout.byteCount else {
                     throw SafetensorsError.bufferSizeMismatch(tensor: d.name, count: buffer.count, expected: d.layout.byteCount)
                 }
-                try buffer.withBytes { b throws(IngotError) in try file.write(b) }
+                try buffer.withBytes { try file.write($0) }
             }
             try file.commit()
         } catch {

@@ -4,7 +4,7 @@ import IngotFormat
 /// reader maps onto its own error enum. Checks happen here, before `TensorLayout.init`, so that init never sees a
 /// shape it would reject.
 enum ShapeRules {
-    enum Problem: Equatable {
+    enum Problem: Error, Equatable {
         case negative(Int)
         case tooManyDimensions(Int)
         /// Element count or byte count beyond what Ingot can address (`TensorLayout` caps bytes at Int.max / 2).

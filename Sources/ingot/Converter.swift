@@ -62,8 +62,10 @@ enum Converter {
             }
             try w.finish()
         case .safetensors:
+            var position: [String: Int] = [:]
+            for (i, d) in descriptors.enumerated() { position[d.name] = i }
             try SafetensorsWriter.write(path: out, metadata: src.metadata, tensors: descriptors) { d in
-                guard let i = descriptors.firstIndex(of: d) else { throw CLIError("internal: unknown tensor \(d.name)") }
+                guard let i = position[d.name] else { throw CLIError("internal: unknown tensor \(d.name)") }
                 return try loadCast(i)
             }
         }

@@ -2,10 +2,11 @@
  * ingot_entropy.h - static order-0 rANS coder for byte planes (Ingot).
  *
  * Stream format: specs/entropy.md.  Summary: one method byte; method 1 is a
- * constant run (all bytes equal), method 2 is interleaved rANS with 1..32
+ * constant run (all bytes equal), method 2 is interleaved rANS with 1..64
  * lanes, 32-bit states in [2^15, 2^31), 16-bit little-endian renormalisation
  * words, 12-bit frequencies.  The decoded length n is not stored: the caller
- * keeps it.
+ * keeps it.  x86-64 builds pick an AVX2 path at run time; it produces the
+ * same bytes as the portable code.
  *
  * Thread-safe (no global mutable state), no allocation, deterministic.
  */
@@ -29,9 +30,13 @@ extern "C" {
 #define INGOT_ENTROPY_ERR_TRAILING (-6) /* bytes left over after n bytes are decoded */
 #define INGOT_ENTROPY_ERR_CHECK (-7)    /* final rANS states are not the initial value */
 
-/* Flags for ingot_entropy_encode_ex (not needed by ordinary callers). */
-#define INGOT_ENTROPY_FORCE 1u          /* emit a stream even if it is not smaller than n */
-#define INGOT_ENTROPY_LANES(k) ((unsigned)(k) << 8) /* force k lanes, 1..32 (0 = automatic) */
+/* Flags for ingot_entropy_encode_ex. */
+#define INGOT_ENTROPY_FORCE 1u /* emit a stream even if it is not smaller than n (tests) */
+#define INGOT_ENTROPY_LANES(k) ((unsigned)(k) << 8) /* use k lanes, 1..64 (0 = automatic) */
+/* Accept a stream only if it saves at least n >> k bytes (k = 1..31; 0 = any
+ * saving).  Lets a caller keep nearly incompressible planes stored, which
+ * decode for free, e.g. INGOT_ENTROPY_MIN_SAVING(6) = at least 1/64. */
+#define INGOT_ENTROPY_MIN_SAVING(k) ((unsigned)(k) << 16)
 
 /* Worst-case size of a stream for n input bytes (any flags).  Also a safe
  * dst_cap for ingot_entropy_encode; dst_cap = n is enough too, because the
@@ -44,9 +49,9 @@ size_t ingot_entropy_bound(size_t n);
  * overlap.  The same input always gives the same bytes. */
 size_t ingot_entropy_encode(const uint8_t *src, size_t n, uint8_t *dst, size_t dst_cap);
 
-/* Same, with flags (INGOT_ENTROPY_FORCE, INGOT_ENTROPY_LANES(k)); used by
- * tests and the spec's worked example.  With FORCE the result may be >= n;
- * 0 still means "does not fit in dst_cap" (or n >= 2^32, or n == 0). */
+/* Same, with flags (INGOT_ENTROPY_FORCE, INGOT_ENTROPY_LANES(k),
+ * INGOT_ENTROPY_MIN_SAVING(k)).  With FORCE the result may be >= n; 0 then
+ * still means "does not fit in dst_cap" (or n >= 2^32, or n == 0). */
 size_t ingot_entropy_encode_ex(const uint8_t *src, size_t n, uint8_t *dst, size_t dst_cap,
                                unsigned flags);
 

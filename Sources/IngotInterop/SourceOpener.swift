@@ -1,0 +1,30 @@
+import IngotFormat
+
+/// Opens any tensor file this build reads, choosing the reader by the first bytes:
+/// Ingot's magic → `IngotFile`; `\x93NUMPY` → `NpyFile`; `PK\x03\x04` (or `PK\x05\x06`, an empty zip) → `NpzFile`.
+/// safetensors has no magic, so it is chosen by the `.safetensors` extension, or — for extensionless files such
+/// as blobs in a model cache — by its shape: an 8-byte length followed by `{`. A `.npy`, `.npz` or `.ingot` file
+/// whose magic is wrong goes to its reader anyway, so the error names the broken rule.
+/// Every error comes out as a `FileError` carrying `path`.
+public func openTensorSource(path: String) throws -> any TensorSource {
+    let f = try withPath(path) { try MappedFile(path: path) }
+    let b = f.bytes
+    if b.hasPrefix(Preamble.magic) { return try IngotFile(mapped: f) }
+    if b.hasPrefix(NpyArray.magic) { return try NpyFile(mapped: f) }
+    if b.hasPrefix([0x50, 0x4B, 0x03, 0x04]) || b.hasPrefix([0x50, 0x4B, 0x05, 0x06]) { return try NpzFile(mapped: f) }
+    let lower = path.lowercased()
+    if lower.hasSuffix(".safetensors") { return try SafetensorsFile(mapped: f) }
+    if lower.hasSuffix(".npy") { return try NpyFile(mapped: f) }
+    if lower.hasSuffix(".npz") { return try NpzFile(mapped: f) }
+    if lower.hasSuffix(".ingot") { return try IngotFile(mapped: f) }
+    if looksLikeSafetensors(b) { return try SafetensorsFile(mapped: f) }
+    throw FileError(path: path, SourceOpenError.unrecognisedFormat)
+}
+
+/// An 8-byte little-endian length within the safetensors cap, then a JSON object.
+private func looksLikeSafetensors(_ b: UnsafeRawBufferPointer) -> Bool {
+    guard let n = b.le(UInt64.self, at: 0), n >= 2, n <= UInt64(SafetensorsHeader.maxHeaderBytes), b.count > 8 else {
+        return false
+    }
+    return b[8] == UInt8(ascii: "{")
+}
