@@ -301,8 +301,8 @@ static void fuzz_one(const uint8_t *s, size_t len, size_t n)
 static void test_fuzz(unsigned long iters)
 {
     /* Seed streams: a few sizes / distributions / lane counts. */
-    static const size_t ns[] = {1, 2, 5, 33, 100, 1000, 5000, 40000};
-    uint8_t *tmp = xmalloc(ingot_entropy_bound(40000) + 64);
+    static const size_t ns[] = {1, 2, 5, 33, 100, 1000, 5000, 40000, 70000};
+    uint8_t *tmp = xmalloc(ingot_entropy_bound(70000) + 64);
     unsigned long per_seed = iters / 32 + 1;
     unsigned long truncs = 0, flips = 0, randoms = 0, splices = 0;
     for (size_t ni = 0; ni < sizeof ns / sizeof ns[0]; ni++) {

@@ -147,7 +147,9 @@ public func quoted(_ s: String) -> String {
         switch scalar {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f: out += "\\u{\(String(scalar.value, radix: 16))}"
+        // C0, DEL and C1 controls (U+009B is a terminal escape introducer): never reach a terminal raw.
+        case _ where scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value):
+            out += "\\u{\(String(scalar.value, radix: 16))}"
         default: out.unicodeScalars.append(scalar)
         }
     }

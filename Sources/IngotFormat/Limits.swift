@@ -19,20 +19,22 @@ public enum Limits {
     public static let maxGroupSize = 1 << 20
 }
 
-/// Overflow-checked size arithmetic: every size derived from file bytes goes through these.
-@usableFromInline
-enum Checked {
-    @inlinable static func add(_ a: Int, _ b: Int) -> Int? {
+/// Overflow-checked size arithmetic: every size derived from file bytes goes through these (all readers, all
+/// modules).
+public enum Checked {
+    @inlinable public static func add(_ a: Int, _ b: Int) -> Int? {
         let (r, o) = a.addingReportingOverflow(b)
         return o ? nil : r
     }
-    @inlinable static func mul(_ a: Int, _ b: Int) -> Int? {
+    @inlinable public static func mul(_ a: Int, _ b: Int) -> Int? {
         let (r, o) = a.multipliedReportingOverflow(by: b)
         return o ? nil : r
     }
     /// Rounds `v` up to a multiple of `a` (a power of two), nil on overflow.
-    @inlinable static func alignUp(_ v: Int, _ a: Int) -> Int? {
+    @inlinable public static func alignUp(_ v: Int, _ a: Int) -> Int? {
         guard let t = add(v, a - 1) else { return nil }
         return t & ~(a - 1)
     }
+    /// A UInt64 from a file as an Int, nil when it does not fit.
+    @inlinable public static func int(_ v: UInt64) -> Int? { v <= UInt64(Int.max) ? Int(v) : nil }
 }

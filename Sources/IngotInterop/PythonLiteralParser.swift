@@ -121,14 +121,19 @@ struct PythonLiteralParser: ~Copyable {
         }
         guard peek == quote, let raw = bytes.bounded(start, pos - start) else { throw fail("unterminated string") }
         pos += 1
+        var s = ""
         if utf8Strings {
-            guard let s = String(validating: raw, as: UTF8.self) else {
+            guard let v = String(validating: raw, as: UTF8.self) else {
                 throw Failure(message: "invalid UTF-8 in string", offset: start)
             }
-            return s
+            s = v
+        } else {
+            for b in raw { s.unicodeScalars.append(Unicode.Scalar(b)) }  // Latin-1: each byte is its code point
         }
-        var s = ""
-        for b in raw { s.unicodeScalars.append(Unicode.Scalar(b)) }  // Latin-1: each byte is its code point
+        // C1 controls (U+0080–U+009F) include terminal escapes (U+009B is CSI); header text ends up in error messages.
+        guard !s.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else {
+            throw Failure(message: "control character in string", offset: start)
+        }
         return s
     }
 

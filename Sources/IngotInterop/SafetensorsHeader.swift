@@ -31,14 +31,16 @@ struct SafetensorsHeader: Sendable {
         do { root = try JSONParser.parse(json) } catch { throw .invalidJSON(error.description) }
         guard let object = root.objectValue else { throw .headerNotObject(type: root.typeName) }
 
+        let tensorCount = object.count - (object["__metadata__"] == nil ? 0 : 1)
+        guard tensorCount <= Limits.maxTensors else { throw .tooManyTensors(tensorCount) }
         var metadata = JSONObject()
         var parsed: [(tensor: Tensor, index: Int)] = []
+        parsed.reserveCapacity(tensorCount)
         for (key, value) in object {
             if key == "__metadata__" {
                 metadata = try Self.metadata(value)
                 continue
             }
-            guard parsed.count < Limits.maxTensors else { throw .tooManyTensors(object.count) }
             parsed.append((try Self.tensor(key, value), parsed.count))
         }
         // The crate sorts by (begin, end); the header index breaks ties so the order never depends on the sort.
@@ -54,8 +56,8 @@ struct SafetensorsHeader: Sendable {
             }
             expected = t.end
         }
-        guard let fileEnd = CheckedSize.add(8 + n, expected), fileEnd <= b.count else {
-            let need = CheckedSize.add(8 + n, expected) ?? Int.max
+        guard let fileEnd = Checked.add(8 + n, expected), fileEnd <= b.count else {
+            let need = Checked.add(8 + n, expected) ?? Int.max
             throw .dataBeyondFile(expectedSize: need, fileSize: b.count)
         }
         guard fileEnd == b.count else { throw .trailingBytes(expectedSize: fileEnd, fileSize: b.count) }

@@ -58,7 +58,7 @@ public enum SafetensorsWriter {
             guard let code = SafetensorsDType.code(for: d.layout.dtype) else {
                 throw .cannotExport(tensor: d.name, dtype: d.layout.dtype)
             }
-            guard let end = CheckedSize.add(offset, d.layout.byteCount) else { throw .sizeOverflow(tensor: d.name) }
+            guard let end = Checked.add(offset, d.layout.byteCount) else { throw .sizeOverflow(tensor: d.name) }
             root[d.name] = .object(JSONObject([
                 ("dtype", .string(code)),
                 ("shape", .array(d.layout.shape.map { .int(Int64($0)) })),

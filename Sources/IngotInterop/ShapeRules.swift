@@ -16,10 +16,10 @@ enum ShapeRules {
         var count = 1
         for d in shape {
             guard d >= 0 else { return .failure(.negative(d)) }
-            guard let c = CheckedSize.mul(count, d) else { return .failure(.overflow) }
+            guard let c = Checked.mul(count, d) else { return .failure(.overflow) }
             count = c
         }
-        guard let size = dtype.scalarSize, let bytes = CheckedSize.mul(count, size), bytes <= Int.max / 2,
+        guard let size = dtype.scalarSize, let bytes = Checked.mul(count, size), bytes <= Int.max / 2,
             let layout = try? TensorLayout(name: name, dtype: dtype, shape: shape, groupSize: nil)
         else { return .failure(.overflow) }
         return .success(layout)

@@ -26,8 +26,8 @@ enum ZipDirectoryParser {
     static func parse(_ b: UnsafeRawBufferPointer, limits: ZipLimits) throws(ZipError) -> [ZipEntry] {
         let dir = try directory(b)
         guard dir.count <= limits.maxEntries else { throw .tooManyEntries(count: dir.count, cap: limits.maxEntries) }
-        guard let dirEnd = CheckedSize.add(dir.offset, dir.size), dirEnd <= dir.limit else {
-            throw .centralDirectoryBeyondFile(end: CheckedSize.add(dir.offset, dir.size) ?? Int.max, limit: dir.limit)
+        guard let dirEnd = Checked.add(dir.offset, dir.size), dirEnd <= dir.limit else {
+            throw .centralDirectoryBeyondFile(end: Checked.add(dir.offset, dir.size) ?? Int.max, limit: dir.limit)
         }
         guard let cd = b.bounded(dir.offset, dir.size) else {
             throw .centralDirectoryBeyondFile(end: dirEnd, limit: b.count)
@@ -90,7 +90,7 @@ enum ZipDirectoryParser {
             let disks = b.le(UInt32.self, at: locator + 16)
         else { throw .badZip64EndRecord("truncated locator") }
         guard recordDisk == 0, disks <= 1 else { throw .multiDisk }
-        guard let r = CheckedSize.int(offset64), r <= locator - zip64EndBytes else {
+        guard let r = Checked.int(offset64), r <= locator - zip64EndBytes else {
             throw .badZip64EndRecord("record offset \(offset64) is not before its locator at \(locator)")
         }
         guard b.le(UInt32.self, at: r) == zip64EndSignature else { throw .badZip64EndRecord("no record signature at \(r)") }
@@ -99,8 +99,8 @@ enum ZipDirectoryParser {
             let size = b.le(UInt64.self, at: r + 40), let offset = b.le(UInt64.self, at: r + 48)
         else { throw .badZip64EndRecord("truncated record") }
         guard disk == 0, directoryDisk == 0, countOnDisk == count else { throw .multiDisk }
-        return Directory(offset: CheckedSize.int(offset) ?? Int.max, size: CheckedSize.int(size) ?? Int.max,
-                         count: CheckedSize.int(count) ?? Int.max, limit: r)
+        return Directory(offset: Checked.int(offset) ?? Int.max, size: Checked.int(size) ?? Int.max,
+                         count: Checked.int(count) ?? Int.max, limit: r)
     }
 
     /// One central directory record at `pos` of `cd`; returns the entry and the offset of the next record.
@@ -136,14 +136,14 @@ enum ZipDirectoryParser {
             throw .entryTooLarge(entry: name, size: uncompressed, cap: limits.maxEntryBytes)
         }
         let usize = Int(uncompressed)
-        guard let csize = CheckedSize.int(compressed), let local = CheckedSize.int(localOffset) else {
+        guard let csize = Checked.int(compressed), let local = Checked.int(localOffset) else {
             throw .entryBeyondDirectory(entry: name, end: Int.max, directoryStart: directoryStart)
         }
         if method == .stored, csize != usize { throw .storedSizeMismatch(entry: name, compressed: csize, uncompressed: usize) }
         let dataOffset = try localHeader(b, at: local, name: name, nameBytes: nameBytes, method: methodCode,
                                          directoryStart: directoryStart)
-        guard let dataEnd = CheckedSize.add(dataOffset, csize), dataEnd <= directoryStart else {
-            throw .entryBeyondDirectory(entry: name, end: CheckedSize.add(dataOffset, csize) ?? Int.max,
+        guard let dataEnd = Checked.add(dataOffset, csize), dataEnd <= directoryStart else {
+            throw .entryBeyondDirectory(entry: name, end: Checked.add(dataOffset, csize) ?? Int.max,
                                         directoryStart: directoryStart)
         }
         let entry = ZipEntry(name: name, method: method, crc32: u32(16), compressedSize: csize, uncompressedSize: usize,

@@ -4,6 +4,8 @@
 //   ingot-bench codec FILE [--dtype f32|bf16|f16] [--level N] [--threads N] [--repeat N] [--chunk BYTES]
 //       casts every float tensor of FILE to --dtype, compresses each (as the writer would) and decompresses it
 //       again; reports sizes and the best-of-N throughput of each direction in GB/s of decoded bytes.
+//   ingot-bench open FILE [--repeat N]
+//       opens any supported file and lists its tensors (name, dtype, shape): best-of-N seconds.
 //   ingot-bench read FILE [--threads N]
 //       opens an .ingot file and reads every tensor's decoded bytes (XXH3 over them, as `check` does).
 import Dispatch
@@ -88,6 +90,21 @@ func codec(_ path: String, _ args: [String]) throws -> JSONValue {
     ]))
 }
 
+func openList(_ path: String, _ args: [String]) throws -> JSONValue {
+    let repeats = option("--repeat", args).flatMap(Int.init) ?? 20
+    var best = Double.infinity
+    var count = 0
+    for _ in 0..<repeats {
+        let t0 = now()
+        let src = try openTensorSource(path: path)
+        var names = 0
+        for d in src.descriptors { names &+= d.name.utf8.count &+ d.layout.shape.count }
+        count = src.descriptors.count + (names & 0)
+        best = min(best, now() - t0)
+    }
+    return .object(JSONObject([("file", .string(path)), ("tensors", .int(Int64(count))), ("open_list_seconds", .double(best))]))
+}
+
 func read(_ path: String, _ args: [String]) throws -> JSONValue {
     let threads = option("--threads", args).flatMap(Int.init) ?? Parallel.cpuCount
     let t0 = now()
@@ -109,6 +126,7 @@ do {
     switch args[0] {
     case "codec": result = try codec(args[1], args)
     case "read": result = try read(args[1], args)
+    case "open": result = try openList(args[1], args)
     default: fail("unknown mode \(args[0])")
     }
     print(result.description)

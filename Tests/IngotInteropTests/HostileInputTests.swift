@@ -1,11 +1,15 @@
+import Foundation
 import IngotFormat
 import Testing
 
 @testable import IngotInterop
 
 /// Damaged copies of every fixture — every truncation and seeded random byte corruptions — must either read or
-/// fail with an error: never trap, hang or read out of bounds.
+/// fail with an error: never trap, hang or read out of bounds. `INGOT_CORRUPTIONS=N` runs N corruptions per
+/// fixture instead of 400 (for longer runs by hand).
 @Suite struct HostileInputTests {
+    static let corruptions = ProcessInfo.processInfo.environment["INGOT_CORRUPTIONS"].flatMap { Int($0) } ?? 400
+
     static let fixtures = ["dtypes.safetensors", "arrays.npz", "arrays_compressed.npz", "npy/c_order_f32.npy",
                            "npy/fortran_f32.npy", "npy/big_endian_i32.npy", "npy/format_v3_i16.npy", "npy/object.npy"]
 
@@ -50,7 +54,7 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int(truncatingIfNeeded: state >> 33)
         }
-        for _ in 0..<400 {
+        for _ in 0..<Self.corruptions {
             var damaged = bytes
             for _ in 0..<(1 + next() % 4) {
                 let i = next() % damaged.count

@@ -101,6 +101,8 @@ import Testing
         "{descr: '<f4', 'fortran_order': False, 'shape': (2,)}",  // bare key
         "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}",  // duplicate key
         "{'descr': '<f4', 'fortran_order': False, 'shape': ((((((((((((((((((2,),),),),),),),),),),),),),),),),),)}",  // deep
+        "{'descr': '\u{9B}2J', 'fortran_order': False, 'shape': (2,)}",  // a C1 control (CSI) that would reach a terminal
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': None}}",  // unbalanced
     ])
     func malformedHeaderDict(_ dict: String) {
         guard case .malformedHeader = error(Self.craft(dict, data: eight)) else {
