@@ -1,12 +1,18 @@
 // swift-tools-version:5.4
 // libFuzzer targets for every Ingot reader. Kept in a nested package because `-sanitize=fuzzer` links only with
-// a plain `.target` in a package of tools version ≤ 5.4. Build and run: see FuzzTesting/README.md.
+// a plain `.target` in a package of tools version ≤ 5.4. Build and run with scripts/fuzz.sh (see README.md).
 import PackageDescription
+
+let format = Target.Dependency.product(name: "IngotFormat", package: "Ingot")
+let interop = Target.Dependency.product(name: "IngotInterop", package: "Ingot")
 
 let package = Package(
     name: "FuzzTesting",
     dependencies: [.package(name: "Ingot", path: "..")],
     targets: [
-        .target(name: "FuzzIngot", dependencies: [.product(name: "IngotFormat", package: "Ingot")]),
+        .target(name: "FuzzIngot", dependencies: [format]),
+        .target(name: "FuzzSafetensors", dependencies: [format, interop]),
+        .target(name: "FuzzNpy", dependencies: [format, interop]),
+        .target(name: "FuzzNpz", dependencies: [format, interop]),
     ]
 )

@@ -83,9 +83,10 @@ ING_INLINE void wr32(uint8_t *p, uint32_t v)
 /* Bound                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* Header (2) + table (2 + 256 * 2) + states (64 * 4) = 772 bytes at most.
- * Every symbol costs at most PROB_BITS = 12 bits, and each lane wastes at
- * most 16 bits, so the words take at most 1.5 n + 128 bytes. */
+/* Header 2 + table <= 2 + 256 + 32 (at most 32 frequencies >= 128 take two
+ * bytes) + states 64 * 4 = 548 bytes.  Every symbol costs at most
+ * PROB_BITS = 12 bits and each lane ends with at most 2 words of slack, so
+ * the words take at most 1.5 n + 256 bytes. */
 size_t ingot_entropy_bound(size_t n)
 {
     size_t extra = n / 2 + 1024;
