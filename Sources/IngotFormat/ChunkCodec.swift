@@ -6,6 +6,23 @@ enum ChunkCodec {
     enum PlaneCodec: UInt8 {
         case stored = 0
         case zstd = 1
+        /// Order-0 rANS (specs/entropy.md): the exponent plane's codec.
+        case entropy = 2
+    }
+
+    /// Which codecs the encoder tries on each plane.
+    struct PlanePolicy {
+        let level: Int32
+        /// zstd on float planes too (it wins on a few planes by ~0.1% but is several times slower than rANS there).
+        let zstdOnFloatPlanes: Bool
+
+        /// Float planes are coded with rANS; mantissa planes only when that saves at least 1/64, since decoding a
+        /// nearly incompressible plane costs time for almost no bytes. Single-plane chunks (integers, quantized
+        /// blocks) try both zstd and rANS.
+        init(level: Int) {
+            self.level = Int32(level)
+            zstdOnFloatPlanes = level >= 10
+        }
     }
 
     /// Chunk boundaries of one tensor, all derived from the header.
@@ -25,11 +42,12 @@ enum ChunkCodec {
 
     /// Encodes a whole tensor; chunks are compressed in parallel, output bytes do not depend on `threads`.
     static func encode(_ src: UnsafeRawBufferPointer, geometry g: Geometry, level: Int, threads: Int) throws -> [UInt8] {
+        let policy = PlanePolicy(level: level)
         let n = g.count
         var chunks = [[UInt8]](repeating: [], count: n)
         try chunks.withUnsafeMutableBufferPointer { out in
             let slots = out
-            try Parallel.forEach(n, threads: threads, makeState: { try EncoderState(level: Int32(level), chunkBytes: g.chunkBytes) }) { i, st in
+            try Parallel.forEach(n, threads: threads, makeState: { try EncoderState(policy: policy, chunkBytes: g.chunkBytes) }) { i, st in
                 let r = g.range(i)
                 slots[i] = st.encodeChunk(UnsafeRawBufferPointer(rebasing: src[r]), planes: g.planes)
             }
@@ -43,13 +61,17 @@ enum ChunkCodec {
 
     final class EncoderState {
         let zstd: ZstdCompressor
+        let policy: PlanePolicy
         let scratch: OwnedBytes
         let packed: OwnedBytes
+        let coded: OwnedBytes
 
-        init(level: Int32, chunkBytes: Int) throws {
-            zstd = try ZstdCompressor(level: level)
+        init(policy: PlanePolicy, chunkBytes: Int) throws {
+            self.policy = policy
+            zstd = try ZstdCompressor(level: policy.level)
             scratch = OwnedBytes(count: chunkBytes)
             packed = OwnedBytes(count: ZstdCompressor.bound(chunkBytes))
+            coded = OwnedBytes(count: ingot_entropy_bound(chunkBytes))
         }
 
         func encodeChunk(_ chunk: UnsafeRawBufferPointer, planes: Int) -> [UInt8] {
@@ -64,15 +86,21 @@ enum ChunkCodec {
             var payload = [UInt8]()
             for p in 0..<planes {
                 let plane = UnsafeRawBufferPointer(rebasing: source[(p * planeLen)..<((p + 1) * planeLen)])
-                if let z = zstd.compress(plane, into: packed.mutable), z < plane.count {
-                    directory.append(PlaneCodec.zstd.rawValue)
-                    appendLE(UInt32(z), to: &directory)
-                    payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(packed.mutable)[0..<z]))
-                } else {
-                    directory.append(PlaneCodec.stored.rawValue)
-                    appendLE(UInt32(plane.count), to: &directory)
-                    payload.append(contentsOf: plane)
+                let isExponent = planes > 1 && p == planes - 1
+                var best: (PlaneCodec, UnsafeRawBufferPointer) = (.stored, plane)
+                let flags: UInt32 = planes > 1 && !isExponent ? (6 << 16) : 0  // INGOT_ENTROPY_MIN_SAVING(6)
+                let e = ingot_entropy_encode_ex(plane.baseAddress?.assumingMemoryBound(to: UInt8.self), plane.count,
+                                                coded.mutable.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                coded.mutable.count, flags)
+                if e > 0, e < best.1.count {
+                    best = (.entropy, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(coded.mutable)[0..<e]))
                 }
+                if planes == 1 || policy.zstdOnFloatPlanes, let z = zstd.compress(plane, into: packed.mutable), z < best.1.count {
+                    best = (.zstd, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(packed.mutable)[0..<z]))
+                }
+                directory.append(best.0.rawValue)
+                appendLE(UInt32(best.1.count), to: &directory)
+                payload.append(contentsOf: best.1)
             }
             return directory + payload
         }
@@ -160,6 +188,12 @@ enum ChunkCodec {
                         throw .chunkSizeMismatch(tensor: tensor, chunk: index, decoded: len, expected: planeLen)
                     }
                     dst.copyMemory(from: payload)
+                case .entropy:
+                    let r = ingot_entropy_decode(payload.baseAddress?.assumingMemoryBound(to: UInt8.self), payload.count,
+                                                 dst.baseAddress?.assumingMemoryBound(to: UInt8.self), dst.count)
+                    guard r == 0 else {
+                        throw .corruptChunk(tensor: tensor, chunk: index, reason: "plane \(p): \(entropyError(r))")
+                    }
                 case .zstd:
                     do {
                         try zstd.decompress(payload, into: dst)
@@ -184,6 +218,19 @@ enum ChunkCodec {
                                    out.baseAddress?.assumingMemoryBound(to: UInt8.self), planeLen, planes)
             }
         }
+    }
+}
+
+/// The entropy decoder's error codes (ingot_entropy.h), in words.
+func entropyError(_ code: Int32) -> String {
+    switch code {
+    case -2: "entropy stream: unknown method or lane count"
+    case -3: "entropy stream: bad frequency table"
+    case -4: "entropy stream: initial state out of range"
+    case -5: "entropy stream: ends early"
+    case -6: "entropy stream: bytes after the end"
+    case -7: "entropy stream: final state check failed"
+    default: "entropy stream: error \(code)"
     }
 }
 

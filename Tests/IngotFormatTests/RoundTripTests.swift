@@ -27,6 +27,25 @@ import Testing
         #expect(try FloatConversion.toFloats(back.bytes, dtype: .f32) == a)
     }
 
+    @Test func exponentPlaneIsEntropyCodedAndMantissaPlanesStored() throws {
+        let dir = TempDir()
+        // Like trained weights: random sign and mantissa, exponents from a narrow, skewed range.
+        var s: UInt64 = 5
+        let values = (0..<16_384).map { _ -> Float in
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            let r = UInt32(truncatingIfNeeded: s >> 32)
+            let exponent: UInt32 = 118 + (r >> 29)  // 8 values, uniform
+            return Float(bitPattern: (r & 0x8000_0000) | exponent << 23 | UInt32(truncatingIfNeeded: s >> 9) & 0x7fffff)
+        }
+        _ = try writeContainer([("a", values)], compression: CompressionOptions(), in: dir)
+        let f = try IngotFile(path: dir.file("t.ingot"))
+        let stored = f.storedBytes(f.tensors[0])
+        // One chunk: a 4-byte table, then the 4-plane directory (codec, u32 length) of the f32 planes.
+        let codecs = (0..<4).map { stored[4 + 5 * $0] }
+        #expect(codecs[3] == 2)  // exponent plane: rANS
+        #expect(codecs[0] == 0)  // lowest mantissa byte: incompressible, stored
+    }
+
     @Test func incompressibleTensorStaysRaw() throws {
         let dir = TempDir()
         var s: UInt64 = 7

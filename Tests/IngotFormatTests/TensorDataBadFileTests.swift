@@ -1,4 +1,5 @@
 import Testing
+internal import CIngotKernels
 internal import CZstd
 @testable import IngotFormat
 
@@ -35,6 +36,29 @@ internal import CZstd
         let sum = XXH3.hexString(XXH3.hash(decodedChecksumOf ?? [UInt8](repeating: 0, count: 64)))
         let enc = "{\"type\":\"chunked\",\"chunk_size\":1048576,\"filter\":\"none\"}"
         return craft(header: header([row("w", shape: [16], length: stored.count, xxh3: sum, encoding: enc)]), data: stored)
+    }
+
+    /// A skewed 64-byte plane (mostly zeros) and its rANS stream.
+    func entropyPlane() -> (plane: [UInt8], stream: [UInt8]) {
+        let plane = (0..<64).map { UInt8($0 % 9 == 0 ? 3 : 0) }
+        var out = [UInt8](repeating: 0, count: ingot_entropy_bound(64))
+        let n = ingot_entropy_encode_ex(plane, 64, &out, out.count, 1)  // INGOT_ENTROPY_FORCE: tiny input
+        return (plane, Array(out.prefix(n)))
+    }
+
+    @Test func validEntropyPlaneDecodes() {
+        let (plane, stream) = entropyPlane()
+        #expect(!stream.isEmpty)
+        #expect(readError(chunkedFile(codec: 2, plane: stream, decodedChecksumOf: plane)) == nil)
+    }
+
+    @Test func corruptEntropyPlane() {
+        var (plane, stream) = entropyPlane()
+        stream.removeLast()
+        guard case let .corruptChunk(tensor: "w", chunk: 0, reason: why) = readError(chunkedFile(codec: 2, plane: stream, decodedChecksumOf: plane)) else {
+            Issue.record("expected a corrupt chunk"); return
+        }
+        #expect(why.hasPrefix("plane 0: entropy stream"))
     }
 
     @Test func validChunkedTensorDecodes() {
