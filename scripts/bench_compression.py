@@ -10,6 +10,8 @@ compression >= 0.5 GB/s.
 
 Needs: numpy, safetensors, ml_dtypes, zipnn (pip), zstd (apt). Usage: python3 scripts/bench_compression.py
 """
+import warnings
+warnings.filterwarnings("ignore")
 import glob, json, os, subprocess, sys, tempfile, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -45,6 +47,7 @@ def best_of(n, fn):
 
 def float_bytes(st_path):
     """Concatenated raw bytes of every float tensor (what is compressed), and their dtype."""
+    import ml_dtypes  # noqa: F401  (registers bfloat16 with numpy so safetensors can load BF16)
     from safetensors.numpy import load_file
     arrays = [a for a in load_file(st_path).values() if a.dtype.kind == "f" or str(a.dtype) == "bfloat16"]
     return b"".join(a.tobytes() for a in arrays), str(arrays[0].dtype)
@@ -66,9 +69,11 @@ def zipnn_api(raw, dtype):
     out = z.compress(raw)
     c = best_of(3, lambda: z.compress(raw))
     back = z.decompress(out)
-    assert bytes(back) == raw
+    # zipnn 0.5.4 with numpy 2.x returns the top byte still rotated (a zipnn bug, seen here): report it, keep its
+    # size and speeds, which are what the comparison needs.
+    ok = bytes(back) == raw
     d = best_of(3, lambda: z.decompress(out))
-    return len(out), c, d
+    return len(out), c, d, ok
 
 
 def main():
@@ -79,18 +84,18 @@ def main():
     bf16 = os.path.join(WORK, "minilm-bf16.safetensors")
     if not os.path.exists(bf16):
         run([INGOT, "convert", src, "-o", bf16, "--dtype", "bf16"])
-    print(f"{'dtype':5} {'tool':22} {'stored %':>9} {'compress GB/s':>14} {'decompress GB/s':>16}")
+    print(f"{'dtype':5} {'tool':33} {'stored %':>9} {'compress GB/s':>14} {'decompress GB/s':>16}")
     for dt, path, goal in [("bf16", bf16, 66.5), ("f32", src, 81.9)]:
         raw, npdtype = float_bytes(path)
         n = len(raw)
         ing = json.loads(run([BENCH, "codec", path, "--threads", "1", "--repeat", "3"]))
-        rows = [("ingot (zstd+bytegroup)", ing["stored_bytes"] / ing["raw_bytes"], ing["compress_gbps"], ing["decompress_gbps"])]
+        rows = [("ingot (bytegroup + rANS/zstd)", ing["stored_bytes"] / ing["raw_bytes"], ing["compress_gbps"], ing["decompress_gbps"])]
         s, c, d = zstd_cli(raw)
         rows.append(("zstd -3", s / n, n / c / 1e9, n / d / 1e9))
-        s, c, d = zipnn_api(raw, "bfloat16" if dt == "bf16" else "float32")
-        rows.append(("zipnn", s / n, n / c / 1e9, n / d / 1e9))
+        s, c, d, ok = zipnn_api(raw, "bfloat16" if dt == "bf16" else "float32")
+        rows.append(("zipnn" + ("" if ok else " (round trip FAILED)"), s / n, n / c / 1e9, n / d / 1e9))
         for name, r, c, d in rows:
-            print(f"{dt:5} {name:22} {100*r:9.2f} {c:14.3f} {d:16.3f}")
+            print(f"{dt:5} {name:33} {100*r:9.2f} {c:14.3f} {d:16.3f}")
         print(f"      goal: <= {goal}% (ingot {'meets' if 100*rows[0][1] <= goal else 'misses'} it); "
               f"ingot/zipnn size {rows[0][1]/rows[2][1]:.4f}x, decompress speed {rows[0][3]/rows[2][3]:.2f}x zipnn")
 

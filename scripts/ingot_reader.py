@@ -819,13 +819,6 @@ def write_safetensors(path, metadata, tensors):
             fh.write(t["data"])
 
 
-def _fmt_size(n):
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Validate an Ingot file, verify every checksum, list its tensors.")
     ap.add_argument("file")

@@ -16,7 +16,7 @@ public enum Encoding: Equatable, Sendable {
     public var label: String {
         switch self {
         case .raw: "raw"
-        case let .chunked(_, filter): filter == .none ? "zstd" : "zstd+bg"
+        case let .chunked(_, filter): filter == .none ? "chunked" : "chunked+bg"
         }
     }
 }
