@@ -68,11 +68,14 @@ public struct TensorLayout: Sendable, Equatable {
         guard shape.count <= Limits.maxRank else {
             throw .badShape(tensor: name, reason: "rank \(shape.count) exceeds \(Limits.maxRank)")
         }
-        var count = 1
-        for d in shape {
-            guard d >= 0 else { throw .badShape(tensor: name, reason: "negative dimension \(d)") }
-            guard let c = Checked.mul(count, d) else { throw .sizeOverflow(tensor: name) }
-            count = c
+        for d in shape where d < 0 { throw .badShape(tensor: name, reason: "negative dimension \(d)") }
+        // A zero dimension makes the count 0 whatever the others are (no overflow from [2^62, 2^62, 0]).
+        var count = shape.contains(0) ? 0 : 1
+        if count > 0 {
+            for d in shape {
+                guard let c = Checked.mul(count, d) else { throw .sizeOverflow(tensor: name) }
+                count = c
+            }
         }
         let unitElements: Int
         if dtype.isBlockQuantized {

@@ -9,7 +9,7 @@ public final class IngotFile: Sendable {
     /// Absolute file offset of the data section.
     public let dataOffset: Int
     public let file: MappedFile
-    private let index: [String: Int]
+    private let index: [ExactKey: Int]
 
     public convenience init(path: String) throws {
         let f = try withPath(path) { try MappedFile(path: path) }
@@ -20,8 +20,8 @@ public final class IngotFile: Sendable {
         path = f.path
         file = f
         (preamble, header, dataOffset) = try withPath(f.path) { try IngotFile.validate(f.bytes) }
-        var idx = [String: Int](minimumCapacity: header.tensors.count)
-        for (i, t) in header.tensors.enumerated() { idx[t.name] = i }
+        var idx = [ExactKey: Int](minimumCapacity: header.tensors.count)
+        for (i, t) in header.tensors.enumerated() { idx[ExactKey(t.name)] = i }
         index = idx
     }
 
@@ -57,7 +57,7 @@ public final class IngotFile: Sendable {
     public var tensors: [TensorEntry] { header.tensors }
     public var metadata: JSONObject { header.metadata }
 
-    public func entry(_ name: String) -> TensorEntry? { index[name].map { header.tensors[$0] } }
+    public func entry(_ name: String) -> TensorEntry? { index[ExactKey(name)].map { header.tensors[$0] } }
 
     /// Stored bytes of a tensor (compressed or not) inside the mapping.
     public func storedBytes(_ t: TensorEntry) -> UnsafeRawBufferPointer {

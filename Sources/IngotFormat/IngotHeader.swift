@@ -29,12 +29,12 @@ public struct IngotHeader: Sendable, Equatable {
         metadata = m
         guard let list = o["tensors"]?.arrayValue else { throw .invalidHeader("missing array \"tensors\"") }
         guard list.count <= Limits.maxTensors else { throw .tooManyTensors(list.count) }
-        var seen = Set<String>()
+        var seen = Set<ExactKey>()
         var entries = [TensorEntry]()
         entries.reserveCapacity(list.count)
         for (i, t) in list.enumerated() {
             let e = try TensorEntry(json: t, index: i, strict: strict)
-            guard seen.insert(e.name).inserted else { throw .duplicateName(e.name) }
+            guard seen.insert(ExactKey(e.name)).inserted else { throw .duplicateName(e.name) }
             entries.append(e)
         }
         tensors = entries

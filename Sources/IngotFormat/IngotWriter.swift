@@ -30,7 +30,7 @@ public final class IngotWriter {
     public private(set) var entries: [TensorEntry] = []
     private let file: AtomicFile
     private var dataEnd = 0
-    private var names = Set<String>()
+    private var names = Set<ExactKey>()
 
     public init(path: String, options: Options = Options(), metadata: JSONObject = JSONObject()) throws {
         let a = options.alignment
@@ -50,7 +50,7 @@ public final class IngotWriter {
 
     private func append(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer) throws(IngotError) {
         guard TensorEntry.isValidName(name) else { throw .badName(name) }
-        guard names.insert(name).inserted else { throw .duplicateName(name) }
+        guard names.insert(ExactKey(name)).inserted else { throw .duplicateName(name) }
         guard bytes.count == layout.byteCount else {
             throw .lengthMismatch(tensor: name, stored: bytes.count, expected: layout.byteCount)
         }

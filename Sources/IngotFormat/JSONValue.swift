@@ -43,7 +43,7 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
 /// An ordered JSON object with unique keys.
 public struct JSONObject: Sendable, Equatable, Sequence {
     public private(set) var keys: [String] = []
-    private var values: [String: JSONValue] = [:]
+    private var values: [ExactKey: JSONValue] = [:]
 
     public init() {}
 
@@ -56,20 +56,20 @@ public struct JSONObject: Sendable, Equatable, Sequence {
 
     /// Setting an existing key replaces its value in place; a new key goes last; nil removes.
     public subscript(key: String) -> JSONValue? {
-        get { values[key] }
+        get { values[ExactKey(key)] }
         set {
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if values.updateValue(newValue, forKey: ExactKey(key)) == nil { keys.append(key) }
+            } else if values.removeValue(forKey: ExactKey(key)) != nil {
+                keys.removeAll { ExactKey($0) == ExactKey(key) }
             }
         }
     }
 
     /// Inserts a key that must not exist yet; false when it does (parsers reject duplicates).
     mutating func insertNew(_ key: String, _ value: JSONValue) -> Bool {
-        guard values[key] == nil else { return false }
-        values[key] = value
+        guard values[ExactKey(key)] == nil else { return false }
+        values[ExactKey(key)] = value
         keys.append(key)
         return true
     }
@@ -80,7 +80,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
             guard i < keys.count else { return nil }
             defer { i += 1 }
             let k = keys[i]
-            return (k, values[k] ?? .null)
+            return (k, values[ExactKey(k)] ?? .null)
         }
     }
 }

@@ -15,6 +15,8 @@ public enum Limits {
     /// Decoded bytes per compressed chunk.
     public static let maxChunkBytes = 64 << 20
     public static let defaultChunkBytes = 1 << 20
+    /// Chunks per tensor: 2^24 chunks of the default size is 16 TiB; the table stays ≤ 64 MiB.
+    public static let maxChunks = 1 << 24
     /// Largest group size of block-quantized types.
     public static let maxGroupSize = 1 << 20
 }

@@ -19,10 +19,11 @@ public struct TensorEntry: Sendable, Equatable {
         self.checksum = checksum
     }
 
-    /// Spec rule: 1 to 4096 UTF-8 bytes, no control characters.
+    /// Spec rule: 1 to 4096 UTF-8 bytes, no control characters (C0, DEL, C1: a name must never be able to drive
+    /// the terminal it is printed on).
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= Limits.maxNameBytes
-            && !name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
+            && !name.unicodeScalars.contains { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }
     }
 
     public var dtype: DType { layout.dtype }
@@ -122,8 +123,16 @@ public struct TensorEntry: Sendable, Equatable {
         if encoding == .raw, length != layout.byteCount {
             throw .lengthMismatch(tensor: name, stored: length, expected: layout.byteCount)
         }
-        if let g = geometry, length < g.tableBytes {
-            throw .badChunkTable(tensor: name, reason: "\(g.count) chunks need a \(g.tableBytes)-byte table, \(length) bytes stored")
+        if let g = geometry {
+            guard g.count <= Limits.maxChunks else {
+                throw .badChunkTable(tensor: name, reason: "\(g.count) chunks exceed the cap of \(Limits.maxChunks)")
+            }
+            guard length >= g.tableBytes else {
+                throw .badChunkTable(tensor: name, reason: "\(g.count) chunks need a \(g.tableBytes)-byte table, \(length) bytes stored")
+            }
+            guard g.count > 0 || length == 0 else {
+                throw .badChunkTable(tensor: name, reason: "an empty tensor stores \(length) bytes")
+            }
         }
     }
 }

@@ -256,6 +256,34 @@ import Testing
         #expect(validationError(craft(header: header([r]), data: zeros8)) == .badGroupSize(tensor: "a", reason: "f32 is not a block type"))
     }
 
+    @Test func chunkCountOverCap() {
+        // chunk_size 1 over 2^61 bytes: 4·n would overflow; the chunk cap rejects it first.
+        let enc = "{\"type\":\"chunked\",\"chunk_size\":1,\"filter\":\"none\"}"
+        let f = craft(header: header([row("a", dtype: "u8", shape: [(1 << 61) + 1], length: 4, encoding: enc)]), data: [0, 0, 0, 0])
+        #expect(validationError(f) == .badChunkTable(tensor: "a", reason: "2305843009213693953 chunks exceed the cap of 16777216"))
+    }
+
+    @Test func emptyChunkedTensorStoringBytes() {
+        let enc = "{\"type\":\"chunked\",\"chunk_size\":4,\"filter\":\"none\"}"
+        let f = craft(header: header([row("a", shape: [0], length: 4, encoding: enc)]), data: [0, 0, 0, 0])
+        #expect(validationError(f) == .badChunkTable(tensor: "a", reason: "an empty tensor stores 4 bytes"))
+    }
+
+    @Test func zeroDimensionNeverOverflows() {
+        let f = craft(header: header([row("a", shape: [1 << 62, 1 << 62, 0], length: 0)]))
+        #expect(validationError(f) == nil)
+    }
+
+    @Test func canonicallyEquivalentNamesAreDistinct() {
+        // "é" precomposed and decomposed are different code points: two valid, distinct names.
+        let f = craft(header: header([row("\u{e9}"), row("e\u{301}", offset: 64)]), data: zeros8 + [UInt8](repeating: 0, count: 64))
+        #expect(validationError(f) == nil)
+    }
+
+    @Test func c1ControlInName() {
+        #expect(validationError(craft(header: header([row("a\u{9b}b")]), data: zeros8)) == .badName("a\u{9b}b"))
+    }
+
     @Test func tooDeepMetadata() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         guard case let .invalidJSON(why) = validationError(craft(header: header([], metadata: "{\"d\":\(deep)}"))) else {
