@@ -14,7 +14,7 @@ public final class NpzFile: TensorSource, Sendable {
     public let path: String
     public let archive: ZipArchive
     public let descriptors: [TensorDescriptor]
-    private let members: [String: Member]
+    private let members: [ExactKey: Member]
 
     public var formatName: String { "npz" }
     public var metadata: JSONObject { JSONObject() }
@@ -28,14 +28,14 @@ public final class NpzFile: TensorSource, Sendable {
         path = f.path
         archive = try ZipArchive(file: f, limits: limits)
         var descriptors: [TensorDescriptor] = []
-        var members: [String: Member] = [:]
+        var members: [ExactKey: Member] = [:]
         for e in archive.entries {
             guard e.name.hasSuffix(".npy") else { throw FileError(path: f.path, NpzError.nonNpyMember(e.name)) }
             let name = String(e.name.dropLast(4))
             let array: NpyArray
             do { array = try Self.readHeader(archive, e) } catch { throw FileError(path: f.path, error) }
             // Zip entry names are unique, so tensor names are too.
-            members[name] = Member(entry: e, array: array)
+            members[ExactKey(name)] = Member(entry: e, array: array)
             descriptors.append(TensorDescriptor(name: name, layout: array.layout))
         }
         self.descriptors = descriptors
@@ -43,7 +43,7 @@ public final class NpzFile: TensorSource, Sendable {
     }
 
     public func load(_ name: String) throws -> TensorBuffer {
-        guard let m = members[name] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        guard let m = members[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
         do {
             let whole = try archive.checkedContents(m.entry)
             // The header was parsed from these same bytes' prefix, so the data range is inside them.

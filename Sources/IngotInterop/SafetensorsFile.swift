@@ -13,7 +13,7 @@ public final class SafetensorsFile: TensorSource, Sendable {
     public let descriptors: [TensorDescriptor]
     /// Each tensor's `data_offsets`, relative to the data buffer, parallel to `descriptors`.
     public let dataOffsets: [Range<Int>]
-    private let index: [String: Int]
+    private let index: [ExactKey: Int]
 
     public var formatName: String { "safetensors" }
 
@@ -32,14 +32,14 @@ public final class SafetensorsFile: TensorSource, Sendable {
         descriptors = header.tensors.map(\.descriptor)
         dataOffsets = header.tensors.map { $0.begin..<$0.end }
         // Names are unique: the JSON parser rejects duplicate keys.
-        var idx = [String: Int](minimumCapacity: descriptors.count)
-        for (i, d) in descriptors.enumerated() { idx[d.name] = i }
+        var idx = [ExactKey: Int](minimumCapacity: descriptors.count)
+        for (i, d) in descriptors.enumerated() { idx[ExactKey(d.name)] = i }
         index = idx
     }
 
     /// A zero-copy view of the tensor's bytes; the buffer keeps the mapping alive.
     public func load(_ name: String) throws -> TensorBuffer {
-        guard let i = index[name] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        guard let i = index[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
         let r = dataOffsets[i]
         // In bounds: the header proved 8 + N + end of the last tensor == file length.
         guard let bytes = file.bytes.bounded(8 + headerLength + r.lowerBound, r.count) else {

@@ -12,19 +12,19 @@ public final class ZipArchive: Sendable {
     public let limits: ZipLimits
     /// In central directory order.
     public let entries: [ZipEntry]
-    private let index: [String: Int]
+    private let index: [ExactKey: Int]
 
     public init(file: MappedFile, limits: ZipLimits = ZipLimits()) throws {
         do { entries = try ZipDirectoryParser.parse(file.bytes, limits: limits) } catch { throw FileError(path: file.path, error) }
         self.file = file
         self.limits = limits
         // Names are unique: the parser rejects duplicates.
-        var idx = [String: Int](minimumCapacity: entries.count)
-        for (i, e) in entries.enumerated() { idx[e.name] = i }
+        var idx = [ExactKey: Int](minimumCapacity: entries.count)
+        for (i, e) in entries.enumerated() { idx[ExactKey(e.name)] = i }
         index = idx
     }
 
-    public func entry(_ name: String) -> ZipEntry? { index[name].map { entries[$0] } }
+    public func entry(_ name: String) -> ZipEntry? { index[ExactKey(name)].map { entries[$0] } }
 
     /// The entry's uncompressed bytes with its CRC-32 checked: a view of the mapping for stored entries, a new
     /// buffer of exactly the declared size for deflated ones.

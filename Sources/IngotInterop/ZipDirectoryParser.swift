@@ -38,11 +38,11 @@ enum ZipDirectoryParser {
         }
         var entries: [ZipEntry] = []
         entries.reserveCapacity(dir.count)
-        var names = Set<String>()
+        var names = Set<ExactKey>()
         var pos = 0
         for _ in 0..<dir.count {
             let (entry, next) = try record(cd, at: pos, file: b, directoryStart: dir.offset, limits: limits)
-            guard names.insert(entry.name).inserted else { throw .duplicateEntry(entry.name) }
+            guard names.insert(ExactKey(entry.name)).inserted else { throw .duplicateEntry(entry.name) }
             entries.append(entry)
             pos = next
         }

@@ -62,10 +62,10 @@ enum Converter {
             }
             try w.finish()
         case .safetensors:
-            var position: [String: Int] = [:]
-            for (i, d) in descriptors.enumerated() { position[d.name] = i }
+            var position: [ExactKey: Int] = [:]
+            for (i, d) in descriptors.enumerated() { position[ExactKey(d.name)] = i }
             try SafetensorsWriter.write(path: out, metadata: src.metadata, tensors: descriptors) { d in
-                guard let i = position[d.name] else { throw CLIError("internal: unknown tensor \(d.name)") }
+                guard let i = position[ExactKey(d.name)] else { throw CLIError("internal: unknown tensor \(d.name)") }
                 return try loadCast(i)
             }
         }
