@@ -131,7 +131,21 @@ public struct JSONParser: ~Copyable {
 
     private mutating func string() throws(Failure) -> String {
         pos += 1
-        var out: [UInt8] = []
+        let start = pos
+        // Fast path: no escapes — validate the bytes in place and build the String once.
+        while let c = peek, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\") {
+            if c < 0x20 { throw fail("control character in string") }
+            pos += 1
+        }
+        if peek == UInt8(ascii: "\"") {
+            let u8 = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[start..<pos])
+            pos += 1
+            guard let s = String(validating: u8, as: UTF8.self) else {
+                throw Failure(message: "invalid UTF-8 in string", offset: start)
+            }
+            return s
+        }
+        var out: [UInt8] = Array(bytes[start..<pos])
         var runStart = pos
         while true {
             guard let c = peek else { throw fail("unterminated string") }

@@ -40,10 +40,15 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
     public var description: String { (try? JSONWriter.encode(self)) ?? "<non-finite number>" }
 }
 
-/// An ordered JSON object with unique keys.
+/// An ordered JSON object with unique keys (compared by exact code points, see `ExactKey`).
+///
+/// Headers hold many small objects (one per tensor, ~8 keys) and a few huge ones (a tokenizer vocabulary), so
+/// small objects search their key list and only objects past `indexThreshold` keys keep a hash index.
 public struct JSONObject: Sendable, Equatable, Sequence {
     public private(set) var keys: [String] = []
-    private var values: [ExactKey: JSONValue] = [:]
+    private var values: [JSONValue] = []
+    private var index: [ExactKey: Int]? = nil
+    private static let indexThreshold = 16
 
     public init() {}
 
@@ -54,24 +59,54 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[ExactKey(key)] }
+        return keys.firstIndex { sameScalars($0, key) }
+    }
+
+    private mutating func append(_ key: String, _ value: JSONValue) {
+        keys.append(key)
+        values.append(value)
+        if index != nil {
+            index?[ExactKey(key)] = keys.count - 1
+        } else if keys.count > Self.indexThreshold {
+            var idx = [ExactKey: Int](minimumCapacity: keys.count * 2)
+            for (i, k) in keys.enumerated() { idx[ExactKey(k)] = i }
+            index = idx
+        }
+    }
+
     /// Setting an existing key replaces its value in place; a new key goes last; nil removes.
     public subscript(key: String) -> JSONValue? {
-        get { values[ExactKey(key)] }
+        get { position(of: key).map { values[$0] } }
         set {
-            if let newValue {
-                if values.updateValue(newValue, forKey: ExactKey(key)) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: ExactKey(key)) != nil {
-                keys.removeAll { ExactKey($0) == ExactKey(key) }
+            if let i = position(of: key) {
+                if let newValue {
+                    values[i] = newValue
+                } else {
+                    keys.remove(at: i)
+                    values.remove(at: i)
+                    if index != nil {
+                        var idx = [ExactKey: Int](minimumCapacity: keys.count)
+                        for (j, k) in keys.enumerated() { idx[ExactKey(k)] = j }
+                        index = idx
+                    }
+                }
+            } else if let newValue {
+                append(key, newValue)
             }
         }
     }
 
     /// Inserts a key that must not exist yet; false when it does (parsers reject duplicates).
     mutating func insertNew(_ key: String, _ value: JSONValue) -> Bool {
-        guard values[ExactKey(key)] == nil else { return false }
-        values[ExactKey(key)] = value
-        keys.append(key)
+        guard position(of: key) == nil else { return false }
+        append(key, value)
         return true
+    }
+
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.keys.count == b.keys.count && zip(a.keys, b.keys).allSatisfy { sameScalars($0, $1) } && a.values == b.values
     }
 
     public func makeIterator() -> AnyIterator<(key: String, value: JSONValue)> {
@@ -79,8 +114,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         return AnyIterator {
             guard i < keys.count else { return nil }
             defer { i += 1 }
-            let k = keys[i]
-            return (k, values[ExactKey(k)] ?? .null)
+            return (keys[i], values[i])
         }
     }
 }

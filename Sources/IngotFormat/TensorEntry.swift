@@ -55,13 +55,14 @@ public struct TensorEntry: Sendable, Equatable {
         return .object(o)
     }
 
+    static let knownKeys = ["name", "dtype", "group_size", "shape", "offset", "length", "encoding", "xxh3"]
+
     /// Reads one tensor-table row; `strict` rejects keys this reader does not know.
     init(json: JSONValue, index: Int, strict: Bool) throws(IngotError) {
         guard let o = json.objectValue else { throw .invalidHeader("tensors[\(index)] is not an object") }
         let label = "tensors[\(index)]"
-        if strict {
-            let known: Set = ["name", "dtype", "group_size", "shape", "offset", "length", "encoding", "xxh3"]
-            if let k = o.keys.first(where: { !known.contains($0) }) { throw .invalidHeader("\(label): unknown key \(quoted(k))") }
+        if strict, let k = o.keys.first(where: { !TensorEntry.knownKeys.contains($0) }) {
+            throw .invalidHeader("\(label): unknown key \(quoted(k))")
         }
         guard let name = o["name"]?.stringValue else { throw .invalidHeader("\(label): missing string \"name\"") }
         guard TensorEntry.isValidName(name) else { throw .badName(name) }
