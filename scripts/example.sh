@@ -25,3 +25,4 @@ echo "== and back to safetensors, losslessly (f32 round trip)"
 $ingot convert "$model" -o "$out/f32.ingot" --compress zstd
 $ingot convert "$out/f32.ingot" -o "$out/back.safetensors"
 $ingot check "$out/back.safetensors"
+cmp "$model" "$out/back.safetensors" && echo "back.safetensors is byte-identical to $model"
