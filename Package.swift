@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "IngotFormat", targets: ["IngotFormat"]),
         .library(name: "IngotInterop", targets: ["IngotInterop"]),
+        .library(name: "IngotQuant", targets: ["IngotQuant"]),
         .executable(name: "ingot", targets: ["ingot"]),
     ],
     dependencies: [
@@ -23,16 +24,18 @@ let package = Package(
         .target(name: "CIngotKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
         .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib"]),
+        .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
-                "IngotFormat", "IngotInterop",
+                "IngotFormat", "IngotInterop", "IngotQuant",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
-        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop"]),
+        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
+        .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
     ],
     swiftLanguageModes: [.v6]
 )

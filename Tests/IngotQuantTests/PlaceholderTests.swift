@@ -1,0 +1,4 @@
+import Testing
+@testable import IngotQuant
+
+@Test func moduleLoads() {}
