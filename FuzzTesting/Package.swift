@@ -10,9 +10,10 @@ let package = Package(
     name: "FuzzTesting",
     dependencies: [.package(name: "Ingot", path: "..")],
     targets: [
+        .target(name: "FuzzSupport", dependencies: [format]),
         .target(name: "FuzzIngot", dependencies: [format]),
-        .target(name: "FuzzSafetensors", dependencies: [format, interop]),
-        .target(name: "FuzzNpy", dependencies: [format, interop]),
-        .target(name: "FuzzNpz", dependencies: [format, interop]),
+        .target(name: "FuzzSafetensors", dependencies: ["FuzzSupport", interop]),
+        .target(name: "FuzzNpy", dependencies: ["FuzzSupport", interop]),
+        .target(name: "FuzzNpz", dependencies: ["FuzzSupport", interop]),
     ]
 )

@@ -14,14 +14,10 @@ import warnings
 warnings.filterwarnings("ignore")
 import glob, json, os, subprocess, sys, tempfile, time, zipfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, ".build/release/ingot-bench")
-INGOT = os.path.join(ROOT, ".build/release/ingot")
+from benchlib import BENCH, INGOT, best_of, build_release, run
+
 WORK = os.environ.get("INGOT_BENCH_DIR", "/tmp/ingot-bench")
 
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
 
 
 def minilm():
@@ -35,14 +31,6 @@ def minilm():
             z.extractall(dest)
     return path
 
-
-def best_of(n, fn):
-    best = float("inf")
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def float_bytes(st_path):
@@ -78,8 +66,7 @@ def zipnn_api(raw, dtype):
 
 def main():
     os.makedirs(WORK, exist_ok=True)
-    run(["swift", "build", "-c", "release", "--product", "ingot"], cwd=ROOT)
-    run(["swift", "build", "-c", "release", "--product", "ingot-bench"], cwd=ROOT)
+    build_release()
     src = minilm()
     bf16 = os.path.join(WORK, "minilm-bf16.safetensors")
     if not os.path.exists(bf16):

@@ -11,9 +11,8 @@ Files go to $INGOT_BENCH_DIR (default /tmp/ingot-bench) and are reused between r
 """
 import argparse, json, os, subprocess, sys, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, ".build/release/ingot-bench")
-INGOT = os.path.join(ROOT, ".build/release/ingot")
+from benchlib import BENCH, INGOT, best_of, build_release, run
+
 
 
 def make_safetensors(path, total_bytes, tensor_bytes):
@@ -32,17 +31,6 @@ def make_safetensors(path, total_bytes, tensor_bytes):
     os.replace(path + ".tmp", path)
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
-
-
-def best_of(n, fn):
-    best = float("inf")
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main():
@@ -51,8 +39,7 @@ def main():
     args = ap.parse_args()
     d = os.environ.get("INGOT_BENCH_DIR", "/tmp/ingot-bench")
     os.makedirs(d, exist_ok=True)
-    run(["swift", "build", "-c", "release", "--product", "ingot"], cwd=ROOT)
-    run(["swift", "build", "-c", "release", "--product", "ingot-bench"], cwd=ROOT)
+    build_release()
 
     big_st, small_st = os.path.join(d, "big.safetensors"), os.path.join(d, "small.safetensors")
     make_safetensors(big_st, int(args.gib * (1 << 30)), 8 << 20)

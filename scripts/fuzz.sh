@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../FuzzTesting"
 target=${1:?target}; seconds=${2:-300}; shift $(( $# >= 2 ? 2 : 1 ))
 swift build -c release --target "$target" -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >/dev/null
 objs=(.build/release/"$target".build/*.o .build/release/IngotFormat.build/*.o .build/release/CIngotKernels.build/*.o)
-if [ "$target" != FuzzIngot ]; then objs+=(.build/release/IngotInterop.build/*.o); fi
+if [ "$target" != FuzzIngot ]; then objs+=(.build/release/IngotInterop.build/*.o .build/release/FuzzSupport.build/*.o); fi
 work=/tmp/ingot-fuzz/$target
 mkdir -p "$work/corpus"
 swiftc -sanitize=fuzzer,address "${objs[@]}" -lzstd -lxxhash -lz -o "$work/fuzzer" 2>/dev/null

@@ -1,12 +1,9 @@
-import IngotFormat
+import FuzzSupport
 import IngotInterop
 
-/// libFuzzer entry for the safetensors reader: any bytes either open (then every tensor is loaded) or fail with an
-/// error — never a trap, crash, hang or unbounded allocation.
+/// libFuzzer entry for the safetensors reader.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let mapped = MappedFile(copying: UnsafeRawBufferPointer(start: data, count: size), path: "fuzz.safetensors")
-    guard let source = try? SafetensorsFile(mapped: mapped) else { return 0 }
-    for d in source.descriptors { _ = try? source.load(d.name) }
+    fuzzTensorSource(data, size, path: "fuzz.safetensors") { try SafetensorsFile(mapped: $0) }
     return 0
 }

@@ -1,0 +1,10 @@
+import IngotFormat
+
+/// What every reader's fuzz target does: copy the input into an in-memory "mapping", open it with `open`, and load
+/// every tensor. Errors are the expected outcome for most inputs; a trap, crash or hang is the bug being hunted.
+public func fuzzTensorSource(_ data: UnsafePointer<UInt8>, _ size: Int, path: String,
+                             open: (MappedFile) throws -> any TensorSource) {
+    let mapped = MappedFile(copying: UnsafeRawBufferPointer(start: data, count: size), path: path)
+    guard let source = try? open(mapped) else { return }
+    for d in source.descriptors { _ = try? source.load(d.name) }
+}
