@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
 """Tests for scripts/ingot_reader.py (the independent, spec-only Ingot reader).
 
-    python3 scripts/test_ingot_reader.py /tmp/spec-samples [--oracle PATH/TO/ingot] [-v]
+    python3 scripts/test_ingot_reader.py SAMPLE_DIR [SAMPLE_DIR ...] [--oracle PATH/TO/ingot] [-v]
 
-1. Sample comparison: every X.ingot in the directory is decoded and compared, tensor by
-   tensor (name, dtype, shape, bytes) and metadata, with its safetensors source, loaded
+1. Sample comparison: every X.ingot in each directory is decoded and compared, tensor by
+   tensor (name, dtype, shape, bytes) and metadata, with its safetensors export, loaded
    both with the official `safetensors.numpy.load_file` and with a raw parser.  The
-   reader's --dump-safetensors output is also reloaded with the official package.
-2. Mutations: targeted corruptions of the samples (and files built by a small writer in
+   reader's --dump-safetensors output is also reloaded with the official package.  The
+   plane codecs of every file are counted and printed.
+2. Entropy codec (entropy.md): the worked examples, round trips through an encoder written
+   from entropy.md §6 (streams with every lane count 1..64), one hostile stream per rule
+   of §3 / §4, a differential fuzz of the plain and numpy decoders (errors must be
+   EntropyError, never IndexError & co., and both decoders must agree), and a check that
+   the §6 encoder reproduces every entropy stream found in the sample files byte for byte.
+3. Mutations: targeted corruptions of the samples (and files built by a small writer in
    this script) that must be rejected with a specific rule, plus valid edge cases that
-   must be accepted.
-3. With --oracle, every mutated / constructed file is also given to `ingot check` (the
-   Swift tool, used as a black box) and disagreements on accept/reject are listed.
+   must be accepted.  The legacy cases need a directory with the 1.0 worked example as
+   format-example.md shows it (ex.ingot with zstd planes); the entropy cases use an
+   ex.ingot written by a writer that entropy-codes planes, and synth-zstd.ingot.
+4. With --oracle, every mutated / constructed file is also given to `ingot check` (the
+   Swift tool, used as a black box) and disagreements on accept/reject are listed
+   (with -v, the oracle's message is printed next to the reader's for every case).
 
 Exit status 0 when every check passes.
 """
@@ -34,6 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ingot_reader as ir  # noqa: E402
 
 PAIRS = {
+    # first sample set (/tmp/spec-samples)
     "llama-raw.ingot": "llama.safetensors",
     "llama-zstd.ingot": "llama.safetensors",
     "llama-bf16.ingot": "llama-bf16.safetensors",
@@ -41,7 +51,17 @@ PAIRS = {
     "dtypes-zstd.ingot": "dtypes.safetensors",
     "arrays.ingot": "arrays.safetensors",
     "ex.ingot": "ex.safetensors",
+    # second sample set (/tmp/spec-samples2), written by the entropy-coding writer
+    "llama-f16-c1000.ingot": "llama-f16.safetensors",
+    "llama-zstd12.ingot": "llama.safetensors",
+    "arrays-zstd.ingot": "arrays.safetensors",
+    "synth-zstd.ingot": "synth.safetensors",
+    "synth-zstd12.ingot": "synth.safetensors",
+    "synth-c4096.ingot": "synth.safetensors",
+    "synth-bf16.ingot": "synth-bf16.safetensors",
 }
+LEGACY = ("ex.ingot", "llama-raw.ingot", "llama-zstd.ingot", "llama-f16.ingot", "llama-bf16.ingot", "arrays.ingot",
+          "dtypes-zstd.ingot")
 ST_TO_INGOT = {v: k for k, v in ir.SAFETENSORS_DTYPE.items()}
 
 FAILURES: list[str] = []
@@ -78,8 +98,11 @@ def parse_safetensors_raw(path):
     return meta, tensors, list(hdr)
 
 
+CODEC_TOTALS: dict = {}
+
+
 def compare_samples(sdir, tmp):
-    print("== sample comparison")
+    print(f"== sample comparison: {sdir}")
     from safetensors.numpy import load_file
     try:
         import ml_dtypes  # noqa: F401  (registers numpy "bfloat16", needed by load_file for BF16)
@@ -92,8 +115,9 @@ def compare_samples(sdir, tmp):
             fail(iname, "no known safetensors source for this sample")
             continue
         ipath, spath = os.path.join(sdir, iname), os.path.join(sdir, src)
+        stats = {}
         try:
-            meta, tensors = ir.open_ingot(ipath)
+            meta, tensors = ir.open_ingot(ipath, stats=stats)
         except ir.IngotFormatError as ex:
             fail(iname, f"reader rejected a sample: {ex}")
             continue
@@ -140,12 +164,16 @@ def compare_samples(sdir, tmp):
                 if (fh.metadata() or {}) != (smeta or {}):
                     problems.append("--dump-safetensors metadata differs from the source")
         order_note = "" if [t["name"] for t in tensors] == sorder else " (tensor order differs from source order)"
+        codecs = " ".join(f"{c}={stats.get(c, 0)}" for c in ir.CODEC_NAMES.values())
+        for c, v in stats.items():
+            CODEC_TOTALS[c] = CODEC_TOTALS.get(c, 0) + v
         if problems:
             fail(label, "; ".join(problems))
         else:
             nbytes = sum(len(t["data"]) for t in tensors)
-            print(f"  PASS {label}: {len(tensors)} tensors, {nbytes} bytes, metadata {len(meta)} keys identical"
-                  f"{order_note}")
+            nchunked = sum(t["encoding"] == "chunked" for t in tensors)
+            print(f"  PASS {label}: {len(tensors)} tensors ({nchunked} chunked), {nbytes} bytes, metadata "
+                  f"{len(meta)} keys identical{order_note}; plane codecs {codecs}")
             ok(label)
 
 

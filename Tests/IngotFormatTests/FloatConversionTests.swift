@@ -77,6 +77,28 @@ internal import CIngotKernels
         }
     }
 
+    @Test func bytePlaneSplitMatchesTheSpecDefinition() {
+        // The spec's definition, element by element: rotate left one bit, plane p = byte p. The C kernels use SIMD
+        // for the bulk and a scalar tail, so use a count that is not a multiple of 16.
+        var s: UInt64 = 3
+        for width in [2, 4, 8] {
+            let n = 1000 + 7
+            let src = (0..<(n * width)).map { _ -> UInt8 in s = s &* 6364136223846793005 &+ 1; return UInt8(truncatingIfNeeded: s >> 56) }
+            var want = [UInt8](repeating: 0, count: src.count)
+            for i in 0..<n {
+                var v: UInt64 = 0
+                for k in 0..<width { v |= UInt64(src[i * width + k]) << (8 * UInt64(k)) }
+                let bits = UInt64(8 * width)
+                let mask: UInt64 = bits == 64 ? ~0 : (1 << bits) - 1
+                let r = ((v << 1) | (v >> (bits - 1))) & mask
+                for k in 0..<width { want[k * n + i] = UInt8(truncatingIfNeeded: r >> (8 * UInt64(k))) }
+            }
+            var got = [UInt8](repeating: 0, count: src.count)
+            ingot_planes_split(src, &got, n, width)
+            #expect(got == want, "width \(width)")
+        }
+    }
+
     @Test func bytePlaneSplitPutsExponentInTopPlane() {
         // bf16 1.0 = 0x3f80: rotated left by one = 0x7f00, so the top plane holds the exponent 0x7f.
         var planes = [UInt8](repeating: 0, count: 2)
