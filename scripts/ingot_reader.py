@@ -17,7 +17,19 @@ Command line:
 
 Every violated MUST rule raises IngotFormatError, whose `rule` attribute is a stable
 identifier (e.g. "layout.4.no_hole") and whose message names the spec section, the
-tensor and, for chunked data, the chunk and plane.
+tensor and, for chunked data, the chunk and plane.  Rules are checked in the order of
+format.md §2.  An invalid entropy stream (codec 2) raises IngotFormatError with rule
+"codec.entropy.<kind>", kind being one of entropy.md §4's error classes: method, table,
+state, truncated, trailing, check.  entropy_decode(stream, n) is usable on its own and
+raises EntropyError (with .kind and .code, the §4 code).
+
+Where the specs leave an order open, this reader: checks an entry's unknown keys first
+and every other key (its presence included) at its own step; computes the element count
+before the group size and the byte size after it; reads a whole two-byte table entry
+(long form or zero run) before checking its rules; checks the frequency sum after the
+last entry; checks that all K states are present before checking their values; reports
+trailing bytes before a bad final state; and checks a plane's payload length (against
+the plane size, then against the rest of the chunk) before its codec value.
 """
 
 from __future__ import annotations
@@ -349,14 +361,20 @@ class TensorEntry:
 
 
 def _check_keys(obj, allowed, required, minor, rule_prefix, section, tname=None):
+    """Unknown keys (§8), then (if `required` is given) missing keys."""
     for k in obj:
         if k not in allowed and minor <= READER_MINOR:
             raise _err(f"{rule_prefix}.unknown_key", section + " / §8",
                        f"unknown key {k!r} (file minor version {minor} <= reader's {READER_MINOR})",
                        tensor=tname)
     for k in required:
-        if k not in obj:
-            raise _err(f"{rule_prefix}.missing_key", section, f"missing required key {k!r}", tensor=tname)
+        _require(obj, k, rule_prefix, section, tname)
+
+
+def _require(obj, k, rule_prefix, section, tname=None):
+    if k not in obj:
+        raise _err(f"{rule_prefix}.missing_key", section, f"missing required key {k!r}", tensor=tname)
+    return obj[k]
 
 
 def _newer_note(minor, what):
@@ -373,19 +391,20 @@ def validate_schema(doc, minor):
     S = "§3 header"
     if not isinstance(doc, dict):
         raise _err("schema.top_level", S, "top-level JSON value is not an object")
-    _check_keys(doc, TOP_KEYS, TOP_KEYS, minor, "schema", S)
+    # §2: unknown keys, alignment, metadata, tensor count; a missing key is reported at its step
+    _check_keys(doc, TOP_KEYS, (), minor, "schema", S)
 
-    alignment = doc["alignment"]
+    alignment = _require(doc, "alignment", "schema", S)
     if not _is_int(alignment):
         raise _err("schema.alignment", S, f"alignment must be a JSON integer, got {alignment!r}")
     if not (8 <= alignment <= 4096) or alignment & (alignment - 1):
         raise _err("schema.alignment", S, f"alignment {alignment} is not a power of two in [8, 4096]")
 
-    metadata = doc["metadata"]
+    metadata = _require(doc, "metadata", "schema", S)
     if not isinstance(metadata, dict):
         raise _err("schema.metadata", "§4 metadata", "metadata must be a JSON object")
 
-    tensors = doc["tensors"]
+    tensors = _require(doc, "tensors", "schema", S)
     if not isinstance(tensors, list):
         raise _err("schema.tensors", S, "tensors must be a JSON array")
     if len(tensors) > MAX_TENSORS:
@@ -413,13 +432,18 @@ def _validate_entry(idx, t, minor):
     if not isinstance(t, dict):
         raise _err("tensor.not_object", S, f"tensors[{idx}] is not an object")
     tname = t.get("name") if isinstance(t.get("name"), str) else f"#{idx}"
-    required = tuple(k for k in TENSOR_KEYS if k != "group_size")
-    _check_keys(t, TENSOR_KEYS, required, minor, "tensor", S, tname)
+    # unknown keys first; every other rule (a missing key included) at its field's step, in the
+    # order of §2: name, dtype, shape and sizes, group size, offset, length, xxh3, encoding
+    _check_keys(t, TENSOR_KEYS, (), minor, "tensor", S, tname)
+
+    def field(k):
+        return _require(t, k, "tensor", S, tname)
+
     e = TensorEntry()
     e.index = idx
 
     # name (uniqueness is checked last, by validate_schema)
-    name = t["name"]
+    name = field("name")
     if not isinstance(name, str):
         raise _err("tensor.name", S, f"name must be a string, got {name!r}", tensor=tname)
     nb = len(name.encode("utf-8"))
@@ -432,7 +456,7 @@ def _validate_entry(idx, t, minor):
     e.name = name
 
     # dtype
-    dtype = t["dtype"]
+    dtype = field("dtype")
     if not isinstance(dtype, str):
         raise _err("tensor.dtype", D, f"dtype must be a string, got {dtype!r}", tensor=name)
     if dtype not in DTYPES:
@@ -441,7 +465,7 @@ def _validate_entry(idx, t, minor):
     block = dtype in _BLOCK
 
     # shape and sizes
-    shape = t["shape"]
+    shape = field("shape")
     if not isinstance(shape, list):
         raise _err("tensor.shape", S, "shape must be an array of integers", tensor=name)
     if len(shape) > MAX_RANK:
@@ -466,10 +490,7 @@ def _validate_entry(idx, t, minor):
             raise _err("tensor.size_overflow", S, f"byte size {bs} is not below 2^62", tensor=name)
         return bs
 
-    if not block:
-        e.byte_size = byte_size_of(count, _SCALAR[dtype])
-
-    # group size (block dtypes need it to compute their byte size)
+    # group size, then the byte size (which needs it for block dtypes)
     if block:
         if "group_size" not in t:
             raise _err("tensor.group_size", D, f"block dtype {dtype} needs group_size", tensor=name)
@@ -494,23 +515,24 @@ def _validate_entry(idx, t, minor):
         e.group_size = None
         e.elements_per_unit = 1
         e.unit_bytes = _SCALAR[dtype]
+        e.byte_size = byte_size_of(count, e.unit_bytes)
 
     # offset, length
     for key in ("offset", "length"):
-        v = t[key]
+        v = field(key)
         if not _is_int(v) or v < 0:
             raise _err(f"tensor.{key}", S, f"{key} must be a JSON integer >= 0, got {v!r}", tensor=name)
     e.offset = t["offset"]
     e.length = t["length"]
 
     # checksum string
-    x = t["xxh3"]
+    x = field("xxh3")
     if not isinstance(x, str) or not re.fullmatch(r"[0-9a-f]{16}", x):
         raise _err("tensor.xxh3", S, f"xxh3 {x!r} is not exactly 16 lowercase hex digits", tensor=name)
     e.xxh3 = x
 
     # encoding
-    enc = t["encoding"]
+    enc = field("encoding")
     ES = "§7.2 chunked"
     if isinstance(enc, str):
         if enc != "raw":
@@ -723,12 +745,13 @@ def _ent_table(s, pos):
             raise EntropyError("truncated", f"stream ends inside the frequency table (entry for symbol {sym})")
         b = s[pos]
         if b == 0:
+            # the two-byte entry is read whole before its rules are checked (as for the long form)
+            if pos + 1 >= ln:
+                raise EntropyError("truncated", f"stream ends inside the zero run at symbol {sym}")
             if sym == first:
                 raise EntropyError("table", f"zero run at first = {first} (the first entry must be nonzero)")
             if after_run:
                 raise EntropyError("table", f"zero run at symbol {sym} directly follows another zero run")
-            if pos + 1 >= ln:
-                raise EntropyError("truncated", f"stream ends inside the zero run at symbol {sym}")
             r = s[pos + 1]
             if sym + r + 1 > last:
                 raise EntropyError("table", f"zero run of {r + 1} symbols from {sym} does not end before "

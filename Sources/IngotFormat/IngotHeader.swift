@@ -63,7 +63,10 @@ public struct IngotHeader: Sendable, Equatable {
             }
             if t.offset < end { throw .overlap(tensor: t.name, offset: t.offset, previousEnd: end) }
             if t.offset != expected { throw .hole(tensor: t.name, offset: t.offset, expected: expected) }
-            guard tEnd <= dataSize else { throw .tensorBeyondFile(tensor: t.name, end: dataOffset + tEnd, fileSize: fileSize) }
+            guard tEnd <= dataSize else {
+                // The absolute end may not fit in 63 bits: report it saturated rather than overflow.
+                throw .tensorBeyondFile(tensor: t.name, end: Checked.add(dataOffset, tEnd) ?? Int.max, fileSize: fileSize)
+            }
             end = tEnd
         }
         return end

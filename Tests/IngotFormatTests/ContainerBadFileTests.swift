@@ -146,6 +146,13 @@ import Testing
         #expect(validationError(craft(header: header([row("a", shape: [1 << 61])]), data: zeros8)) == .sizeOverflow(tensor: "a"))
     }
 
+    @Test func absoluteEndOverflowingIsReportedNotTrapped() {
+        // offset + length fits, data_offset + end does not (found by the independent reader): a clean error.
+        let enc = "{\"type\":\"chunked\",\"chunk_size\":8,\"filter\":\"none\"}"
+        let f = craft(header: header([row("a", length: Int(Int64.max) - 100, xxh3: "0000000000000000", encoding: enc)]), data: zeros8)
+        #expect(validationError(f) == .tensorBeyondFile(tensor: "a", end: Int.max, fileSize: 4104))
+    }
+
     @Test func overflowingOffset() {
         // An aligned offset near 2^63 plus a stored length runs past Int.max.
         let enc = "{\"type\":\"chunked\",\"chunk_size\":8,\"filter\":\"none\"}"
