@@ -4,6 +4,7 @@
 # New inputs the fuzzer finds stay in /tmp/ingot-fuzz/<target>/corpus; crashes are written to /tmp/ingot-fuzz/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/../FuzzTesting"
+fuzzdir=$(pwd)
 target=${1:?target}; seconds=${2:-300}; shift $(( $# >= 2 ? 2 : 1 ))
 swift build -c release --target "$target" -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address >/dev/null
 objs=(.build/release/"$target".build/*.o .build/release/IngotFormat.build/*.o .build/release/CIngotKernels.build/*.o)
@@ -14,4 +15,6 @@ swiftc -sanitize=fuzzer,address "${objs[@]}" -lzstd -lxxhash -lz -o "$work/fuzze
 format=$(echo "${target#Fuzz}" | tr '[:upper:]' '[:lower:]')
 cp -n Corpus/"$format"/* "$work/corpus/" 2>/dev/null || true
 cd "$work"
-./fuzzer corpus -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "$@" 2>&1 | tail -12
+dict=()
+case "$target" in FuzzIngot|FuzzSafetensors) dict=(-dict="$fuzzdir/ingot.dict");; esac
+./fuzzer corpus "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "$@" 2>&1 | tail -12
