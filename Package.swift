@@ -23,7 +23,7 @@ let package = Package(
         // Hot loops in C: F16C half conversion with runtime dispatch, bf16 rounding, byte planes, entropy coding.
         .target(name: "CIngotKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
-        .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib"]),
+        .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib", "CIngotKernels"]),
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
         .executableTarget(
             name: "ingot",

@@ -15,5 +15,6 @@ let package = Package(
         .target(name: "FuzzSafetensors", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzNpy", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzNpz", dependencies: ["FuzzSupport", interop]),
+        .target(name: "FuzzGGUF", dependencies: ["FuzzSupport", interop]),
     ]
 )

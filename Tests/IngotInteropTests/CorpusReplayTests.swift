@@ -32,7 +32,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["ingot", "safetensors", "npy", "npz"])
+    @Test(arguments: ["ingot", "safetensors", "npy", "npz", "gguf"])
     func corpusReplaysWithoutCrashing(format: String) {
         let files = inputs(format)
         #expect(!files.isEmpty, "no corpus for \(format)")
@@ -43,6 +43,7 @@ import Testing
                 case "ingot": try IngotFile(mapped: m)
                 case "safetensors": try SafetensorsFile(mapped: m)
                 case "npy": try NpyFile(mapped: m)
+                case "gguf": try GGUFFile(mapped: m)
                 default: try NpzFile(mapped: m)
                 }
             }

@@ -1,0 +1,118 @@
+internal import CIngotKernels
+import IngotFormat
+
+/// An open GGUF file (versions 2 and 3, little-endian). Opening maps it and validates the whole header and data
+/// layout (`GGUFHeader`); tensors are then zero-copy views of the mapping, except the types Ingot has no dtype for
+/// (Q5_0, Q5_1, Q4_K, Q5_K, Q6_K), which `load` dequantizes to f32.
+///
+/// Names, keys and values are exposed raw, exactly as stored: mapping GGUF names and `llama.*` keys onto Ingot's
+/// and undoing llama.cpp's q/k row permutation is another layer's job. Shapes are Ingot's order (outermost first),
+/// the reverse of GGUF's `dims` (innermost first); `tensorInfos` keeps GGUF's order.
+public final class GGUFFile: TensorSource, Sendable {
+    public let path: String
+    public let file: MappedFile
+    /// 2 or 3.
+    public let version: UInt32
+    /// Every key-value pair, in file order, typed exactly.
+    public let keyValues: [GGUFKeyValue]
+    /// Every tensor as the header describes it, in file order.
+    public let tensorInfos: [GGUFTensorInfo]
+    /// `general.alignment`, or 32.
+    public let alignment: Int
+    /// Absolute file offset of the data section.
+    public let dataOffset: Int
+    /// The pairs as JSON (`GGUFMetadata.json`): values in file order, then `GGUFMetadata.typesKey`.
+    public let metadata: JSONObject
+    /// What `load` returns for each tensor, in file order: Q8_0/Q4_0/Q4_1 as Ingot's q8_0/q4_0/q4_1 with group
+    /// size 32, the dequantized types as f32, the rest as the same element type.
+    public let descriptors: [TensorDescriptor]
+    private let keyIndex: [ExactKey: Int]
+    private let tensorIndex: [ExactKey: Int]
+
+    public var formatName: String { "gguf" }
+
+    /// The first four bytes of every GGUF file ("GGUF"), for format detection.
+    public static let magic: [UInt8] = GGUFHeader.magic
+
+    public convenience init(path: String) throws {
+        let f = try withPath(path) { try MappedFile(path: path) }
+        try self.init(mapped: f)
+    }
+
+    public init(mapped f: MappedFile) throws {
+        let header: GGUFHeader
+        do { header = try GGUFHeader(file: f.bytes) } catch { throw FileError(path: f.path, error) }
+        path = f.path
+        file = f
+        version = header.version
+        keyValues = header.keyValues
+        tensorInfos = header.tensors
+        alignment = header.alignment
+        dataOffset = header.dataOffset
+        metadata = GGUFMetadata.json(header.keyValues)
+        var descriptors: [TensorDescriptor] = []
+        descriptors.reserveCapacity(header.tensors.count)
+        for t in header.tensors {
+            let layout: TensorLayout
+            do {
+                layout = try TensorLayout(name: t.name, dtype: t.type.ingotDType, shape: t.shape,
+                                          groupSize: t.type.ingotDType.isBlockQuantized ? t.type.blockSize : nil)
+            } catch {
+                // Rank (≤ 4), signs and block divisibility were proven by the header: only the size rule is left
+                // (an f32 expansion of a dequantized type past 2^62 bytes).
+                throw FileError(path: f.path, GGUFError.sizeOverflow(tensor: t.name))
+            }
+            descriptors.append(TensorDescriptor(name: t.name, layout: layout))
+        }
+        self.descriptors = descriptors
+        // Keys and names are unique: the header rejects duplicates.
+        var keys = [ExactKey: Int](minimumCapacity: keyValues.count)
+        for (i, kv) in keyValues.enumerated() { keys[ExactKey(kv.key)] = i }
+        keyIndex = keys
+        var names = [ExactKey: Int](minimumCapacity: tensorInfos.count)
+        for (i, t) in tensorInfos.enumerated() { names[ExactKey(t.name)] = i }
+        tensorIndex = names
+    }
+
+    /// The value stored under `key` (compared by exact code points), nil when there is none.
+    public func value(forKey key: String) -> GGUFValue? { keyIndex[ExactKey(key)].map { keyValues[$0].value } }
+
+    /// The header's description of tensor `name`.
+    public func tensorInfo(_ name: String) -> GGUFTensorInfo? { tensorIndex[ExactKey(name)].map { tensorInfos[$0] } }
+
+    /// The tensor's bytes exactly as stored (blocks for the quantized types), as a zero-copy view of the mapping.
+    public func storedBytes(_ name: String) throws -> TensorBuffer {
+        guard let t = tensorInfo(name) else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        return try stored(t)
+    }
+
+    /// The decoded bytes: a zero-copy view for every type Ingot has, dequantized f32 for the others.
+    public func load(_ name: String) throws -> TensorBuffer {
+        guard let t = tensorInfo(name) else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        let raw = try stored(t)
+        guard t.type.isDequantized else { return raw }
+        guard let outBytes = Checked.mul(t.elementCount, 4) else {
+            throw FileError(path: path, GGUFError.sizeOverflow(tensor: t.name))
+        }
+        let out = OwnedBytes(count: outBytes)
+        let blocks = t.byteCount / t.type.typeSize
+        // The header proved byteCount = blocks × typeSize and elementCount = blocks × blockSize, so the kernel
+        // reads exactly the stored bytes and writes exactly `out`.
+        if blocks > 0, let src = raw.bytes.baseAddress, let dst = out.mutable.baseAddress {
+            let status = withExtendedLifetime(raw.owner) {
+                ingot_kq_dequantize(t.type.rawValue, src, dst.assumingMemoryBound(to: Float.self), blocks)
+            }
+            guard status == 0 else { throw FileError(path: path, GGUFError.unsupportedTensorType(
+                tensor: t.name, type: t.type.name, id: t.type.rawValue)) }
+        }
+        return TensorBuffer(out)
+    }
+
+    private func stored(_ t: GGUFTensorInfo) throws -> TensorBuffer {
+        // In bounds: the header proved dataOffset + offset + byteCount ≤ file size.
+        guard let start = Checked.add(dataOffset, t.offset), let bytes = file.bytes.bounded(start, t.byteCount) else {
+            throw FileError(path: path, GGUFError.tensorBeyondFile(tensor: t.name, end: nil, fileSize: file.bytes.count))
+        }
+        return TensorBuffer(bytes: bytes, owner: file)
+    }
+}
