@@ -27,10 +27,12 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-typedef float vf __attribute__((vector_size(32)));
-typedef int32_t vi __attribute__((vector_size(32)));
-typedef uint8_t vb __attribute__((vector_size(8)));
-typedef int8_t vsb __attribute__((vector_size(8)));
+// OpenCL-style vectors: unlike GCC vector_size types they support `?:` per lane, which is how min, max and
+// select are written below.
+typedef float vf __attribute__((ext_vector_type(8)));
+typedef int32_t vi __attribute__((ext_vector_type(8)));
+typedef uint8_t vb __attribute__((ext_vector_type(8)));
+typedef int8_t vsb __attribute__((ext_vector_type(8)));
 
 // memcpy loads and stores: sources are not aligned (and memcpy keeps the accesses free of aliasing questions);
 // the compiler turns each into one unaligned vector move.
@@ -38,8 +40,10 @@ typedef int8_t vsb __attribute__((vector_size(8)));
 #define ST(p, v) do { vf s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
 #define SPLAT(s) ((vf){(s), (s), (s), (s), (s), (s), (s), (s)})
 #define ISPLAT(s) ((vi){(s), (s), (s), (s), (s), (s), (s), (s)})
-#define VMIN(a, b) __builtin_elementwise_min((a), (b))
-#define VMAX(a, b) __builtin_elementwise_max((a), (b))
+// Min and max as plain selects (a < b ? a : b): one minps/maxps each on x86, exactly defined for every input.
+// (__builtin_elementwise_min is IEEE minNum, whose NaN rules cost a compare and a blend per use.)
+#define VMIN(a, b) ({ __typeof__(a) a_ = (a), b_ = (b); a_ < b_ ? a_ : b_; })
+#define VMAX(a, b) ({ __typeof__(a) a_ = (a), b_ = (b); a_ > b_ ? a_ : b_; })
 #define VCLAMP(v, lo, hi) VMIN(VMAX((v), (lo)), (hi))
 #define VABS(v) ((vf)((vi)(v) & ISPLAT(0x7fffffff)))
 #define TO_F(v) __builtin_convertvector((v), vf)
@@ -255,17 +259,27 @@ INLINE int64_t ref_body(int type, const float *src, uint8_t *dst, size_t ngroups
 // reference's. The group is copied into scratch padded to a multiple of 8 with zero values and zero weights, so
 // every loop runs whole vectors and padding adds exact zeros to every sum.
 
-// The candidate grids, 16 candidates per pass (see *_grid_sums). Inverse scales are t / (reference extreme) for
-// t = t0, t0 + dt, ...; chosen on the MiniLM weights for error against time (wider or denser grids gain under 0.1%
-// RMSE). q8_0: 64 scales, the extreme at 96 to 127.5 (clipping the largest values when that pays).
-// q4_0: 32 with the extreme element near -8 (the reference orientation), 16 with it near +7.
-// q4_1: 16 scales x 4 offsets, codes floor(y*t/range + offset) on y = x - min.
+// The candidate grids, run 16 candidates per pass (sym_grid, asym_grid). Inverse scales are t / (reference extreme)
+// for t = t0, t0 + dt, ... (n values). Chosen on the MiniLM weights for error against time: denser or wider grids
+// gain at most about 0.15% RMSE (q4_1 with twice the candidates: 0.8782 of ref instead of 0.8797) for a quarter to
+// a half more time.
+// q8_0: the extreme value at 104 to 127.5, clipping the largest values when that pays.
+// q4_0: the extreme element near -6.2 .. -9.3 (the reference orientation puts it at -8), or near +6.0 .. +7.5.
+// q4_1: 8 scales x 4 offsets, codes floor(y*t/range + offset) on y = x - min.
 #define NCAND 64
+#define Q8_0_N 48
+#define Q4_0_NA 32
+#define Q4_0_NB 16
+#define Q4_1_NSCALE 8
+#define Q4_1_NOFF 4
+_Static_assert(Q8_0_N % 16 == 0 && Q8_0_N <= NCAND, "whole passes within the arrays");
+_Static_assert((Q4_0_NA + Q4_0_NB) % 16 == 0 && Q4_0_NA + Q4_0_NB <= NCAND, "whole passes within the arrays");
+_Static_assert((Q4_1_NSCALE * Q4_1_NOFF) % 16 == 0 && Q4_1_NSCALE * Q4_1_NOFF <= NCAND, "whole passes");
 typedef struct { float t0, dt; int n; float sign; } grid;
-static const grid q8_0_grids[] = {{96.0f, 0.5f, 64, 1.0f}};
-static const grid q4_0_grids[] = {{6.2f, 0.1f, 32, -1.0f}, {6.0f, 0.1f, 16, 1.0f}};
-static const grid q4_1_grid = {13.0f, 0.25f, 16, 1.0f};
-static const float q4_1_offsets[4] = {0.25f, 0.5f, 0.75f, 1.0f};
+static const grid q8_0_grids[] = {{104.0f, 0.5f, Q8_0_N, 1.0f}};
+static const grid q4_0_grids[] = {{6.2f, 0.1f, Q4_0_NA, -1.0f}, {6.0f, 0.1f, Q4_0_NB, 1.0f}};
+static const grid q4_1_grid = {13.2f, 0.4f, Q4_1_NSCALE, 1.0f};
+static const float q4_1_offsets[Q4_1_NOFF] = {0.25f, 0.5f, 0.75f, 1.0f};
 
 // Below this largest magnitude (or q4_1 range) every candidate scale rounds to 0 in f16, and t/amax could
 // overflow: such a group is stored as zeros (q8_0, q4_0) or as its minimum (q4_1).
@@ -284,8 +298,8 @@ INLINE void load_group(const float *x, const float *w, size_t g, scratch_t *s) {
     else for (size_t j = 0; j < g; j++) s->ws[j] = 1.0f;
 }
 
-// Keeps lane scores where `ok` is set, -inf elsewhere (no vector ?: in C).
-#define MASK_SCORE(score, ok) ((vf)(((vi)(score) & (ok)) | ((vi)SPLAT(-INFINITY) & ~(ok))))
+// Keeps lane scores where `ok` is set, -inf elsewhere.
+#define MASK_SCORE(score, ok) ((ok) ? (score) : SPLAT(-INFINITY))
 
 // The first best of NCAND lane scores (strict >, so ties keep the earlier candidate); -1 if none is finite.
 static inline int best_lane(const float *score, int n) {
@@ -390,7 +404,8 @@ INLINE int search_sym_group(int type, const float *x, const float *w, uint8_t *o
         const grid *grids = is_q8 ? q8_0_grids : q4_0_grids;
         int nc = 0;
         for (int gi = 0; gi < (is_q8 ? 1 : 2); gi++)
-            for (int k = 0; k < grids[gi].n; k++) inv[nc++] = grids[gi].sign * (grids[gi].t0 + (float)k * grids[gi].dt) / max;
+            for (int k = 0; k < grids[gi].n; k++)
+                inv[nc++] = grids[gi].sign * (grids[gi].t0 + (float)k * grids[gi].dt) / max;
         sym_grid(s, g, inv, nc, lo, hi, score, scale);
         int bc = best_lane(score, nc);
         // (2) f16 rounding, neighbours and the reference scale, scored exactly
@@ -524,22 +539,26 @@ INLINE int search_q4_1_group(const float *x, const float *w, uint8_t *out, size_
         float sw = HSUM(a), sy = HSUM(b);
         // (1) grid with least-squares refit of scale and offset
         float inv[NCAND], off[NCAND], score[NCAND], scale[NCAND], offset[NCAND];
-        for (int c = 0; c < NCAND; c++) {
-            inv[c] = (q4_1_grid.t0 + (float)(c / 4) * q4_1_grid.dt) / range;
-            off[c] = q4_1_offsets[c % 4];
+        const int nc = q4_1_grid.n * Q4_1_NOFF;
+        for (int c = 0; c < nc; c++) {
+            inv[c] = (q4_1_grid.t0 + (float)(c / Q4_1_NOFF) * q4_1_grid.dt) / range;
+            off[c] = q4_1_offsets[c % Q4_1_NOFF];
         }
-        asym_grid(s, g, inv, off, NCAND, sw, sy, score, scale, offset);
-        int bc = best_lane(score, NCAND);
+        asym_grid(s, g, inv, off, nc, sw, sy, score, scale, offset);
+        int bc = best_lane(score, nc);
         float best_d = bc >= 0 ? scale[bc] : range / 15.0f, best_my = bc >= 0 ? offset[bc] : 0.0f;
-        // (2) f16 neighbours of scale and minimum, and the reference pair, scored exactly
+        // (2) f16 rounding, scored exactly: the scale's neighbours with the fitted minimum, then the minimum's
+        // neighbours with the best of those scales (one coordinate at a time: the full 3 x 3 square gains under
+        // 0.01% RMSE for twice the passes), then the reference pair
         half_pair seen[MAX_CANDIDATES];
         int nseen = 0;
         uint16_t dc[3], mc[3];
         int nd = half_neighbours(f16_finite(best_d), dc), nm = half_neighbours(f16_finite(mn + best_my), mc);
         float best_err = INFINITY;
-        for (int i = 0; i <= nd * nm; i++) {
-            half_pair c = i < nd * nm ? (half_pair){dc[i / nm], mc[i % nm]}
-                                      : (half_pair){(hdref & 0x7fff) == 0 ? 0 : hdref, f16_finite(mn)};
+        for (int i = 0; i < nd + nm; i++) {
+            half_pair c = i < nd ? (half_pair){dc[i], mc[0]}
+                        : i < nd + nm - 1 ? (half_pair){best.d, mc[i - nd + 1]}
+                                          : (half_pair){(hdref & 0x7fff) == 0 ? 0 : hdref, f16_finite(mn)};
             if (tried(seen, nseen, c)) continue;
             seen[nseen++] = c;
             float e = asym_error(s, ingot_quant_f16_to_f32(c.d), ingot_quant_f16_to_f32(c.m));

@@ -1,0 +1,142 @@
+internal import CIngotKernels
+import IngotFormat
+
+/// Block quantization of f32 tensors to q8_0 / q4_0 / q4_1 and back (layouts: `specs/quant.md`).
+///
+/// Groups run along the last dimension. Work is split into fixed chunks of whole groups, so the bytes (and any
+/// error reported) never depend on the thread count.
+public enum Quantizer {
+    /// Input floats per chunk of work: large enough to amortise scheduling, small enough to stay in L2 between
+    /// the finiteness scan and the quantizer, and to spread small tensors over both cores.
+    static let chunkElements = 1 << 15
+
+    /// Quantizes `values` (row-major, `shape`) into blocks. The matching layout is
+    /// `TensorLayout(name: name, dtype: options.dtype, shape: shape, groupSize: options.groupSize)`.
+    ///
+    /// Throws, before writing anything visible: a bad dtype, group size, shape or importance vector; NaN or
+    /// infinity in the input (the first such element); a group whose scale or q4_1 minimum overflows f16 (the
+    /// first such group; keep that tensor in float). NaN/Inf is reported in preference to an overflow.
+    public static func quantize(
+        _ values: UnsafeBufferPointer<Float>, shape: [Int], name: String, options: QuantizeOptions
+    ) throws(QuantizationError) -> TensorBuffer {
+        let plan = try QuantizePlan(name: name, shape: shape, valueCount: values.count, options: options)
+        let out = OwnedBytes(count: plan.layout.byteCount)
+        guard plan.groupCount > 0, let src = values.baseAddress, let dst = out.mutable.baseAddress else {
+            return TensorBuffer(out)
+        }
+        let g = plan.groupSize
+        let chunkGroups = max(1, chunkElements / g)
+        let chunks = (plan.groupCount + chunkGroups - 1) / chunkGroups
+        let workers = ChunkRunner.workerCount(chunks, threads: options.threads)
+        let simd = options.kernels.simdFlag
+        let search = options.method == .search
+        let scratchFloats = search ? ingot_quant_search_scratch_floats(g) : 0
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, workers * scratchFloats))
+        // Per chunk: the absolute index of its first non-finite element, or of its first overflowing group; -1 if none.
+        let badValue = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+        let badGroup = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+        badValue.initialize(repeating: -1)
+        badGroup.initialize(repeating: -1)
+        defer {
+            scratch.deallocate()
+            badValue.deallocate()
+            badGroup.deallocate()
+        }
+        let tracker = FailureTracker()
+        let kernelType = plan.kernelType, blockBytes = plan.blockBytes, groupsPerRow = plan.groupsPerRow
+        let groupCount = plan.groupCount
+
+        func run(_ weights: UnsafePointer<Float>?) {
+            ChunkRunner.run(chunks, threads: workers) { c, w in
+                let need = tracker.need(c)
+                guard need.scan else { return }
+                let first = c * chunkGroups
+                let n = min(chunkGroups, groupCount - first)
+                let x = src + first * g
+                let bad = ingot_quant_find_nonfinite(x, n * g, simd)
+                if bad < n * g {
+                    badValue[c] = first * g + bad
+                    tracker.nonFinite(in: c)
+                    return
+                }
+                guard need.quantize else { return }
+                let y = dst + first * blockBytes
+                let r: Int64
+                if search {
+                    let mine = scratch.baseAddress.map { $0 + w * scratchFloats }  // this worker's scratch
+                    r = ingot_quantize_search(kernelType, x, y, n, g, weights, groupsPerRow, first, mine, simd)
+                } else {
+                    r = ingot_quantize_ref(kernelType, x, y, n, g, simd)
+                }
+                if r >= 0 {
+                    badGroup[c] = first + Int(r)
+                    tracker.overflow(in: c)
+                }
+            }
+        }
+        if let weights = plan.weights {
+            weights.withUnsafeBufferPointer { run($0.baseAddress) }
+        } else {
+            run(nil)
+        }
+
+        if let i = badValue.first(where: { $0 >= 0 }) { throw .nonFinite(tensor: name, index: i) }
+        if let grp = badGroup.first(where: { $0 >= 0 }) { throw .scaleOverflow(tensor: name, group: grp, groupSize: g) }
+        return TensorBuffer(out)
+    }
+
+    /// Decodes block bytes (as stored in a file: any bytes are accepted once their size matches) into `output`,
+    /// which must hold `layout.elementCount` floats. A non-finite stored scale decodes by IEEE arithmetic.
+    public static func dequantize(
+        _ blocks: UnsafeRawBufferPointer, layout: TensorLayout, into output: UnsafeMutableBufferPointer<Float>,
+        threads: Int = Parallel.cpuCount
+    ) throws(QuantizationError) {
+        try dequantize(blocks, layout: layout, into: output, threads: threads, kernels: .best)
+    }
+
+    /// Decodes block bytes into a new array of `layout.elementCount` floats.
+    public static func dequantize(
+        _ blocks: UnsafeRawBufferPointer, layout: TensorLayout, threads: Int = Parallel.cpuCount
+    ) throws(QuantizationError) -> [Float] {
+        var result = [Float](repeating: 0, count: layout.elementCount)
+        try result.withUnsafeMutableBufferPointer { (out) throws(QuantizationError) in
+            try dequantize(blocks, layout: layout, into: out, threads: threads, kernels: .best)
+        }
+        return result
+    }
+
+    static func dequantize(
+        _ blocks: UnsafeRawBufferPointer, layout: TensorLayout, into output: UnsafeMutableBufferPointer<Float>,
+        threads: Int, kernels: KernelPath
+    ) throws(QuantizationError) {
+        let kernelType: Int32
+        switch layout.dtype {
+        case .q8_0: kernelType = INGOT_Q8_0
+        case .q4_0: kernelType = INGOT_Q4_0
+        case .q4_1: kernelType = INGOT_Q4_1
+        default: throw .notBlockQuantized(layout.dtype)
+        }
+        // A TensorLayout is validated when made; recheck what the kernel relies on anyway, with overflow checks,
+        // since these bytes come from files.
+        guard let g = layout.groupSize, g >= 2, g % 2 == 0, layout.elementCount % g == 0 else {
+            throw .notBlockQuantized(layout.dtype)
+        }
+        let groups = layout.elementCount / g
+        let blockBytes = ingot_quant_block_bytes(kernelType, g)
+        guard let need = Checked.mul(groups, blockBytes), need == blocks.count else {
+            throw .blockBytesMismatch(expected: Checked.mul(groups, blockBytes) ?? Int.max, got: blocks.count)
+        }
+        guard output.count == layout.elementCount else {
+            throw .outputCountMismatch(expected: layout.elementCount, got: output.count)
+        }
+        guard groups > 0, let src = blocks.baseAddress, let dst = output.baseAddress else { return }
+        let chunkGroups = max(1, chunkElements / g)
+        let chunks = (groups + chunkGroups - 1) / chunkGroups
+        let simd = kernels.simdFlag
+        ChunkRunner.run(chunks, threads: threads) { c, _ in
+            let first = c * chunkGroups
+            let n = min(chunkGroups, groups - first)
+            ingot_dequantize(kernelType, src + first * blockBytes, dst + first * g, n, g, simd)
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import IngotQuant
-
-@Test func moduleLoads() {}
