@@ -36,6 +36,8 @@ let package = Package(
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
+        // Runs the built `ingot` binary end to end (exit codes, error lines, files left behind).
+        .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
     ],
     swiftLanguageModes: [.v6]
 )

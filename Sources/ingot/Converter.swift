@@ -1,5 +1,6 @@
 import IngotFormat
 import IngotInterop
+import IngotQuant
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,9 +9,11 @@ struct ConvertOptions {
     var dtype: DType?
     var compression: CompressionOptions?
     var overwrite = false
+    var quant: QuantPolicy?
+    var method: QuantMethod = .search
 }
 
-/// Source → (cast) → Ingot or safetensors, one tensor in memory at a time.
+/// Source → (cast | quantize | dequantize) → Ingot or safetensors, one tensor in memory at a time.
 enum Converter {
     enum OutputFormat {
         case ingot, safetensors
@@ -20,20 +23,21 @@ enum Converter {
             else if path.hasSuffix(".safetensors") { self = .safetensors }
             else { throw CLIError("\(path): cannot tell the output format (use a .ingot or .safetensors extension)") }
         }
+
+        var hasBlockTypes: Bool { self == .ingot }
     }
 
-    struct Summary {
-        var tensors = 0
-        var bytes = 0
-        var outputBytes = 0
-        var path = ""
-        var text: String {
-            "wrote \(path): \(tensors) tensors, \(Fmt.bytes(bytes)) of tensor data, file \(Fmt.bytes(outputBytes))"
-                + (bytes > 0 ? " (\(Fmt.fixed(100 * Double(outputBytes) / Double(bytes), 1))%)" : "")
-        }
+    /// What happened to one tensor, for the table `convert --quantize` prints.
+    struct Row {
+        let name: String
+        let shape: [Int]
+        let from: TensorLayout
+        let to: TensorLayout
+        let note: String?
+        let error: QuantError?
     }
 
-    static func convert(source path: String, to out: String, options: ConvertOptions) throws -> Summary {
+    static func convert(source path: String, to out: String, options: ConvertOptions) throws -> ConvertReport {
         let format = try OutputFormat(path: out)
         if !options.overwrite, access(out, F_OK) == 0 {
             throw CLIError("\(out): already exists (use --force to overwrite)")
@@ -41,42 +45,93 @@ enum Converter {
         if options.compression != nil, format != .ingot {
             throw CLIError("--compress needs an .ingot output (safetensors has no compression)")
         }
+        if options.quant != nil, !format.hasBlockTypes {
+            throw CLIError("--quantize needs an .ingot output (safetensors has no quantized types)")
+        }
         let src = try openTensorSource(path: path)
-        let descriptors = try src.descriptors.map { try castDescriptor($0, to: options.dtype) }
-        var progress = Progress(total: descriptors.count, label: "convert")
+        var report = ConvertReport(path: out, quantized: options.quant != nil)
+        var progress = Progress(total: src.descriptors.count, label: "convert")
         defer { progress.finish() }
-        var summary = Summary(tensors: descriptors.count, bytes: descriptors.reduce(0) { $0 + $1.layout.byteCount }, path: out)
-        func loadCast(_ i: Int) throws -> TensorBuffer {
+
+        func prepare(_ i: Int) throws -> (TensorLayout, TensorBuffer) {
             let d = src.descriptors[i]
             progress.update(i + 1, d.name)
-            let b = try src.load(d.name)
-            guard let t = options.dtype, d.layout.dtype.isFloat, d.layout.dtype != t else { return b }
-            return try withPath(path) { try b.withBytes { try FloatConversion.cast($0, from: d.layout.dtype, to: t) } }
+            let (layout, buffer, row) = try transform(d, try src.load(d.name), options: options, format: format, path: path)
+            report.rows.append(row)
+            return (layout, buffer)
         }
+
         switch format {
         case .ingot:
             let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: options.compression), metadata: src.metadata)
-            for (i, d) in descriptors.enumerated() {
-                let b = try loadCast(i)
-                try b.withBytes { try w.add(name: d.name, layout: d.layout, bytes: $0) }
+            for i in src.descriptors.indices {
+                let (layout, buffer) = try prepare(i)
+                try buffer.withBytes { try w.add(name: src.descriptors[i].name, layout: layout, bytes: $0) }
             }
             try w.finish()
         case .safetensors:
+            // safetensors needs every size up front: without quantization they follow from the source layouts.
+            let layouts = try src.descriptors.map { try exportLayout($0, dtype: options.dtype) }
             var position: [ExactKey: Int] = [:]
-            for (i, d) in descriptors.enumerated() { position[ExactKey(d.name)] = i }
+            for (i, d) in src.descriptors.enumerated() { position[ExactKey(d.name)] = i }
+            let descriptors = zip(src.descriptors, layouts).map { TensorDescriptor(name: $0.name, layout: $1) }
             try SafetensorsWriter.write(path: out, metadata: src.metadata, tensors: descriptors) { d in
                 guard let i = position[ExactKey(d.name)] else { throw CLIError("internal: unknown tensor \(d.name)") }
-                return try loadCast(i)
+                return try prepare(i).1
             }
         }
         var st = stat()
-        if stat(out, &st) == 0 { summary.outputBytes = Int(st.st_size) }
-        return summary
+        if stat(out, &st) == 0 { report.outputBytes = Int(st.st_size) }
+        return report
     }
 
-    /// The descriptor after `--dtype`: float tensors change type, others are kept.
-    static func castDescriptor(_ d: TensorDescriptor, to t: DType?) throws -> TensorDescriptor {
-        guard let t, d.layout.dtype.isFloat, d.layout.dtype != t else { return d }
-        return TensorDescriptor(name: d.name, layout: try TensorLayout(name: d.name, dtype: t, shape: d.layout.shape, groupSize: nil))
+    /// One tensor through the plan: quantize, keep (cast by `--dtype` / `--type-for`), or dequantize for an output
+    /// without block types.
+    static func transform(_ d: TensorDescriptor, _ input: TensorBuffer, options: ConvertOptions, format: OutputFormat,
+                          path: String) throws -> (TensorLayout, TensorBuffer, Row) {
+        let l = d.layout
+        var decision = options.quant?.decide(d) ?? .keep(reason: "", cast: nil)
+        if case let .quantize(t, g, note) = decision {
+            let values = try TensorDecoder.floats(input, layout: l, path: path)
+            let q = QuantizeOptions(dtype: t, groupSize: g, method: options.method)
+            do {
+                let blocks = try values.withUnsafeBufferPointer { try Quantizer.quantize($0, shape: l.shape, name: d.name, options: q) }
+                let layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
+                let back = try blocks.withBytes { try Quantizer.dequantize($0, layout: layout) }
+                let err = try values.withUnsafeBufferPointer { a in
+                    try back.withUnsafeBufferPointer { b in try QuantError.measure(original: a, reconstructed: b) }
+                }
+                let requant = l.dtype.isBlockQuantized ? "requantized from \(l.dtype.rawValue)" : nil
+                let note = [note, requant].compactMap { $0 }.joined(separator: "; ")
+                return (layout, blocks, Row(name: d.name, shape: l.shape, from: l, to: layout, note: note.isEmpty ? nil : note, error: err))
+            } catch let QuantizationError.scaleOverflow(_, group, _) {
+                // A group too large for an f16 scale: this tensor stays float, visibly.
+                decision = .keep(reason: "scale of group \(group) overflows f16", cast: nil)
+            } catch {
+                throw FileError(path: path, error)
+            }
+        }
+        guard case let .keep(reason, cast) = decision else { throw CLIError("internal: no decision for \(d.name)") }
+        let target = cast ?? options.dtype
+        var layout = l
+        var buffer = input
+        if l.dtype.isBlockQuantized, !format.hasBlockTypes || (target != nil && target != l.dtype) {
+            buffer = try TensorDecoder.floatBuffer(input, layout: l, path: path)
+            layout = try TensorLayout(name: d.name, dtype: .f32, shape: l.shape, groupSize: nil)
+        }
+        if let t = target, layout.dtype.isFloat, layout.dtype != t {
+            let from = layout.dtype
+            buffer = try withPath(path) { try buffer.withBytes { try FloatConversion.cast($0, from: from, to: t) } }
+            layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: nil)
+        }
+        return (layout, buffer, Row(name: d.name, shape: l.shape, from: l, to: layout, note: reason.isEmpty ? nil : reason, error: nil))
+    }
+
+    /// The layout a tensor gets in an output without block types (no quantization possible there).
+    static func exportLayout(_ d: TensorDescriptor, dtype: DType?) throws -> TensorLayout {
+        let l = d.layout
+        var t = l.dtype
+        if l.dtype.isBlockQuantized { t = dtype ?? .f32 } else if let dt = dtype, l.dtype.isFloat { t = dt }
+        return t == l.dtype ? l : try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: nil)
     }
 }

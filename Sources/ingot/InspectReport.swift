@@ -21,10 +21,16 @@ struct InspectReport {
         rows = []
         for (i, d) in source.descriptors.enumerated() {
             var row = Row(descriptor: d, storage: source.storage(of: d), stats: nil)
-            if stats, d.layout.dtype.scalarSize != nil {
+            if stats {
                 progress.update(i + 1, d.name)
-                let buf = try source.load(d.name)
-                row.stats = try withPath(source.path) { try buf.withBytes { try TensorStats.compute($0, dtype: d.layout.dtype) } }
+                var buf = try source.load(d.name)
+                var dtype = d.layout.dtype
+                if dtype.isBlockQuantized {  // statistics of the values the blocks stand for
+                    buf = try TensorDecoder.floatBuffer(buf, layout: d.layout, path: source.path)
+                    dtype = .f32
+                }
+                let t = dtype
+                row.stats = try withPath(source.path) { try buf.withBytes { try TensorStats.compute($0, dtype: t) } }
             }
             rows.append(row)
         }

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// The `ingot` binary end to end: exit codes, one-line errors, overwrite protection, quantization and export.
+@Suite struct CLITests {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// The `ingot` binary built next to this test bundle.
+    static let binary: String = {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("ingot").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return root + "/.build/debug/ingot"
+    }()
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    func ingot(_ args: String...) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func tempDir() -> String {
+        let d = NSTemporaryDirectory() + "ingot-cli-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    var model: String { Self.root + "/fixtures/tiny-llama/model.safetensors" }
+
+    @Test func badFileGivesOneErrorLineAndExit1() throws {
+        let d = tempDir()
+        let f = d + "/bad.ingot"
+        FileManager.default.createFile(atPath: f, contents: Data([0x89, 0x49, 0x4E, 0x47, 0x4F, 0x54, 0x0D, 0x0A, 0xff]))
+        for command in ["inspect", "check"] {
+            let r = try ingot(command, f)
+            #expect(r.status == 1)
+            #expect(r.stderr.hasPrefix("ingot: \(f): truncated"))
+            #expect(r.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func checkReportsTheBadTensor() throws {
+        let d = tempDir()
+        let f = d + "/m.ingot"
+        #expect(try ingot("convert", model, "-o", f).status == 0)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: f))
+        bytes[bytes.count - 3] ^= 0x40  // inside the last tensor
+        try bytes.write(to: URL(fileURLWithPath: f))
+        let r = try ingot("check", f)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("model.norm.weight\": checksum mismatch"))
+    }
+
+    @Test func convertRefusesToOverwriteWithoutForce() throws {
+        let d = tempDir()
+        let f = d + "/m.ingot"
+        #expect(try ingot("convert", model, "-o", f).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: f))
+        let r = try ingot("convert", model, "-o", f, "--compress", "zstd")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("already exists (use --force to overwrite)"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: f)) == before)
+        #expect(try ingot("convert", model, "-o", f, "--compress", "zstd", "--force").status == 0)
+    }
+
+    @Test func failedConversionLeavesNoFileBehind() throws {
+        let d = tempDir()
+        let bad = d + "/bad.safetensors"
+        FileManager.default.createFile(atPath: bad, contents: Data([8, 0, 0, 0, 0, 0, 0, 0]) + Data("{\"a\":1}".utf8))
+        let r = try ingot("convert", bad, "-o", d + "/out.ingot")
+        #expect(r.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: d) == ["bad.safetensors"])
+    }
+
+    @Test func safetensorsRoundTripIsByteIdentical() throws {
+        let d = tempDir()
+        #expect(try ingot("convert", model, "-o", d + "/m.ingot", "--compress", "zstd").status == 0)
+        #expect(try ingot("convert", d + "/m.ingot", "-o", d + "/back.safetensors").status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: d + "/back.safetensors")) == Data(contentsOf: URL(fileURLWithPath: model)))
+    }
+
+    @Test func quantizePrintsTheTableAndTotals() throws {
+        let d = tempDir()
+        let r = try ingot("convert", model, "-o", d + "/q.ingot", "--quantize", "q4_0", "--type-for", "embed|lm_head=q8_0")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("model.embed_tokens.weight"))
+        #expect(r.stdout.contains("q8_0/g32"))
+        #expect(r.stdout.contains("row 176 ∤ 32: whole row"))
+        #expect(r.stdout.contains("16 of 21 tensors quantized"))
+        #expect(r.stdout.contains("bits per weight"))
+        #expect(try ingot("check", d + "/q.ingot").status == 0)
+    }
+
+    @Test func quantizedExportToSafetensorsIsDequantized() throws {
+        let d = tempDir()
+        #expect(try ingot("convert", model, "-o", d + "/q.ingot", "--quantize", "q8_0").status == 0)
+        #expect(try ingot("convert", d + "/q.ingot", "-o", d + "/q.safetensors", "--dtype", "bf16").status == 0)
+        let r = try ingot("inspect", "--json", d + "/q.safetensors")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("\"dtype\":\"bf16\""))
+        #expect(!r.stdout.contains("q8_0"))
+    }
+
+    @Test func quantizeNeedsAnIngotOutput() throws {
+        let d = tempDir()
+        let r = try ingot("convert", model, "-o", d + "/q.safetensors", "--quantize", "q4_0")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--quantize needs an .ingot output"))
+    }
+
+    @Test func inspectJSONIsParseable() throws {
+        let r = try ingot("inspect", "--json", "--stats", model)
+        #expect(r.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect((obj?["tensors"] as? [Any])?.count == 21)
+    }
+
+    @Test func inspectStatsOfQuantizedTensors() throws {
+        let d = tempDir()
+        #expect(try ingot("convert", model, "-o", d + "/q.ingot", "--quantize", "q4_1").status == 0)
+        let r = try ingot("inspect", "--json", "--stats", d + "/q.ingot")
+        #expect(r.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let tensors = obj?["tensors"] as? [[String: Any]] ?? []
+        let q = tensors.first { $0["name"] as? String == "model.layers.0.self_attn.q_proj.weight" }
+        #expect(q?["dtype"] as? String == "q4_1")
+        let std = (q?["stats"] as? [String: Any])?["std"] as? Double ?? 0
+        #expect(std > 0.001 && std < 1)  // the dequantized weights' spread, not a placeholder
+    }
+
+    @Test func unknownFormatIsAClearError() throws {
+        let d = tempDir()
+        let f = d + "/x.bin2"
+        FileManager.default.createFile(atPath: f, contents: Data("hello".utf8))
+        let r = try ingot("inspect", f)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("unrecognised format"))
+    }
+
+    @Test func usageErrorExits64() throws {
+        #expect(try ingot("convert", model).status == 64)
+    }
+}
