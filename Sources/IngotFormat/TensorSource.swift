@@ -18,6 +18,8 @@ public protocol TensorSource: AnyObject {
     var descriptors: [TensorDescriptor] { get }
     /// The decoded bytes of one tensor: little-endian, C order.
     func load(_ name: String) throws -> TensorBuffer
+    /// How a tensor is stored on disk (size, encoding), for `inspect`.
+    func storage(of d: TensorDescriptor) -> StorageInfo
 }
 
 extension IngotFile {
@@ -38,9 +40,13 @@ public struct StorageInfo: Sendable, Equatable {
 extension TensorSource {
     /// Formats without compression store the decoded bytes as they are.
     public func storage(of d: TensorDescriptor) -> StorageInfo {
-        if let f = self as? IngotFile, let e = f.entry(d.name) {
-            return StorageInfo(storedBytes: e.length, encoding: e.encoding.label)
-        }
-        return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw")
+        StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw")
+    }
+}
+
+extension IngotFile {
+    public func storage(of d: TensorDescriptor) -> StorageInfo {
+        guard let e = entry(d.name) else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
+        return StorageInfo(storedBytes: e.length, encoding: e.encoding.label)
     }
 }

@@ -11,6 +11,18 @@ struct ConvertOptions {
     var overwrite = false
     var quant: QuantPolicy?
     var method: QuantMethod = .search
+
+    /// The options as provenance records them (null when not given).
+    var json: JSONObject {
+        func str(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return JSONObject([
+            ("dtype", str(dtype?.rawValue)),
+            ("quantize", str(quant?.dtype.rawValue)),
+            ("group_size", quant.map { $0.groupSize == QuantPolicy.wholeRow ? .string("row") : .int(Int64($0.groupSize)) } ?? .null),
+            ("method", quant == nil ? .null : .string(method.rawValue)),
+            ("compress", compression.map { .string("zstd:\($0.level)") } ?? .null),
+        ])
+    }
 }
 
 /// Source → (cast | quantize | dequantize) → Ingot or safetensors, one tensor in memory at a time.
@@ -48,7 +60,8 @@ enum Converter {
         if options.quant != nil, !format.hasBlockTypes {
             throw CLIError("--quantize needs an .ingot output (safetensors has no quantized types)")
         }
-        let src = try openTensorSource(path: path)
+        let src = try openModelSource(path: path)
+        for w in sourceWarnings(src) { writeStderr("ingot: warning: \(path): \(w)\n") }
         var report = ConvertReport(path: out, quantized: options.quant != nil)
         var progress = Progress(total: src.descriptors.count, label: "convert")
         defer { progress.finish() }
@@ -63,7 +76,9 @@ enum Converter {
 
         switch format {
         case .ingot:
-            let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: options.compression), metadata: src.metadata)
+            var meta = src.metadata
+            meta["ingot.provenance"] = try Provenance.make(source: src, version: IngotVersion.string, options: options.json)
+            let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: options.compression), metadata: meta)
             for i in src.descriptors.indices {
                 let (layout, buffer) = try prepare(i)
                 try buffer.withBytes { try w.add(name: src.descriptors[i].name, layout: layout, bytes: $0) }
@@ -75,7 +90,10 @@ enum Converter {
             var position: [ExactKey: Int] = [:]
             for (i, d) in src.descriptors.enumerated() { position[ExactKey(d.name)] = i }
             let descriptors = zip(src.descriptors, layouts).map { TensorDescriptor(name: $0.name, layout: $1) }
-            try SafetensorsWriter.write(path: out, metadata: src.metadata, tensors: descriptors) { d in
+            // `ingot.*` keys are Ingot's own (config, tokenizer, provenance): safetensors gets the foreign metadata only.
+            var foreign = src.metadata
+            for k in foreign.keys where k.hasPrefix("ingot.") { foreign[k] = nil }
+            try SafetensorsWriter.write(path: out, metadata: foreign, tensors: descriptors) { d in
                 guard let i = position[ExactKey(d.name)] else { throw CLIError("internal: unknown tensor \(d.name)") }
                 return try prepare(i).1
             }

@@ -5,7 +5,7 @@ import IngotInterop
 /// compared with its XXH3-64. Throws at the first bad tensor.
 enum FileChecker {
     static func check(path: String) throws -> String {
-        let source = try openTensorSource(path: path)
+        let source = try openModelSource(path: path)
         let all = source.descriptors
         var progress = Progress(total: all.count, label: "check")
         defer { progress.finish() }

@@ -11,7 +11,7 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Add per-tensor min/max/mean/std and NaN/Inf counts (reads every tensor).") var stats = false
 
     func run() throws {
-        let source = try openTensorSource(path: file)
+        let source = try openModelSource(path: file)
         let report = try InspectReport(source: source, stats: stats)
         print(json ? report.json().description : report.text())
     }

@@ -62,9 +62,19 @@ struct InspectReport {
 
     func text() -> String {
         var out = ["\(path)  (\(format), \(rows.count) tensors, \(Fmt.count(totalParams)) parameters, \(Fmt.bytes(totalBytes)))"]
+        if let p = metadata["ingot.provenance"]?.objectValue {
+            let files = (p["files"]?.arrayValue ?? []).compactMap { f -> String? in
+                guard let o = f.objectValue, let n = o["name"]?.stringValue, let h = o["xxh3"]?.stringValue else { return nil }
+                return "\(n) (xxh3 \(h))"
+            }
+            let opts = (p["options"]?.objectValue ?? JSONObject()).compactMap { $0.value == .null ? nil : "\($0.key)=\($0.value.stringValue ?? $0.value.description)" }
+            out.append("provenance: converted from \(p["source_format"]?.stringValue ?? "?") by ingot \(p["ingot_version"]?.stringValue ?? "?")"
+                       + (opts.isEmpty ? "" : " with " + opts.joined(separator: ", ")))
+            for f in files { out.append("  \(f)") }
+        }
         if !metadata.isEmpty {
             out.append("metadata:")
-            for (k, v) in metadata {
+            for (k, v) in metadata where k != "ingot.provenance" {
                 var s = v.stringValue.map { quoted($0) } ?? v.description
                 if s.count > 100 { s = String(s.prefix(97)) + "…" }
                 out.append("  \(k) = \(s)")

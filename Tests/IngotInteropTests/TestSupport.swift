@@ -20,6 +20,12 @@ enum Fixtures {
         return (try? JSONParser.parse(bytes))?.objectValue ?? JSONObject()
     }()
 
+    /// fixtures/models/expected.json (written by fixtures/generate_models.py from transformers/torch/gguf-py).
+    static let expectedModels: JSONObject = {
+        let bytes = readBytes(path("models/expected.json"))
+        return (try? JSONParser.parse(bytes))?.objectValue ?? JSONObject()
+    }()
+
     /// `files.<file>` of expected.json.
     static func file(_ name: String) -> JSONObject {
         expected["files"]?.objectValue?[name]?.objectValue ?? JSONObject()

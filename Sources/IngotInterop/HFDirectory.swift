@@ -1,0 +1,174 @@
+import IngotFormat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Hugging Face model directory as one tensor source: `config.json` plus `model.safetensors`, sharded
+/// `model-XXXXX-of-YYYYY.safetensors` with `model.safetensors.index.json`, or `pytorch_model.bin` (and its sharded
+/// index). Names stay as transformers wrote them (they are the canonical names, specs/canonical.md); the config and
+/// tokenizer files become `ingot.*` metadata.
+public final class HFDirectory: TensorSource {
+    public let path: String
+    public var formatName: String { "hf-directory" }
+    public let metadata: JSONObject
+    public let descriptors: [TensorDescriptor]
+    /// Files read, relative to the directory (weights, config, tokenizer): provenance hashes them.
+    public let files: [String]
+    /// Things a user should know (an unknown architecture, tensors missing from the index).
+    public let warnings: [String]
+    private let shards: [any TensorSource]
+    private let location: [ExactKey: Int]
+
+    /// Largest config/tokenizer/index file read into memory.
+    static let maxSideFileBytes = 256 << 20
+
+    public init(path: String) throws {
+        self.path = path
+        let dir = path.hasSuffix("/") ? String(path.dropLast()) : path
+        func exists(_ name: String) -> Bool { access(dir + "/" + name, R_OK) == 0 }
+        var files: [String] = []
+        var warnings: [String] = []
+
+        // Which weight files, in what order.
+        var shardNames: [String] = []
+        var weightMap: JSONObject? = nil
+        for index in ["model.safetensors.index.json", "pytorch_model.bin.index.json"] where exists(index) {
+            let o = try HFDirectory.readJSON(dir, index)
+            files.append(index)
+            guard let map = o["weight_map"]?.objectValue else {
+                throw FileError(path: dir + "/" + index, IngotError.invalidHeader("no \"weight_map\" object"))
+            }
+            for (_, v) in map {
+                guard let f = v.stringValue, HFDirectory.isPlainFileName(f) else {
+                    throw FileError(path: dir + "/" + index, IngotError.invalidHeader("weight_map names a bad file \(v)"))
+                }
+                if !shardNames.contains(f) { shardNames.append(f) }
+            }
+            weightMap = map
+            shardNames.sort()  // model-00001-of-… first, whatever order the index lists tensors in
+            break
+        }
+        if shardNames.isEmpty {
+            if exists("model.safetensors") { shardNames = ["model.safetensors"] }
+            else if exists("pytorch_model.bin") { shardNames = ["pytorch_model.bin"] }
+            else {
+                throw FileError(path: dir, IngotError.unsupported(
+                    "not a model directory: no model.safetensors, sharded index or pytorch_model.bin"))
+            }
+        }
+
+        // Open every shard; each tensor lives in exactly one.
+        var shards: [any TensorSource] = []
+        var location: [ExactKey: Int] = [:]
+        var descriptors: [TensorDescriptor] = []
+        for (i, name) in shardNames.enumerated() {
+            let s = try openTensorSource(path: dir + "/" + name)
+            files.append(name)
+            shards.append(s)
+            for d in s.descriptors {
+                if location[ExactKey(d.name)] != nil {
+                    throw FileError(path: dir + "/" + name, IngotError.duplicateName(d.name))
+                }
+                location[ExactKey(d.name)] = i
+                descriptors.append(d)
+            }
+        }
+        if let map = weightMap {
+            for (tensor, file) in map {
+                guard let i = location[ExactKey(tensor)] else {
+                    throw FileError(path: dir, IngotError.noSuchTensor("\(tensor) (listed in the index for \(file.stringValue ?? "?"))"))
+                }
+                if shardNames[i] != file.stringValue {
+                    throw FileError(path: dir, IngotError.invalidHeader(
+                        "index puts \(quoted(tensor)) in \(file.stringValue ?? "?") but it is in \(shardNames[i])"))
+                }
+            }
+            let unlisted = descriptors.filter { map[$0.name] == nil }.count
+            if unlisted > 0 { warnings.append("\(unlisted) tensors in the shards are not listed in the index (kept)") }
+        }
+
+        // Metadata: foreign metadata of the first shard, then Ingot's own keys.
+        var meta = shards.first?.metadata ?? JSONObject()
+        if exists("config.json") {
+            let hf = try HFDirectory.readJSON(dir, "config.json")
+            files.append("config.json")
+            if let (family, config) = CanonicalConfig.fromHF(hf) {
+                meta["ingot.architecture"] = .string(family.rawValue)
+                meta["ingot.config"] = .object(config)
+            } else {
+                let arch = hf["model_type"]?.stringValue ?? hf["architectures"]?.arrayValue?.first?.stringValue ?? "unknown"
+                meta["ingot.architecture"] = .string(arch)
+                warnings.append("unknown architecture \(quoted(arch)): tensors and metadata kept, names untouched")
+            }
+            meta["ingot.hf_config"] = .object(hf)
+        } else {
+            warnings.append("no config.json: the architecture is unknown")
+        }
+        if exists("generation_config.json") {
+            meta["ingot.hf_generation_config"] = .object(try HFDirectory.readJSON(dir, "generation_config.json"))
+            files.append("generation_config.json")
+        }
+        var tok = JSONObject()
+        if exists("tokenizer.json") {
+            tok["tokenizer_json"] = .string(try HFDirectory.readText(dir, "tokenizer.json"))
+            files.append("tokenizer.json")
+        }
+        if exists("tokenizer_config.json") {
+            let tc = try HFDirectory.readJSON(dir, "tokenizer_config.json")
+            tok["tokenizer_config"] = .object(tc)
+            if let t = tc["chat_template"] { tok["chat_template"] = t }
+            files.append("tokenizer_config.json")
+        }
+        if exists("chat_template.jinja") {
+            tok["chat_template"] = .string(try HFDirectory.readText(dir, "chat_template.jinja"))
+            files.append("chat_template.jinja")
+        }
+        if !tok.isEmpty { meta["ingot.tokenizer"] = .object(tok) }
+
+        self.metadata = meta
+        self.descriptors = descriptors
+        self.files = files
+        self.warnings = warnings
+        self.shards = shards
+        self.location = location
+    }
+
+    public func load(_ name: String) throws -> TensorBuffer {
+        guard let i = location[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        return try shards[i].load(name)
+    }
+
+    public func storage(of d: TensorDescriptor) -> StorageInfo {
+        guard let i = location[ExactKey(d.name)] else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
+        return shards[i].storage(of: d)
+    }
+
+    /// A shard or side file name from an index: a plain name in this directory, never a path.
+    static func isPlainFileName(_ s: String) -> Bool {
+        !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")
+    }
+
+    static func readText(_ dir: String, _ name: String) throws -> String {
+        let path = dir + "/" + name
+        let f = try withPath(path) { try MappedFile(path: path) }
+        guard f.bytes.count <= maxSideFileBytes else {
+            throw FileError(path: path, IngotError.unsupported("file larger than \(maxSideFileBytes) bytes"))
+        }
+        guard let s = String(validating: f.bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            throw FileError(path: path, IngotError.invalidJSON("not valid UTF-8"))
+        }
+        return s
+    }
+
+    static func readJSON(_ dir: String, _ name: String) throws -> JSONObject {
+        let path = dir + "/" + name
+        let f = try withPath(path) { try MappedFile(path: path) }
+        guard f.bytes.count <= maxSideFileBytes else {
+            throw FileError(path: path, IngotError.unsupported("file larger than \(maxSideFileBytes) bytes"))
+        }
+        let v: JSONValue
+        do { v = try JSONParser.parse(f.bytes) } catch { throw FileError(path: path, IngotError.invalidJSON(error.description)) }
+        guard let o = v.objectValue else { throw FileError(path: path, IngotError.invalidJSON("not a JSON object")) }
+        return o
+    }
+}

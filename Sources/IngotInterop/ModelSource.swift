@@ -1,0 +1,17 @@
+import IngotFormat
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens anything `ingot convert` accepts as a model: a Hugging Face directory, or any single file
+/// `openTensorSource` reads.
+public func openModelSource(path: String) throws -> any TensorSource {
+    var st = stat()
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return try HFDirectory(path: path) }
+    return try openTensorSource(path: path)
+}
+
+/// Things worth a warning line about a source (unknown architecture, unlisted tensors).
+public func sourceWarnings(_ s: any TensorSource) -> [String] {
+    (s as? HFDirectory)?.warnings ?? []
+}

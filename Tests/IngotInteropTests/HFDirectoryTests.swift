@@ -1,0 +1,118 @@
+import Foundation
+import IngotFormat
+import Testing
+
+@testable import IngotInterop
+
+/// Hugging Face model directories: single, sharded, config and tokenizer metadata, hostile indexes.
+@Suite struct HFDirectoryTests {
+    var models: String { Fixtures.dir + "/models" }
+
+    func hashes(_ s: any TensorSource) throws -> [String: UInt64] {
+        var out: [String: UInt64] = [:]
+        for d in s.descriptors { out[d.name] = try s.load(d.name).withBytes { XXH3.hash($0) } }
+        return out
+    }
+
+    @Test func shardedEqualsSingleFile() throws {
+        let single = try HFDirectory(path: models + "/llama-gqa/safetensors")
+        let sharded = try HFDirectory(path: models + "/llama-gqa/sharded")
+        #expect(single.descriptors.count == 21)
+        #expect(try hashes(sharded) == hashes(single))
+        #expect(sharded.files.contains("model.safetensors.index.json"))
+        #expect(sharded.files.filter { $0.hasSuffix(".safetensors") }.count == 3)
+    }
+
+    @Test func tensorsEqualTheProducersHashes() throws {
+        let dir = try HFDirectory(path: models + "/llama-gqa/safetensors")
+        let expected = Fixtures.expectedModels["models"]?.objectValue?["llama-gqa"]?.objectValue?["files"]?.objectValue?[
+            "llama-gqa/safetensors/model.safetensors"]?.objectValue?["tensors"]?.objectValue
+        let want = try #require(expected)
+        for (name, v) in want {
+            let h = v.objectValue?["xxh3_64"]?.stringValue
+            #expect(try dir.load(name).withBytes { XXH3.hexString(XXH3.hash($0)) } == h, "\(name)")
+        }
+    }
+
+    @Test func configBecomesCanonicalMetadata() throws {
+        let dir = try HFDirectory(path: models + "/llama-gqa/safetensors")
+        #expect(dir.metadata["ingot.architecture"] == .string("llama"))
+        let c = try #require(dir.metadata["ingot.config"]?.objectValue)
+        #expect(c["num_heads"] == .int(4))
+        #expect(c["num_kv_heads"] == .int(2))
+        #expect(c["head_dim"] == .int(16))
+        #expect(c["rope_theta"] == .double(10000))
+        #expect(c["rope_scaling"]?.objectValue?["rope_type"] == .string("llama3"))
+        #expect(c["tied_embeddings"] == .bool(false))
+        #expect(dir.metadata["ingot.hf_config"]?.objectValue?["model_type"] == .string("llama"))
+    }
+
+    @Test func tokenizerAndChatTemplateAreCarried() throws {
+        let dir = try HFDirectory(path: models + "/llama-gqa/safetensors")
+        let t = try #require(dir.metadata["ingot.tokenizer"]?.objectValue)
+        #expect(t["tokenizer_json"]?.stringValue?.hasPrefix("{") == true)
+        #expect(t["chat_template"]?.stringValue?.contains("im_start") == true)
+    }
+
+    @Test func gpt2AndQwen2Families() throws {
+        let g = try HFDirectory(path: models + "/gpt2/safetensors")
+        #expect(g.metadata["ingot.architecture"] == .string("gpt2"))
+        #expect(g.metadata["ingot.config"]?.objectValue?["ffn_size"] == .int(256))  // n_inner null → 4 × 64
+        let q = try HFDirectory(path: models + "/qwen2/safetensors")
+        #expect(q.metadata["ingot.config"]?.objectValue?["attention_bias"] == .bool(true))
+        #expect(q.metadata["ingot.config"]?.objectValue?["rope_theta"] == .double(1_000_000))
+    }
+
+    /// A scratch copy of the sharded fixture whose index can be edited.
+    func shardedCopy(index: String) throws -> String {
+        let d = NSTemporaryDirectory() + "ingot-hf-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: models + "/llama-gqa/sharded") where f.hasSuffix(".safetensors") || f == "config.json" {
+            try FileManager.default.copyItem(atPath: models + "/llama-gqa/sharded/" + f, toPath: d + "/" + f)
+        }
+        try index.write(toFile: d + "/model.safetensors.index.json", atomically: true, encoding: .utf8)
+        return d
+    }
+
+    @Test func indexNamingAPathIsRefused() throws {
+        let d = try shardedCopy(index: "{\"metadata\":{},\"weight_map\":{\"lm_head.weight\":\"../../etc/passwd\"}}")
+        #expect(throws: FileError.self) { try HFDirectory(path: d) }
+    }
+
+    @Test func indexListingAMissingTensorIsRefused() throws {
+        let d = try shardedCopy(index: "{\"metadata\":{},\"weight_map\":{\"nope.weight\":\"model-00001-of-00003.safetensors\"}}")
+        do {
+            _ = try HFDirectory(path: d)
+            Issue.record("expected an error")
+        } catch let e as FileError {
+            #expect("\(e)".contains("no tensor named \"nope.weight"))
+        }
+    }
+
+    @Test func indexWithoutWeightMapIsRefused() throws {
+        let d = try shardedCopy(index: "{\"metadata\":{}}")
+        #expect(throws: FileError.self) { try HFDirectory(path: d) }
+    }
+
+    @Test func directoryWithoutWeightsIsAClearError() throws {
+        let d = NSTemporaryDirectory() + "ingot-hf-empty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        do {
+            _ = try openModelSource(path: d)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("not a model directory"))
+        }
+    }
+
+    @Test func provenanceHashesEveryFileRead() throws {
+        let dir = try HFDirectory(path: models + "/llama-gqa/sharded")
+        let p = try #require(Provenance.make(source: dir, version: "test", options: JSONObject()).objectValue)
+        #expect(p["source_format"] == .string("hf-directory"))
+        let files = p["files"]?.arrayValue ?? []
+        #expect(files.count == dir.files.count)
+        let cfg = files.first { $0.objectValue?["name"] == .string("config.json") }?.objectValue
+        let bytes = readBytes(models + "/llama-gqa/sharded/config.json")
+        #expect(cfg?["xxh3"] == .string(XXH3.hexString(XXH3.hash(bytes))))
+    }
+}
