@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
         .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib", "CIngotKernels"]),
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
+        .target(name: "IngotModel", dependencies: ["IngotFormat", "COpenBLAS"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
         // Runs the built `ingot` binary end to end (exit codes, error lines, files left behind).
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
+        .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Causal scaled-dot-product attention of T new queries against every cached position, grouped-query aware.
+///
+/// Per query head h (kv head g = h / (heads / kv_heads), transformers' `repeat_kv`): S = scale · Q_h · K_gᵀ over the
+/// first start + T cached rows, query row i sees keys 0…start + i, softmax per row, O_h = P · V_g. Both products are
+/// sgemm over all new rows at once; query rows go in blocks of `Workspace.queryBlock` to bound the score buffer.
+struct Attention {
+    let heads: Int
+    let kvHeads: Int
+    let headDim: Int
+
+    /// - q: [T, ·] with row stride `ldq`, head h at column h·head_dim.
+    /// - keys/values: the layer's cache, row stride `ldkv`, holding start + T rows.
+    /// - out: [T, heads·head_dim] with row stride `ldo`.
+    func run(q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, ldkv: Int,
+             out: UnsafeMutablePointer<Float>, ldo: Int, tokens t: Int, start: Int, scores: UnsafeMutablePointer<Float>) {
+        let group = heads / kvHeads
+        let scale = Float(1 / Double(headDim).squareRoot())
+        var i0 = 0
+        while i0 < t {
+            let rows = min(Workspace.queryBlock, t - i0)
+            // Keys past the block's last query are masked for every row in it: leave them out of the product.
+            let visible = start + i0 + rows
+            for h in 0..<heads {
+                let g = h / group
+                BLAS.gemmNT(m: rows, n: visible, k: headDim, alpha: scale, a: q + i0 * ldq + h * headDim, lda: ldq,
+                            b: keys + g * headDim, ldb: ldkv, c: scores, ldc: visible)
+                for r in 0..<rows {
+                    let s = scores + r * visible
+                    let n = start + i0 + r + 1  // positions this query may see
+                    var m = -Float.infinity
+                    for j in 0..<n where s[j] > m { m = s[j] }
+                    var sum: Float = 0
+                    for j in 0..<n { let e = expf(s[j] - m); s[j] = e; sum += e }
+                    for j in 0..<n { s[j] /= sum }
+                    for j in n..<visible { s[j] = 0 }
+                }
+                BLAS.gemmNN(m: rows, n: headDim, k: visible, a: scores, lda: visible, b: values + g * headDim,
+                            ldb: ldkv, c: out + i0 * ldo + h * headDim, ldc: ldo)
+            }
+            i0 += rows
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Errors of the forward pass itself: weights that do not fit the config, and inputs outside the model.
+public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The weight provider has no tensor of this name.
+    case missingTensor(String)
+    /// A tensor's shape differs from what the config implies.
+    case shapeMismatch(tensor: String, expected: [Int], found: [Int])
+    /// A tensor's dtype has no f32 conversion here (block types need the dequantization hook).
+    case unsupportedDType(tensor: String, dtype: String)
+    /// A row index (token id or position) outside the table.
+    case rowOutOfRange(tensor: String, row: Int, rows: Int)
+    /// A token id outside [0, vocab_size).
+    case tokenOutOfRange(token: Int, vocab: Int)
+    /// The sequence would run past `max_positions`.
+    case contextFull(position: Int, maxPositions: Int)
+    /// An empty token list.
+    case emptyInput
+    /// A dimension too large for BLAS's 32-bit integers.
+    case tooLarge(String)
+    /// Reading or converting a tensor failed (the underlying error, as text).
+    case load(tensor: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missingTensor(n): return "missing tensor '\(n)'"
+        case let .shapeMismatch(n, e, f): return "tensor '\(n)' has shape \(f), expected \(e)"
+        case let .unsupportedDType(n, d): return "tensor '\(n)': no f32 conversion for \(d)"
+        case let .rowOutOfRange(n, r, rows): return "tensor '\(n)': row \(r) is outside [0, \(rows))"
+        case let .tokenOutOfRange(t, v): return "token id \(t) is outside the vocabulary [0, \(v))"
+        case let .contextFull(p, m): return "position \(p) is beyond max_positions \(m)"
+        case .emptyInput: return "no tokens to run"
+        case let .tooLarge(what): return "\(what) exceeds BLAS's 32-bit index range"
+        case let .load(n, r): return "tensor '\(n)': \(r)"
+        }
+    }
+}

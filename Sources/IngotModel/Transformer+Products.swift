@@ -1,0 +1,50 @@
+extension Transformer {
+    /// y[rows, out] = x[rows, in] · Wᵀ (+ b), W a Linear weight stored [out, in]; y rows `ldc` apart.
+    func linear(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
+                into y: UnsafeMutablePointer<Float>, ldc: Int, bias: [Float]?) throws {
+        try weights.withMatrix(name) { w in
+            guard w.count == outWidth * inWidth, let base = w.baseAddress else {
+                throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [w.count])
+            }
+            if rows == 1 {
+                BLAS.gemv(m: outWidth, n: inWidth, a: base, lda: inWidth, x: x, y: y)
+            } else {
+                BLAS.gemmNT(m: rows, n: outWidth, k: inWidth, a: x, lda: inWidth, b: base, ldb: inWidth, c: y, ldc: ldc)
+            }
+        }
+        if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
+    }
+
+    /// y[rows, out] = x[rows, in] · W + b, W a GPT-2 Conv1D weight stored [in, out].
+    func conv1D(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
+                into y: UnsafeMutablePointer<Float>, ldc: Int, bias: [Float]) throws {
+        try weights.withMatrix(name) { w in
+            guard w.count == outWidth * inWidth, let base = w.baseAddress else {
+                throw ModelError.shapeMismatch(tensor: name, expected: [inWidth, outWidth], found: [w.count])
+            }
+            if rows == 1 {
+                BLAS.gemv(transposed: true, m: inWidth, n: outWidth, a: base, lda: outWidth, x: x, y: y)
+            } else {
+                BLAS.gemmNN(m: rows, n: outWidth, k: inWidth, a: x, lda: inWidth, b: base, ldb: outWidth, c: y, ldc: ldc)
+            }
+        }
+        addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc)
+    }
+
+    /// Adds `b` to each of `rows` rows of `y`. The product and the bias are summed in this order (not folded into
+    /// sgemm's beta), as torch's addmm does.
+    func addRows(_ b: [Float], to y: UnsafeMutablePointer<Float>, rows: Int, width: Int, ld: Int) {
+        b.withUnsafeBufferPointer { bp in
+            for r in 0..<rows {
+                let yr = y + r * ld
+                for j in 0..<width { yr[j] += bp[j] }
+            }
+        }
+    }
+
+    /// The residual connection: x += out over [T, hidden].
+    func addResidual(tokens t: Int) {
+        let x = ws.x.pointer, o = ws.out.pointer
+        for i in 0..<(t * config.hiddenSize) { x[i] += o[i] }
+    }
+}

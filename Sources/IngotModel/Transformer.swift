@@ -1,0 +1,146 @@
+/// The reference forward pass (f32 compute) of the canonical families: llama/qwen2 and gpt2.
+///
+/// `prefill` runs a whole prompt through each layer at once (every projection is one sgemm over all T tokens);
+/// `step` feeds one more token against the key/value cache. Both share one code path, `forward`, which appends
+/// T tokens after the cached ones, so a step is a forward call with T = 1. The math is in specs/forward.md.
+///
+/// Weights stay in the provider: each matrix is fetched as f32 right before its product and released after it.
+/// Activations, the cache and the rotary tables live in buffers reused across calls.
+///
+/// Not thread-safe (it owns the cache). OpenBLAS's thread count is process-wide; every forward call sets it to
+/// `threads`, which makes logits bit-identical from run to run on one machine and library build.
+public final class Transformer {
+    public let config: ModelConfig
+    public let weights: any WeightProvider
+    public let threads: Int
+    /// How many positions the cache holds: the next token goes at this position.
+    public private(set) var position = 0
+
+    enum Stack {
+        case llama([LlamaLayer], finalNorm: [Float], head: String, rope: RotaryEmbedding)
+        case gpt2([GPT2Layer], finalNormWeight: [Float], finalNormBias: [Float])
+    }
+
+    let stack: Stack
+    let embedding: String
+    let attention: Attention
+    let cache: KVCache
+    let ws = Workspace()
+
+    /// Checks every tensor the config implies (names and shapes) and reads the small vectors; matrices are read
+    /// later, one at a time. `threads` is OpenBLAS's thread count for this model's products.
+    public init(config: ModelConfig, weights: any WeightProvider, threads: Int = 1) throws {
+        try config.validate()
+        guard threads >= 1, threads <= 1024 else { throw ModelError.tooLarge("thread count \(threads)") }
+        self.config = config
+        self.weights = weights
+        self.threads = threads
+        let loader = WeightLoader(weights: weights)
+        let c = config
+        switch c.architecture {
+        case .llama, .qwen2:
+            embedding = "model.embed_tokens.weight"
+            try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
+            let layers = try (0..<c.numLayers).map { try LlamaLayer(index: $0, config: c, loader: loader) }
+            let finalNorm = try loader.vector("model.norm.weight", c.hiddenSize)
+            let head = c.tiedEmbeddings ? embedding : "lm_head.weight"
+            try loader.expect(head, [c.vocabSize, c.hiddenSize])
+            let rope = RotaryEmbedding(headDim: c.headDim, theta: c.ropeTheta, scaling: c.ropeScaling)
+            stack = .llama(layers, finalNorm: finalNorm, head: head, rope: rope)
+        case .gpt2:
+            embedding = "transformer.wte.weight"
+            try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
+            try loader.expect("transformer.wpe.weight", [c.maxPositions, c.hiddenSize])
+            let layers = try (0..<c.numLayers).map { try GPT2Layer(index: $0, config: c, loader: loader) }
+            stack = .gpt2(layers, finalNormWeight: try loader.vector("transformer.ln_f.weight", c.hiddenSize),
+                          finalNormBias: try loader.vector("transformer.ln_f.bias", c.hiddenSize))
+        }
+        attention = Attention(heads: c.numHeads, kvHeads: c.numKVHeads, headDim: c.headDim)
+        cache = KVCache(layers: c.numLayers, width: c.numKVHeads * c.headDim)
+    }
+
+    /// The inverse rotary frequencies in use (empty for gpt2), for checks against a reference.
+    public var ropeInverseFrequencies: [Float] {
+        if case let .llama(_, _, _, rope) = stack { return rope.invFreq }
+        return []
+    }
+
+    /// Forgets the cache: the next token goes at position 0.
+    public func reset() { position = 0 }
+
+    /// Logits for every position of `tokens`, starting from an empty cache (which it leaves filled, so `step`
+    /// can continue the sequence).
+    public func prefill(_ tokens: [Int]) throws -> Logits {
+        reset()
+        return try forward(tokens)
+    }
+
+    /// The logits after one more token.
+    public func step(_ token: Int) throws -> [Float] {
+        try forward([token]).values
+    }
+
+    /// Runs `tokens` at positions `position ..< position + tokens.count` against the cache and returns their
+    /// logits. On error the cache position is unchanged.
+    public func forward(_ tokens: [Int]) throws -> Logits {
+        let c = config
+        guard !tokens.isEmpty else { throw ModelError.emptyInput }
+        for t in tokens where t < 0 || t >= c.vocabSize { throw ModelError.tokenOutOfRange(token: t, vocab: c.vocabSize) }
+        let start = position, t = tokens.count
+        guard t <= c.maxPositions - start else {
+            throw ModelError.contextFull(position: start + t - 1, maxPositions: c.maxPositions)
+        }
+        BLAS.setThreads(threads)
+        ws.reserve(tokens: t, context: start + t, config: c)
+        cache.reserve(rows: start + t, filled: start, limit: c.maxPositions)
+
+        let logits: Logits
+        switch stack {
+        case let .llama(layers, finalNorm, head, rope):
+            try embed(tokens, start: start, positions: nil)
+            rotaryTables(rope, tokens: t, start: start)
+            for (i, layer) in layers.enumerated() { try llamaLayer(layer, index: i, tokens: t, start: start, rope: rope) }
+            Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
+            logits = try outputHead(head, tokens: t)
+        case let .gpt2(layers, lnW, lnB):
+            try embed(tokens, start: start, positions: "transformer.wpe.weight")
+            for (i, layer) in layers.enumerated() { try gpt2Layer(layer, index: i, tokens: t, start: start) }
+            Norms.layer(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: lnW, bias: lnB,
+                        eps: Float(c.normEps))
+            logits = try outputHead(embedding, tokens: t)
+        }
+        position = start + t
+        return logits
+    }
+
+    /// x = embedding rows of the tokens (+ learned position rows for gpt2).
+    private func embed(_ tokens: [Int], start: Int, positions: String?) throws {
+        let h = config.hiddenSize, n = tokens.count * h
+        let e = try weights.rows(embedding, tokens)
+        guard e.count == n else { throw ModelError.shapeMismatch(tensor: embedding, expected: [tokens.count, h], found: [e.count]) }
+        let x = ws.x.pointer
+        for i in 0..<n { x[i] = e[i] }
+        if let positions {
+            let p = try weights.rows(positions, Array(start..<(start + tokens.count)))
+            guard p.count == n else { throw ModelError.shapeMismatch(tensor: positions, expected: [tokens.count, h], found: [p.count]) }
+            for i in 0..<n { x[i] += p[i] }
+        }
+    }
+
+    private func rotaryTables(_ rope: RotaryEmbedding, tokens t: Int, start: Int) {
+        let half = config.headDim / 2
+        for r in 0..<t { rope.angles(position: start + r, cos: ws.cos.pointer + r * half, sin: ws.sin.pointer + r * half) }
+    }
+
+    /// logits[T, vocab] = x̂ · Eᵀ with E [vocab, hidden] (lm_head, or the tied embedding).
+    private func outputHead(_ name: String, tokens t: Int) throws -> Logits {
+        let v = config.vocabSize, h = config.hiddenSize
+        let xn = ws.xn.pointer
+        let values = try [Float](unsafeUninitializedCapacity: t * v) { out, count in
+            guard let base = out.baseAddress else { throw ModelError.emptyInput }  // t, v ≥ 1: never taken
+            try linear(name, input: xn, rows: t, inWidth: h, outWidth: v, into: base, ldc: v, bias: nil)
+            count = t * v
+        }
+        return Logits(positions: t, vocab: v, values: values)
+    }
+}

@@ -1,0 +1,41 @@
+/// The activations of one forward call over T tokens, kept between calls (grown, never shrunk).
+final class Workspace {
+    /// The residual stream [T, hidden].
+    let x = ScratchBuffer()
+    /// The normalized stream [T, hidden].
+    let xn = ScratchBuffer()
+    /// A sublayer's output before it joins the residual [T, hidden].
+    let out = ScratchBuffer()
+    /// Queries [T, heads·head_dim] (llama) or fused q|k|v [T, 3·hidden] (gpt2).
+    let q = ScratchBuffer()
+    /// Attention output, heads side by side [T, heads·head_dim].
+    let attn = ScratchBuffer()
+    /// MLP hidden [T, ffn]: the gate (llama) or c_fc output (gpt2).
+    let ffn1 = ScratchBuffer()
+    /// MLP up projection [T, ffn] (llama).
+    let ffn2 = ScratchBuffer()
+    /// Attention scores for one block of query rows [rows, context].
+    let scores = ScratchBuffer()
+    /// Rotary cos/sin per new position [T, head_dim/2].
+    let cos = ScratchBuffer()
+    let sin = ScratchBuffer()
+
+    /// Query rows scored at once: bounds the scores buffer to `queryBlock` × context for long prompts.
+    static let queryBlock = 256
+
+    func reserve(tokens t: Int, context: Int, config c: ModelConfig) {
+        let h = c.hiddenSize
+        x.reserve(t * h)
+        xn.reserve(t * h)
+        out.reserve(t * h)
+        q.reserve(t * max(c.numHeads * c.headDim, c.architecture == .gpt2 ? 3 * h : 0))
+        attn.reserve(t * c.numHeads * c.headDim)
+        ffn1.reserve(t * c.ffnSize)
+        if c.architecture.isLlamaLayout { ffn2.reserve(t * c.ffnSize) }
+        scores.reserve(min(t, Self.queryBlock) * context)
+        if c.architecture.isLlamaLayout {
+            cos.reserve(t * c.headDim / 2)
+            sin.reserve(t * c.headDim / 2)
+        }
+    }
+}

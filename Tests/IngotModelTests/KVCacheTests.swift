@@ -1,0 +1,44 @@
+import Testing
+
+@testable import IngotModel
+
+extension ModelTests {
+    /// Decoding against the cache gives the logits a whole-sequence prefill gives, position by position.
+    @Suite struct KVCacheTests {
+        /// sgemm with one row takes other kernels (and summation orders) than with twelve, so equality is to
+        /// rounding: far below the differences the fixtures' sensitivity checks show (≥ 0.49).
+        static let tolerance: Float = 1e-4
+
+        @Test("step(token) equals prefill at every position", arguments: ModelFixture.all)
+        func stepEqualsPrefill(_ m: ModelFixture) throws {
+            let model = try m.load()
+            let tokens = Fixtures.tokens
+            let full = try model.prefill(tokens)
+            model.reset()
+            var worst: Float = 0
+            for (i, t) in tokens.enumerated() {
+                #expect(model.position == i)
+                let row = try model.step(t)
+                let d = maxAbsDiff(row[...], full.row(i))
+                worst = max(worst, d)
+                #expect(d <= Self.tolerance, "\(m.name) position \(i): max |Δ| \(d)")
+                #expect(argmax(row[...]) == full.argmax(i), "\(m.name) position \(i)")
+            }
+            print("kv cache \(m.name): step vs prefill max |Δ| \(worst)")
+        }
+
+        @Test("a prompt in chunks equals the prompt at once, and prefill restarts the cache", arguments: ModelFixture.all)
+        func chunks(_ m: ModelFixture) throws {
+            let model = try m.load()
+            let tokens = Fixtures.tokens
+            let full = try model.prefill(tokens)
+            let head = try model.prefill(Array(tokens[..<5]))
+            let tail = try model.forward(Array(tokens[5...]))
+            #expect(model.position == tokens.count)
+            #expect(maxAbsDiff(head.values, Array(full.values[..<(5 * full.vocab)])) <= Self.tolerance)
+            #expect(maxAbsDiff(tail.values, Array(full.values[(5 * full.vocab)...])) <= Self.tolerance)
+            // A second prefill starts again at position 0 and reproduces the first one exactly.
+            #expect(try model.prefill(tokens).values.map(\.bitPattern) == full.values.map(\.bitPattern))
+        }
+    }
+}
