@@ -46,6 +46,16 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: p, count: source.count)
     }
 
+    /// Drops this process's mapping of the pages covering `range` (they stay in the page cache and fault back in if
+    /// touched again). Mapped file pages count toward RSS, so converters release each tensor once it is written —
+    /// otherwise converting a model would hold all of it resident.
+    public func evict(_ range: Range<Int>) {
+        guard let base, !range.isEmpty, range.lowerBound >= 0, range.upperBound <= bytes.count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        _ = madvise(base + start, range.upperBound - start, MADV_DONTNEED)
+    }
+
     /// Tells the kernel the whole file will be read front to back (bigger read-ahead).
     public func adviseSequential() {
         if let base { _ = madvise(base, bytes.count, MADV_SEQUENTIAL) }

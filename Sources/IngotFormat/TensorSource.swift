@@ -20,6 +20,9 @@ public protocol TensorSource: AnyObject {
     func load(_ name: String) throws -> TensorBuffer
     /// How a tensor is stored on disk (size, encoding), for `inspect`.
     func storage(of d: TensorDescriptor) -> StorageInfo
+    /// Done with this tensor: mapped sources release its pages so streaming a model keeps memory near one tensor.
+    /// Buffers already returned by `load` stay valid (their pages fault back in if used).
+    func evict(_ name: String)
 }
 
 extension IngotFile {
@@ -42,9 +45,16 @@ extension TensorSource {
     public func storage(of d: TensorDescriptor) -> StorageInfo {
         StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw")
     }
+
+    public func evict(_ name: String) {}
 }
 
 extension IngotFile {
+    public func evict(_ name: String) {
+        guard let t = entry(name) else { return }
+        file.evict((dataOffset + t.offset)..<(dataOffset + t.offset + t.length))
+    }
+
     public func storage(of d: TensorDescriptor) -> StorageInfo {
         guard let e = entry(d.name) else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
         return StorageInfo(storedBytes: e.length, encoding: e.encoding.label)

@@ -108,6 +108,13 @@ public final class GGUFFile: TensorSource, Sendable {
         return TensorBuffer(out)
     }
 
+    public func evict(_ name: String) {
+        guard let t = tensorInfo(name), let start = Checked.add(dataOffset, t.offset),
+            let end = Checked.add(start, t.byteCount)
+        else { return }
+        file.evict(start..<end)
+    }
+
     private func stored(_ t: GGUFTensorInfo) throws -> TensorBuffer {
         // In bounds: the header proved dataOffset + offset + byteCount ≤ file size.
         guard let start = Checked.add(dataOffset, t.offset), let bytes = file.bytes.bounded(start, t.byteCount) else {

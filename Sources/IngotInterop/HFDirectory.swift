@@ -138,6 +138,10 @@ public final class HFDirectory: TensorSource {
         return try shards[i].load(name)
     }
 
+    public func evict(_ name: String) {
+        if let i = location[ExactKey(name)] { shards[i].evict(name) }
+    }
+
     public func storage(of d: TensorDescriptor) -> StorageInfo {
         guard let i = location[ExactKey(d.name)] else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
         return shards[i].storage(of: d)

@@ -14,10 +14,8 @@ public enum Provenance {
         }
         for (shown, path) in names {
             let f = try withPath(path) { try MappedFile(path: path) }
-            f.adviseSequential()
             files.append(.object(JSONObject([
-                ("name", .string(shown)), ("bytes", .int(Int64(f.bytes.count))),
-                ("xxh3", .string(XXH3.hexString(XXH3.hash(f.bytes)))),
+                ("name", .string(shown)), ("bytes", .int(Int64(f.bytes.count))), ("xxh3", .string(XXH3.hexString(hash(f)))),
             ])))
         }
         var o = JSONObject()
@@ -27,5 +25,21 @@ public enum Provenance {
         o["options"] = .object(options)
         if let previous = source.metadata["ingot.provenance"] { o["previous"] = previous }
         return .object(o)
+    }
+
+    /// XXH3-64 of a whole file in 64 MiB steps, releasing each step's pages: hashing a multi-GB shard must not make
+    /// it resident (mapped pages count toward RSS).
+    static func hash(_ f: MappedFile) -> UInt64 {
+        f.adviseSequential()
+        let stream = XXH3Stream()
+        let step = 64 << 20
+        var at = 0
+        while at < f.bytes.count {
+            let end = min(f.bytes.count, at + step)
+            stream.update(UnsafeRawBufferPointer(rebasing: f.bytes[at..<end]))
+            f.evict(at..<end)
+            at = end
+        }
+        return stream.digest
     }
 }

@@ -37,6 +37,12 @@ public final class SafetensorsFile: TensorSource, Sendable {
         index = idx
     }
 
+    public func evict(_ name: String) {
+        guard let i = index[ExactKey(name)] else { return }
+        let r = dataOffsets[i]
+        file.evict((8 + headerLength + r.lowerBound)..<(8 + headerLength + r.upperBound))
+    }
+
     /// A zero-copy view of the tensor's bytes; the buffer keeps the mapping alive.
     public func load(_ name: String) throws -> TensorBuffer {
         guard let i = index[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }

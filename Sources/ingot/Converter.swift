@@ -82,6 +82,7 @@ enum Converter {
             for i in src.descriptors.indices {
                 let (layout, buffer) = try prepare(i)
                 try buffer.withBytes { try w.add(name: src.descriptors[i].name, layout: layout, bytes: $0) }
+                src.evict(src.descriptors[i].name)
             }
             try w.finish()
         case .safetensors:
@@ -95,6 +96,7 @@ enum Converter {
             for k in foreign.keys where k.hasPrefix("ingot.") { foreign[k] = nil }
             try SafetensorsWriter.write(path: out, metadata: foreign, tensors: descriptors) { d in
                 guard let i = position[ExactKey(d.name)] else { throw CLIError("internal: unknown tensor \(d.name)") }
+                if i > 0 { src.evict(src.descriptors[i - 1].name) }  // the previous tensor has been written by now
                 return try prepare(i).1
             }
         }
