@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib", "CIngotKernels"]),
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
         .target(name: "IngotModel", dependencies: ["IngotFormat", "COpenBLAS"]),
+        .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
-                "IngotFormat", "IngotInterop", "IngotQuant",
+                "IngotFormat", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
@@ -40,6 +41,7 @@ let package = Package(
         // Runs the built `ingot` binary end to end (exit codes, error lines, files left behind).
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
         .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop"]),
+        .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat"]),
     ],
     swiftLanguageModes: [.v6]
 )

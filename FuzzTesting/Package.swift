@@ -16,5 +16,6 @@ let package = Package(
         .target(name: "FuzzNpy", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzNpz", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzGGUF", dependencies: ["FuzzSupport", interop]),
+        .target(name: "FuzzPyTorch", dependencies: ["FuzzSupport", interop]),
     ]
 )

@@ -5,7 +5,7 @@ public enum SourceOpenError: Error, Equatable, Sendable, CustomStringConvertible
 
     public var description: String {
         switch self {
-        case .unrecognisedFormat: "unrecognised format (expected Ingot, safetensors, GGUF, .npy or .npz)"
+        case .unrecognisedFormat: "unrecognised format (expected Ingot, safetensors, GGUF, PyTorch, .npy or .npz)"
         }
     }
 }

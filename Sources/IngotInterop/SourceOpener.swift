@@ -11,6 +11,7 @@ public func openTensorSource(path: String) throws -> any TensorSource {
     let b = f.bytes
     if b.hasPrefix(Preamble.magic) { return try IngotFile(mapped: f) }
     if b.hasPrefix(NpyArray.magic) { return try NpyFile(mapped: f) }
+    if PyTorchCheckpoint.recognizes(b, path: path) { return try PyTorchCheckpoint(mapped: f) }
     if b.hasPrefix(GGUFFile.magic) { return try GGUFFile(mapped: f) }
     if b.hasPrefix([0x50, 0x4B, 0x03, 0x04]) || b.hasPrefix([0x50, 0x4B, 0x05, 0x06]) { return try NpzFile(mapped: f) }
     let lower = path.lowercased()

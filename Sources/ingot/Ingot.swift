@@ -15,7 +15,7 @@ struct Ingot: ParsableCommand {
             Exit status: 0 success, 1 the file is bad or the operation failed, 64 usage error.
             """,
         version: IngotVersion.string,
-        subcommands: [Inspect.self, Check.self, Convert.self])
+        subcommands: [Inspect.self, Check.self, Convert.self, DiffCommand.self, LogitsCommand.self, VerifyCommand.self])
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's help and status.
     static func main() {

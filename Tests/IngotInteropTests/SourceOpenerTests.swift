@@ -52,7 +52,7 @@ import Testing
         } catch let e as FileError {
             #expect(e.path == p)
             #expect(e.underlying as? SourceOpenError == .unrecognisedFormat)
-            #expect("\(e)" == "\(p): unrecognised format (expected Ingot, safetensors, GGUF, .npy or .npz)")
+            #expect("\(e)" == "\(p): unrecognised format (expected Ingot, safetensors, GGUF, PyTorch, .npy or .npz)")
         }
     }
 

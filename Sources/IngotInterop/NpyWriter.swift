@@ -1,0 +1,26 @@
+import IngotFormat
+
+/// Writes one little-endian f32 array as `.npy` (format 1.0), through AtomicFile. Used for `ingot logits -o`.
+public enum NpyWriter {
+    public static func writeFloat32(path: String, shape: [Int], values: [Float]) throws {
+        let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
+        // Magic (6) + version (2) + length (2) + header + "\n", padded with spaces to a multiple of 64.
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        appendLE16(UInt16(header.utf8.count), &bytes)
+        bytes += Array(header.utf8)
+        let file = try withPath(path) { try AtomicFile(destination: path) }
+        try withPath(path) {
+            try file.write(bytes)
+            try values.withUnsafeBytes { try file.write($0) }
+            try file.commit()
+        }
+    }
+
+    private static func appendLE16(_ v: UInt16, _ out: inout [UInt8]) {
+        out.append(UInt8(v & 0xff))
+        out.append(UInt8(v >> 8))
+    }
+}
