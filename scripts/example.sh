@@ -1,28 +1,29 @@
 #!/usr/bin/env bash
-# The main job on the bundled example model: convert → compress → inspect → check.
+# The main job on the example model bundled in fixtures/ (a tiny llama made by transformers, with GQA and llama3
+# rope scaling): import → compress → inspect → check → quantize → verify, ending with the verdict.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product ingot
 ingot=.build/release/ingot
-model=fixtures/tiny-llama/model.safetensors
+model=fixtures/models/llama-gqa/safetensors
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "== inspect the source ($model)"
+echo "== 1. the source: a Hugging Face directory ($model)"
 $ingot inspect "$model"
 echo
-echo "== convert to Ingot, cast to bf16, compress with zstd (byte-grouped planes)"
-$ingot convert "$model" -o "$out/model.ingot" --dtype bf16 --compress zstd
-echo
-echo "== inspect the result"
-$ingot inspect "$out/model.ingot"
-echo
-echo "== check layout and every checksum"
+echo "== 2. import losslessly into Ingot, compressed (byte-grouped planes, rANS/zstd)"
+$ingot convert "$model" -o "$out/model.ingot" --compress zstd
+$ingot inspect "$out/model.ingot" | tail -4
 $ingot check "$out/model.ingot"
 echo
-echo "== and back to safetensors, losslessly (f32 round trip)"
-$ingot convert "$model" -o "$out/f32.ingot" --compress zstd
-$ingot convert "$out/f32.ingot" -o "$out/back.safetensors"
-$ingot check "$out/back.safetensors"
-cmp "$model" "$out/back.safetensors" && echo "back.safetensors is byte-identical to $model"
+echo "== 3. back to safetensors: every tensor byte as transformers wrote it"
+$ingot convert "$out/model.ingot" -o "$out/back.safetensors"
+$ingot diff "$model" "$out/back.safetensors" | tail -1
+echo
+echo "== 4. quantize to q8_0 (embeddings and head too), per-tensor error"
+$ingot convert "$out/model.ingot" -o "$out/q8.ingot" --quantize q8_0
+echo
+echo "== 5. verify: does the quantized file still compute what the original did?"
+$ingot verify "$out/q8.ingot" --reference "$model" --stamp
