@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
         .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib", "CIngotKernels"]),
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
-        .target(name: "IngotModel", dependencies: ["IngotFormat", "COpenBLAS"]),
+        .target(name: "IngotModel", dependencies: ["IngotFormat", "COpenBLAS", "CIngotKernels"]),
         .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
         .executableTarget(
             name: "ingot",

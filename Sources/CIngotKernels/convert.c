@@ -85,6 +85,23 @@ int ingot_has_f16c(void) {
 #endif
 }
 
+int ingot_cpu_has_avx512f(void) {
+#ifdef INGOT_X86
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
+int ingot_cpu_has_avx2_fma(void) {
+#ifdef INGOT_X86
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
 void ingot_f16_to_f32(const void *src, float *dst, size_t n) {
     const uint8_t *s = src;
 #ifdef INGOT_X86

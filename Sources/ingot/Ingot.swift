@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import IngotFormat
+import IngotModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,7 @@ struct Ingot: ParsableCommand {
 
     /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's help and status.
     static func main() {
+        tuneBLAS()
         installSignalCleanup()
         do {
             var command = try parseAsRoot()
@@ -59,6 +61,20 @@ struct StandardError: TextOutputStream {
 func writeStderr(_ s: String) {
     var s = s
     s.withUTF8 { b in _ = Glibc.write(2, b.baseAddress, b.count) }
+}
+
+/// The forward pass runs on OpenBLAS, which picks its kernels when it loads. When it picked generic ones for a CPU
+/// that has AVX-512 or AVX2 (Debian's 0.3.21 does not know recent CPUs), re-execute once with `OPENBLAS_CORETYPE`
+/// set. Only `logits` and `verify` use BLAS; a user-set OPENBLAS_CORETYPE is always respected.
+private func tuneBLAS() {
+    let args = CommandLine.arguments
+    guard args.count > 1, ["logits", "verify"].contains(args[1]), getenv("OPENBLAS_CORETYPE") == nil,
+        let core = BLASTuning.preferredCoreType()
+    else { return }
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    var cargs = args.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", &cargs)
+    // execv only returns on failure: carry on with the slower kernels.
 }
 
 /// On SIGINT/SIGTERM, delete the temp files of writes in progress before exiting: the destination was never touched.

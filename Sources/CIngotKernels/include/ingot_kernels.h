@@ -13,6 +13,9 @@ void ingot_f64_to_f32(const void *src, float *dst, size_t n);
 void ingot_f32_load(const void *src, float *dst, size_t n);
 /// 1 when the CPU has F16C and the vector path is in use.
 int ingot_has_f16c(void);
+/// CPU features, for choosing BLAS kernels (1 when present).
+int ingot_cpu_has_avx512f(void);
+int ingot_cpu_has_avx2_fma(void);
 
 // Byte grouping: `count` values of `width` bytes (2, 4 or 8). Split rotates each little-endian value left by one
 // bit (the sign leaves the top byte, so the top plane is the exponent) and writes plane k (byte k of every value)
