@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
-        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant"]),
+        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant", "IngotModel"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),

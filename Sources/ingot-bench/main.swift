@@ -6,11 +6,15 @@
 //       again; reports sizes and the best-of-N throughput of each direction in GB/s of decoded bytes.
 //   ingot-bench open FILE [--repeat N]
 //       opens any supported file and lists its tensors (name, dtype, shape): best-of-N seconds.
+//   ingot-bench forward MODEL [--tokens N] [--threads N] [--repeat N]
+//       loads a model (HF directory, .ingot, .gguf) and times a prefill of N deterministic tokens: best of N seconds.
 //   ingot-bench read FILE [--threads N]
 //       opens an .ingot file and reads every tensor's decoded bytes (XXH3 over them, as `check` does).
 import Dispatch
 import IngotFormat
 import IngotInterop
+import IngotModel
+import IngotQuant
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -105,6 +109,30 @@ func openList(_ path: String, _ args: [String]) throws -> JSONValue {
     return .object(JSONObject([("file", .string(path)), ("tensors", .int(Int64(count))), ("open_list_seconds", .double(best))]))
 }
 
+func forward(_ path: String, _ args: [String]) throws -> JSONValue {
+    let n = option("--tokens", args).flatMap(Int.init) ?? 128
+    let threads = option("--threads", args).flatMap(Int.init) ?? 1
+    let repeats = option("--repeat", args).flatMap(Int.init) ?? 3
+    let src = try openModelSource(path: path)
+    let config = try ModelConfig(metadata: src.metadata)
+    let weights = TensorSourceWeights(source: src) { _, layout, bytes, into in try Quantizer.dequantize(bytes, layout: layout, into: into) }
+    let t = try Transformer(config: config, weights: weights, threads: threads)
+    var state: UInt64 = 42
+    let tokens = (0..<n).map { _ -> Int in
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int((state >> 33) % UInt64(config.vocabSize))
+    }
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        t.reset()
+        let t0 = now()
+        _ = try t.prefill(tokens)
+        best = min(best, now() - t0)
+    }
+    return .object(JSONObject([("model", .string(path)), ("tokens", .int(Int64(n))), ("threads", .int(Int64(threads))),
+                               ("blas_core", .string(BLASTuning.coreName)), ("prefill_seconds", .double(best))]))
+}
+
 func read(_ path: String, _ args: [String]) throws -> JSONValue {
     let threads = option("--threads", args).flatMap(Int.init) ?? Parallel.cpuCount
     let t0 = now()
@@ -127,6 +155,7 @@ do {
     case "codec": result = try codec(args[1], args)
     case "read": result = try read(args[1], args)
     case "open": result = try openList(args[1], args)
+    case "forward": result = try forward(args[1], args)
     default: fail("unknown mode \(args[0])")
     }
     print(result.description)
