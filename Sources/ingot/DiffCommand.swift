@@ -13,9 +13,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let sa = try openModelSource(path: a), sb = try openModelSource(path: b)
-        let diff = try TensorDiff.compare(sa, sb) { src, d in
-            try TensorDecoder.floats(try src.load(d.name), layout: d.layout, path: src.path)
-        }
+        let diff = try TensorDiff.compare(sa, sb, values: TensorDecoder.values)
         print(json ? DiffReport.json(diff).description : DiffReport.text(diff, a: a, b: b))
     }
 }

@@ -14,6 +14,11 @@ enum TensorDecoder {
         }
     }
 
+    /// A tensor of `source` as f32 (the value reader `TensorDiff` takes).
+    static func values(_ source: any TensorSource, _ d: TensorDescriptor) throws -> [Float] {
+        try floats(try source.load(d.name), layout: d.layout, path: source.path)
+    }
+
     /// The f32 bytes of any tensor, as an owned buffer (for exporting block types to formats without them).
     static func floatBuffer(_ buffer: TensorBuffer, layout: TensorLayout, path: String) throws -> TensorBuffer {
         let values = try floats(buffer, layout: layout, path: path)

@@ -33,9 +33,7 @@ struct Verification {
         }
         progress.finish()
         let comparison = acc.result
-        let diff = try TensorDiff.compare(ref.source, cand.source) { src, d in
-            try TensorDecoder.floats(try src.load(d.name), layout: d.layout, path: src.path)
-        }
+        let diff = try TensorDiff.compare(ref.source, cand.source, values: TensorDecoder.values)
         let allIdentical = diff.rows.allSatisfy { $0.identical }
         var t = Thresholds.defaults(candidateTypes: Set(cand.source.descriptors.map(\.layout.dtype)), allIdentical: allIdentical)
         if let maxKLD { t.maxMeanKLD = maxKLD; t.requireIdentical = false; t.basis = "given" }
