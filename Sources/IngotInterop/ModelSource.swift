@@ -8,10 +8,13 @@ import Glibc
 public func openModelSource(path: String) throws -> any TensorSource {
     var st = stat()
     if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return try HFDirectory(path: path) }
-    return try openTensorSource(path: path)
+    let source = try openTensorSource(path: path)
+    // GGUF names and layouts are llama.cpp's: map them onto the canonical layout (specs/canonical.md).
+    if let g = source as? GGUFFile { return try CanonicalGGUFSource(g) }
+    return source
 }
 
 /// Things worth a warning line about a source (unknown architecture, unlisted tensors).
 public func sourceWarnings(_ s: any TensorSource) -> [String] {
-    (s as? HFDirectory)?.warnings ?? []
+    (s as? HFDirectory)?.warnings ?? (s as? CanonicalGGUFSource)?.warnings ?? []
 }

@@ -28,12 +28,13 @@ struct ConvertOptions {
 /// Source → (cast | quantize | dequantize) → Ingot or safetensors, one tensor in memory at a time.
 enum Converter {
     enum OutputFormat {
-        case ingot, safetensors
+        case ingot, safetensors, gguf
 
         init(path: String) throws {
             if path.hasSuffix(".ingot") { self = .ingot }
             else if path.hasSuffix(".safetensors") { self = .safetensors }
-            else { throw CLIError("\(path): cannot tell the output format (use a .ingot or .safetensors extension)") }
+            else if path.hasSuffix(".gguf") { self = .gguf }
+            else { throw CLIError("\(path): cannot tell the output format (use a .ingot, .safetensors or .gguf extension)") }
         }
 
         var hasBlockTypes: Bool { self == .ingot }
@@ -57,8 +58,9 @@ enum Converter {
         if options.compression != nil, format != .ingot {
             throw CLIError("--compress needs an .ingot output (safetensors has no compression)")
         }
-        if options.quant != nil, !format.hasBlockTypes {
-            throw CLIError("--quantize needs an .ingot output (safetensors has no quantized types)")
+        if options.quant != nil, format != .ingot {
+            throw CLIError("--quantize needs an .ingot output; convert that .ingot to .gguf/.safetensors afterwards "
+                           + "(q8_0/q4_0/q4_1 blocks at group size 32 go into GGUF unchanged)")
         }
         let src = try openModelSource(path: path)
         for w in sourceWarnings(src) { writeStderr("ingot: warning: \(path): \(w)\n") }
@@ -75,6 +77,12 @@ enum Converter {
         }
 
         switch format {
+        case .gguf:
+            // The canonical → GGUF mapping (names, q/k permutation, llama.* keys, tokenizer) needs the whole source.
+            let source: any TensorSource = try options.dtype.map { try CastSource(src, to: $0) } ?? src
+            let warnings = try GGUFExport.write(path: out, source: source)
+            for w in warnings { writeStderr("ingot: warning: \(out): \(w)\n") }
+            report.rows = source.descriptors.map { Row(name: $0.name, shape: $0.layout.shape, from: $0.layout, to: $0.layout, note: nil, error: nil) }
         case .ingot:
             var meta = src.metadata
             meta["ingot.provenance"] = try Provenance.make(source: src, version: IngotVersion.string, options: options.json)

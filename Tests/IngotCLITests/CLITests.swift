@@ -162,4 +162,53 @@ import Testing
     @Test func usageErrorExits64() throws {
         #expect(try ingot("convert", model).status == 64)
     }
+
+    @Test func ggufThroughIngotBackToGGUFIsByteIdentical() throws {
+        let d = tempDir()
+        let src = Self.root + "/fixtures/models/llama-gqa/gguf/llama-gqa-Q4_0.gguf"
+        #expect(try ingot("convert", src, "-o", d + "/m.ingot", "--compress", "zstd").status == 0)
+        #expect(try ingot("convert", d + "/m.ingot", "-o", d + "/back.gguf").status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: d + "/back.gguf")) == Data(contentsOf: URL(fileURLWithPath: src)))
+    }
+
+    @Test func verifyPassesIdenticalAndExitsOneOnFailure() throws {
+        let d = tempDir()
+        let hf = Self.root + "/fixtures/models/llama-gqa/safetensors"
+        #expect(try ingot("convert", hf, "-o", d + "/same.ingot").status == 0)
+        let same = try ingot("verify", d + "/same.ingot", "--reference", hf)
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("PASS — identical logits"))
+        #expect(try ingot("convert", hf, "-o", d + "/q4.ingot", "--quantize", "q4_0").status == 0)
+        let strict = try ingot("verify", d + "/q4.ingot", "--reference", hf, "--max-kld", "0.000001", "--json")
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("\"verdict\":\"FAIL\""))
+        let missing = try ingot("verify", d + "/nope.ingot", "--reference", hf)
+        #expect(missing.status == 2)
+    }
+
+    @Test func stampIsWrittenAndShownWithoutTouchingTensors() throws {
+        let d = tempDir()
+        let hf = Self.root + "/fixtures/models/llama-gqa/safetensors"
+        #expect(try ingot("convert", hf, "-o", d + "/m.ingot", "--quantize", "q8_0").status == 0)
+        let before = try ingot("diff", hf, d + "/m.ingot", "--json").stdout
+        #expect(try ingot("verify", d + "/m.ingot", "--reference", hf, "--stamp").status == 0)
+        #expect(try ingot("check", d + "/m.ingot").status == 0)
+        #expect(try ingot("inspect", d + "/m.ingot").stdout.contains("ingot.verify"))
+        #expect(try ingot("diff", hf, d + "/m.ingot", "--json").stdout == before)
+    }
+
+    @Test func logitsMatchTransformers() throws {
+        let d = tempDir()
+        let hf = Self.root + "/fixtures/models/llama-gqa/safetensors"
+        let r = try ingot("logits", hf, "--tokens", "1,311,273,81,14,223,313,73,274,307,3,2", "-o", d + "/l.npy")
+        #expect(r.status == 0)
+        let mine = try Data(contentsOf: URL(fileURLWithPath: d + "/l.npy"))
+        let theirs = try Data(contentsOf: URL(fileURLWithPath: Self.root + "/fixtures/models/llama-gqa/logits.npy"))
+        // Both are [12, 320] f32 .npy; compare the values after the 128-byte headers.
+        let a = mine.suffix(12 * 320 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let b = theirs.suffix(12 * 320 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        var err = 0.0, ref = 0.0
+        for (x, y) in zip(a, b) { err += Double(x - y) * Double(x - y); ref += Double(y) * Double(y) }
+        #expect(a.count == 3840 && err / ref < 1e-6)
+    }
 }

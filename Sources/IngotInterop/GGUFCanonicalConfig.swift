@@ -1,0 +1,196 @@
+import IngotFormat
+
+/// The llama-family hyperparameters GGUF and `ingot.config` share (specs/canonical.md §2–3), read from either side.
+///
+/// Reading is lenient — a missing field is nil, so that import can describe whatever a file holds — but never
+/// trusting: a present value of the wrong type or out of range is an error. `checkedForExport` then demands what
+/// llama.cpp needs to load the file.
+struct GGUFCanonicalConfig: Equatable {
+    enum Rope: Equatable {
+        case none
+        case llama3(Llama3RopeFactors)
+        /// Position interpolation (`rope_type` linear): GGUF's `rope.scaling.type` "linear" + `rope.scaling.factor`.
+        case linear(factor: Double)
+        /// A scaling GGUF has no keys for here (yarn, dynamic, …): exported without it, with a warning.
+        case unsupported(String)
+    }
+
+    var vocabSize: Int?
+    var hiddenSize: Int?
+    var numLayers: Int?
+    var numHeads: Int?
+    var numKVHeads: Int?
+    var headDim: Int?
+    var ffnSize: Int?
+    var maxPositions: Int?
+    var normEps: Double?
+    var ropeTheta: Double = 10000
+    var rope: Rope = .none
+
+    /// From `ingot.config`. Rope comes from the first of `rope_parameters`, `ingot.hf_config.rope_parameters`, then
+    /// `rope_theta` + `rope_scaling` — the order the forward pass (IngotModel's ModelConfig) reads them in, so the
+    /// exported file rotates like the model Ingot verifies.
+    init(config c: JSONObject, hfConfig: JSONObject?) throws(GGUFCanonicalError) {
+        func count(_ k: String) throws(GGUFCanonicalError) -> Int? {
+            guard let v = c[k], v != .null else { return nil }
+            guard let i = v.intValue, i > 0, i <= Int64(UInt32.max) else {
+                throw .badValue(key: "ingot.config.\(k)", reason: "must be a positive 32-bit integer, found \(v)")
+            }
+            return Int(i)
+        }
+        func number(_ o: JSONObject, _ k: String, _ path: String) throws(GGUFCanonicalError) -> Double? {
+            guard let v = o[k], v != .null else { return nil }
+            guard let d = v.doubleValue, d.isFinite else { throw .badValue(key: "\(path).\(k)", reason: "not a finite number") }
+            return d
+        }
+        vocabSize = try count("vocab_size")
+        hiddenSize = try count("hidden_size")
+        numLayers = try count("num_layers")
+        numHeads = try count("num_heads")
+        numKVHeads = try count("num_kv_heads") ?? numHeads
+        if let h = try count("head_dim") {
+            headDim = h
+        } else if let hidden = hiddenSize, let heads = numHeads, hidden % heads == 0 {
+            headDim = hidden / heads
+        }
+        ffnSize = try count("ffn_size")
+        maxPositions = try count("max_positions")
+        normEps = try number(c, "norm_eps", "ingot.config")
+
+        let ropeObject: (JSONObject, String)?
+        if let p = c["rope_parameters"]?.objectValue {
+            ropeObject = (p, "ingot.config.rope_parameters")
+        } else if let p = hfConfig?["rope_parameters"]?.objectValue {
+            ropeObject = (p, "ingot.hf_config.rope_parameters")
+        } else {
+            ropeObject = c["rope_scaling"]?.objectValue.map { ($0, "ingot.config.rope_scaling") }
+        }
+        var theta: Double? = nil
+        if let (o, path) = ropeObject { theta = try number(o, "rope_theta", path) }
+        if theta == nil { theta = try number(c, "rope_theta", "ingot.config") }
+        ropeTheta = theta ?? 10000
+        guard ropeTheta > 0 else { throw .badValue(key: "ingot.config.rope_theta", reason: "must be positive") }
+        if let (o, path) = ropeObject {
+            let type = (o["rope_type"]?.stringValue ?? o["type"]?.stringValue ?? "default").lowercased()
+            switch type {
+            case "default": rope = .none
+            case "llama3": rope = try Llama3RopeFactors.parse(o, key: path).map(Rope.llama3) ?? .none
+            case "linear":
+                guard let f = try number(o, "factor", path), f > 0 else { throw .missingKey("\(path).factor") }
+                rope = .linear(factor: f)
+            default: rope = .unsupported(type)
+            }
+        }
+    }
+
+    /// The heads and head size the q/k permutation and llama.cpp rely on, checked against each other.
+    func checkedForExport() throws(GGUFCanonicalError) -> (heads: Int, kvHeads: Int, headDim: Int) {
+        for (k, v) in [("hidden_size", hiddenSize), ("num_layers", numLayers), ("num_heads", numHeads),
+                       ("ffn_size", ffnSize), ("max_positions", maxPositions)] where v == nil {
+            throw .missingKey("ingot.config.\(k)")
+        }
+        guard let heads = numHeads, let kv = numKVHeads else { throw .missingKey("ingot.config.num_heads") }
+        guard let hd = headDim else {
+            throw .badValue(key: "ingot.config.head_dim", reason: "absent, and hidden_size is not a multiple of num_heads")
+        }
+        guard heads % kv == 0 else {
+            throw .badValue(key: "ingot.config.num_kv_heads", reason: "\(kv) does not divide num_heads \(heads)")
+        }
+        guard hd % 2 == 0 else { throw .badValue(key: "ingot.config.head_dim", reason: "\(hd) is odd: rope rotates pairs") }
+        guard normEps != nil else { throw .missingKey("ingot.config.norm_eps") }
+        return (heads, kv, hd)
+    }
+}
+
+extension GGUFCanonicalConfig {
+    /// Reads the `<arch>.*` keys of a GGUF file (specs/canonical.md §3). `key_length` is the head size when present
+    /// (llama.cpp's n_embd_head_k); `rope.dimension_count` otherwise, then hidden / heads.
+    init(gguf g: GGUFFile, arch: String) throws(GGUFCanonicalError) {
+        let a = arch + "."
+        func count(_ k: String) throws(GGUFCanonicalError) -> Int? {
+            guard let v = g.value(forKey: k) else { return nil }
+            let x: Int64
+            if let i = v.integerValue {
+                x = i
+            } else if let arr = v.arrayValue, arr.count > 0, let first = arr[0].integerValue,
+                arr.values.allSatisfy({ $0.integerValue == first })
+            {
+                x = first  // a per-layer array that is uniform describes the same model
+            } else {
+                throw .badValue(key: k, reason: "\(GGUFMetadata.typeName(v)) is not one integer")
+            }
+            guard x >= 0, x <= Int64(UInt32.max) else { throw .badValue(key: k, reason: "\(x) is out of range") }
+            return Int(x)
+        }
+        func number(_ k: String) throws(GGUFCanonicalError) -> Double? {
+            guard let v = g.value(forKey: k) else { return nil }
+            switch v {
+            case let .float32(f) where f.isFinite: return Double(f)
+            case let .float64(d) where d.isFinite: return d
+            default:
+                if let i = v.integerValue { return Double(i) }
+                throw .badValue(key: k, reason: "\(v) is not a finite number")
+            }
+        }
+        // A zero size describes no model: it is left out of the config (and so kept verbatim in ingot.gguf).
+        func positive(_ k: String) throws(GGUFCanonicalError) -> Int? {
+            guard let v = try count(k), v > 0 else { return nil }
+            return v
+        }
+        hiddenSize = try positive(a + "embedding_length")
+        numLayers = try positive(a + "block_count")
+        guard let heads = try count(a + "attention.head_count") else { throw .missingKey(a + "attention.head_count") }
+        guard heads > 0 else { throw .badValue(key: a + "attention.head_count", reason: "must be positive") }
+        numHeads = heads
+        let kv = try count(a + "attention.head_count_kv") ?? heads
+        guard kv > 0 else { throw .badValue(key: a + "attention.head_count_kv", reason: "must be positive") }
+        numKVHeads = kv
+        let keyLength = try positive(a + "attention.key_length"), ropeDims = try positive(a + "rope.dimension_count")
+        if let k = keyLength ?? ropeDims {
+            headDim = k
+        } else if let hidden = hiddenSize, hidden % heads == 0 {
+            headDim = hidden / heads
+        }
+        ffnSize = try positive(a + "feed_forward_length")
+        maxPositions = try positive(a + "context_length")
+        normEps = try number(a + "attention.layer_norm_rms_epsilon")
+        if let theta = try number(a + "rope.freq_base"), theta > 0 { ropeTheta = theta }  // else the default; kept verbatim
+        if g.value(forKey: a + "rope.scaling.type")?.stringValue == "linear", let f = try number(a + "rope.scaling.factor"),
+            f > 0
+        {
+            rope = .linear(factor: f)
+        }
+        vocabSize = try positive(a + "vocab_size")
+            ?? (g.value(forKey: "tokenizer.ggml.tokens")?.arrayValue).map { $0.count }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The canonical `ingot.config` object, in the key order `CanonicalConfig.fromHF` uses.
+    func json(tied: Bool, attentionBias: Bool, bos: JSONValue, eos: JSONValue) -> JSONObject {
+        func int(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
+        var c = JSONObject()
+        c["vocab_size"] = int(vocabSize)
+        c["hidden_size"] = int(hiddenSize)
+        c["num_layers"] = int(numLayers)
+        c["num_heads"] = int(numHeads)
+        c["num_kv_heads"] = int(numKVHeads)
+        c["head_dim"] = int(headDim)
+        c["ffn_size"] = int(ffnSize)
+        c["norm"] = .string("rmsnorm")
+        c["norm_eps"] = normEps.map(JSONValue.double) ?? .null
+        c["activation"] = .string("silu")
+        c["position"] = .string("rope")
+        c["rope_theta"] = .double(ropeTheta)
+        switch rope {
+        case .none, .unsupported: c["rope_scaling"] = .null
+        case let .llama3(p): c["rope_scaling"] = .object(p.json)
+        case let .linear(f): c["rope_scaling"] = .object(JSONObject([("rope_type", .string("linear")), ("factor", .double(f))]))
+        }
+        c["max_positions"] = int(maxPositions)
+        c["tied_embeddings"] = .bool(tied)
+        c["attention_bias"] = .bool(attentionBias)
+        c["bos_token_id"] = bos
+        c["eos_token_id"] = eos
+        c["torch_dtype"] = .null
+        return c
+    }
+}

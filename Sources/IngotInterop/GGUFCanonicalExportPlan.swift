@@ -1,0 +1,188 @@
+internal import CIngotKernels
+import IngotFormat
+
+/// What `GGUFExport` writes for a canonical model, decided from its metadata and descriptors before any tensor is
+/// read: the pairs, and per output tensor its GGUF name, layout and how its bytes are made.
+struct GGUFCanonicalExportPlan {
+    /// One output tensor: read `sourceName`, make it f32 when asked (exact: dequantized blocks or widened floats),
+    /// then reorder q/k rows — or write `factors` (rope_freqs.weight, made here).
+    struct Tensor {
+        let descriptor: TensorDescriptor
+        let sourceName: String
+        let sourceLayout: TensorLayout
+        var toF32 = false
+        var permutation: RowPermutation? = nil
+        var factors: [Float]? = nil
+    }
+
+    var keyValues: [GGUFKeyValue] = []
+    var tensors: [Tensor] = []
+    var warnings: [String] = []
+
+    init(source: any TensorSource) throws {
+        let meta = source.metadata
+        let arch = meta["ingot.architecture"]?.stringValue
+        let pairs = meta["ingot.gguf"]?.objectValue
+        guard let arch, let family = ModelFamily(rawValue: arch), family != .gpt2 else {
+            // Another architecture can only go back to GGUF the way it came: names and pairs untouched.
+            guard let pairs else { throw GGUFCanonicalError.unsupportedArchitecture(arch) }
+            keyValues = try GGUFMetadata.keyValues(from: Self.values(pairs))
+            tensors = source.descriptors.map { Tensor(descriptor: $0, sourceName: $0.name, sourceLayout: $0.layout) }
+            return
+        }
+        guard let configJSON = meta["ingot.config"]?.objectValue else { throw GGUFCanonicalError.missingKey("ingot.config") }
+        let config = try GGUFCanonicalConfig(config: configJSON, hfConfig: meta["ingot.hf_config"]?.objectValue)
+        let (heads, kvHeads, headDim) = try config.checkedForExport()
+        if case let .unsupported(t) = config.rope {
+            warnings.append("rope scaling \(quoted(t)) has no GGUF keys here: written without it, llama.cpp will run unscaled rope")
+        }
+
+        var names = Set<ExactKey>()
+        for d in source.descriptors {
+            if GGUFCanonicalNames.isDroppedBuffer(d.name) { continue }
+            var name = d.name
+            var permutation: RowPermutation? = nil
+            if let m = GGUFCanonicalNames.gguf(fromCanonical: d.name) {
+                name = m.name
+                if family == .llama, let role = m.role {
+                    permutation = try GGUFCanonicalNames.qkPermutation(
+                        d, name: d.name, heads: role == .q ? heads : kvHeads, headDim: headDim).0
+                }
+            } else if GGUFCanonicalNames.looksCanonical(d.name) {
+                throw GGUFCanonicalError.unmappedTensor(d.name)
+            }
+            // Anything else is a GGUF name a GGUF source carried through (CanonicalGGUFSource keeps those).
+            guard names.insert(ExactKey(name)).inserted else { throw GGUFCanonicalError.duplicateTensor(name) }
+            let l = d.layout
+            var toF32 = false
+            if l.dtype.isBlockQuantized, !(l.groupSize == 32 && l.shape.count == 2) {
+                // GGUF has no block type for these: the exact floats the blocks stand for, never re-rounded.
+                toF32 = true
+                warnings.append("tensor \(quoted(d.name)): \(l.dtype) with group size \(l.groupSize ?? 0)\(l.shape.count == 2 ? "" : " on a \(l.shape.count)-D tensor") has no GGUF block type: written as its exact f32 values")
+            } else if pairs == nil, l.shape.count <= 1, l.dtype == .f16 || l.dtype == .bf16 {
+                // The converter writes every 1-D tensor (norms, biases) as F32, which llama.cpp's kernels expect;
+                // widening is exact. A GGUF source's own types are kept, so its round trip stays bit-identical.
+                toF32 = true
+            }
+            let layout = toF32 ? try TensorLayout(name: name, dtype: .f32, shape: l.shape, groupSize: nil) : l
+            tensors.append(Tensor(descriptor: TensorDescriptor(name: name, layout: layout), sourceName: d.name,
+                                  sourceLayout: l, toF32: toF32, permutation: permutation))
+        }
+
+        // llama-3 rope scaling: the converter writes rope_freqs.weight first. A GGUF source's exact factors win over
+        // recomputing them.
+        if !names.contains(ExactKey(GGUFCanonicalNames.ropeFreqs)) {
+            var factors: [Float]? = nil
+            if let kept = pairs?[CanonicalGGUFSource.ropeFreqsKey] {
+                let typed = try GGUFMetadata.keyValues(from: JSONObject([
+                    (CanonicalGGUFSource.ropeFreqsKey, kept),
+                    (GGUFMetadata.typesKey, .object(JSONObject([(CanonicalGGUFSource.ropeFreqsKey, .string("[f32]"))]))),
+                ]))
+                if case let .array(.float32(f))? = typed.first?.value { factors = f }
+            } else if case let .llama3(p) = config.rope {
+                factors = p.factors(theta: config.ropeTheta, headDim: headDim)
+            }
+            if let f = factors {
+                let layout = try TensorLayout(name: GGUFCanonicalNames.ropeFreqs, dtype: .f32, shape: [f.count], groupSize: nil)
+                tensors.insert(Tensor(descriptor: TensorDescriptor(name: GGUFCanonicalNames.ropeFreqs, layout: layout),
+                                      sourceName: GGUFCanonicalNames.ropeFreqs, sourceLayout: layout, factors: f), at: 0)
+            }
+        }
+
+        let tokenizer = meta["ingot.tokenizer"]?.objectValue
+        var tokenizerPairs: [GGUFKeyValue] = []
+        if let t = tokenizer, GGUFTokenizer.isGGUFForm(t) {
+            tokenizerPairs = GGUFTokenizer.keyValues(fromGGUFForm: t)
+        } else if let t = tokenizer {
+            tokenizerPairs = try GGUFTokenizer.keyValues(fromHF: t, modelConfig: configJSON,
+                                                         hfConfig: meta["ingot.hf_config"]?.objectValue,
+                                                         vocabSize: config.vocabSize, warnings: &warnings)
+        } else if pairs?["tokenizer.ggml.model"] == nil {
+            warnings.append("no tokenizer: the GGUF has no tokenizer.ggml.* keys, which llama.cpp needs")
+        }
+
+        let fileType = GGUFCanonicalKeyValues.fileType(of: tensors.compactMap { t in
+            let l = t.descriptor.layout
+            return GGUFTensorType.storing(l.dtype, groupSize: l.groupSize).map { ($0, l.shape.count) }
+        })
+        let types = pairs?[GGUFMetadata.typesKey]?.objectValue ?? JSONObject()
+        let generated = GGUFCanonicalKeyValues.generate(family: family, config: config, fileType: fileType,
+                                                        tokenizer: tokenizerPairs, types: types)
+        guard let pairs else {
+            keyValues = generated
+            return
+        }
+        // A GGUF source: its pairs, in its order — kept values as they are, null marks filled from the generated ones.
+        var byKey: [ExactKey: GGUFValue] = [:]
+        for kv in generated { byKey[ExactKey(kv.key)] = kv.value }
+        var kept: [ExactKey: GGUFValue] = [:]
+        for kv in try GGUFMetadata.keyValues(from: Self.values(pairs)) { kept[ExactKey(kv.key)] = kv.value }
+        for (key, value) in pairs where !Self.isReserved(key) {
+            if value == .null {
+                if let v = byKey[ExactKey(key)] {
+                    keyValues.append(GGUFKeyValue(key, v))
+                } else {
+                    warnings.append("key \(quoted(key)) came from ingot.config / ingot.tokenizer, which no longer give it: left out")
+                }
+            } else if let v = kept[ExactKey(key)] {
+                keyValues.append(GGUFKeyValue(key, v))
+            }
+        }
+    }
+
+    /// Ingot's own entries inside `ingot.gguf`, which are not pairs.
+    static func isReserved(_ key: String) -> Bool {
+        sameScalars(key, GGUFMetadata.typesKey) || sameScalars(key, CanonicalGGUFSource.ropeFreqsKey)
+    }
+
+    /// The kept pairs of `ingot.gguf` with their types: null marks and the rope factors left out.
+    static func values(_ pairs: JSONObject) -> JSONObject {
+        var out = JSONObject()
+        for (k, v) in pairs where v != .null && !sameScalars(k, CanonicalGGUFSource.ropeFreqsKey) { out[k] = v }
+        return out
+    }
+
+    /// The bytes of one output tensor.
+    func load(_ t: Tensor, from source: any TensorSource) throws -> TensorBuffer {
+        if let f = t.factors { return f.withUnsafeBytes { TensorBuffer(copying: $0) } }
+        var b = try source.load(t.sourceName)
+        try withPath(source.path) {
+            if t.toF32 {
+                let l = t.sourceLayout
+                guard b.count == l.byteCount else {
+                    throw IngotError.unsupported("tensor \(quoted(t.sourceName)): \(b.count) bytes, its layout needs \(l.byteCount)")
+                }
+                b = l.dtype.isBlockQuantized
+                    ? try Self.dequantize(b, l) : try b.withBytes { try FloatConversion.cast($0, from: l.dtype, to: .f32) }
+            }
+            if let p = t.permutation {
+                // Output bytes are rows × row bytes exactly (blocks and floats alike lie within rows).
+                b = try p.apply(.toGGUF, to: b, rowBytes: p.rows == 0 ? 0 : t.descriptor.layout.byteCount / p.rows)
+            }
+        }
+        return b
+    }
+
+    /// The exact f32 values of a q8_0/q4_0/q4_1 tensor of any group size.
+    static func dequantize(_ raw: TensorBuffer, _ l: TensorLayout) throws(IngotError) -> TensorBuffer {
+        guard let g = l.groupSize, g > 0, raw.count == l.byteCount, let outBytes = Checked.mul(l.elementCount, 4) else {
+            throw .unsupported("cannot dequantize: \(raw.count) bytes do not match the \(l.dtype) layout")
+        }
+        let type: Int32
+        switch l.dtype {
+        case .q8_0: type = INGOT_Q8_0
+        case .q4_0: type = INGOT_Q4_0
+        case .q4_1: type = INGOT_Q4_1
+        default: throw .unsupported("cannot dequantize \(l.dtype)")
+        }
+        let out = OwnedBytes(count: outBytes)
+        let groups = l.elementCount / g
+        if groups > 0, let dst = out.mutable.baseAddress {
+            raw.withBytes { src in
+                guard let s = src.baseAddress else { return }
+                ingot_dequantize(type, s, dst.assumingMemoryBound(to: Float.self), groups, g, ingot_quant_has_avx2())
+            }
+        }
+        return TensorBuffer(out)
+    }
+}
