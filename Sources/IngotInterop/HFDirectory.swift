@@ -18,6 +18,8 @@ public final class HFDirectory: TensorSource {
     public let warnings: [String]
     private let shards: [any TensorSource]
     private let location: [ExactKey: Int]
+    /// Canonical name → the name in the shard, where they differ (gpt2 checkpoints without the `transformer.` prefix).
+    private let original: [ExactKey: String]
 
     /// Largest config/tokenizer/index file read into memory.
     static let maxSideFileBytes = 256 << 20
@@ -125,6 +127,28 @@ public final class HFDirectory: TensorSource {
         }
         if !tok.isEmpty { meta["ingot.tokenizer"] = .object(tok) }
 
+        // gpt2: older checkpoints name tensors `h.0.…` / `wte.weight` without the `transformer.` prefix and carry the
+        // causal-mask buffers `attn.bias` / `attn.masked_bias`; map them onto the canonical names, drop the buffers.
+        var original: [ExactKey: String] = [:]
+        if meta["ingot.architecture"] == .string(ModelFamily.gpt2.rawValue) {
+            var mapped: [TensorDescriptor] = []
+            for d in descriptors {
+                if d.name.hasSuffix(".attn.bias") && d.layout.shape.count == 4 || d.name.hasSuffix(".attn.masked_bias") { continue }
+                var name = d.name
+                if name.hasPrefix("model.") { name = String(name.dropFirst("model.".count)) }
+                if !name.hasPrefix("transformer.") && name != "lm_head.weight" { name = "transformer." + name }
+                if name != d.name {
+                    guard location[ExactKey(name)] == nil, original[ExactKey(name)] == nil else {
+                        throw FileError(path: dir, IngotError.duplicateName(name))
+                    }
+                    original[ExactKey(name)] = d.name
+                }
+                mapped.append(TensorDescriptor(name: name, layout: d.layout))
+            }
+            if mapped.count != descriptors.count { warnings.append("\(descriptors.count - mapped.count) attention mask buffers dropped") }
+            descriptors = mapped
+        }
+        self.original = original
         self.metadata = meta
         self.descriptors = descriptors
         self.files = files
@@ -134,17 +158,20 @@ public final class HFDirectory: TensorSource {
     }
 
     public func load(_ name: String) throws -> TensorBuffer {
-        guard let i = location[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
-        return try shards[i].load(name)
+        let stored = original[ExactKey(name)] ?? name
+        guard let i = location[ExactKey(stored)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        return try shards[i].load(stored)
     }
 
     public func evict(_ name: String) {
-        if let i = location[ExactKey(name)] { shards[i].evict(name) }
+        let stored = original[ExactKey(name)] ?? name
+        if let i = location[ExactKey(stored)] { shards[i].evict(stored) }
     }
 
     public func storage(of d: TensorDescriptor) -> StorageInfo {
-        guard let i = location[ExactKey(d.name)] else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
-        return shards[i].storage(of: d)
+        let stored = original[ExactKey(d.name)] ?? d.name
+        guard let i = location[ExactKey(stored)] else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
+        return shards[i].storage(of: TensorDescriptor(name: stored, layout: d.layout))
     }
 
     /// A shard or side file name from an index: a plain name in this directory, never a path.

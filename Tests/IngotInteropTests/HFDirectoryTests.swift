@@ -115,4 +115,23 @@ import Testing
         let bytes = readBytes(models + "/llama-gqa/sharded/config.json")
         #expect(cfg?["xxh3"] == .string(XXH3.hexString(XXH3.hash(bytes))))
     }
+
+    @Test func gpt2LegacyNamesMapOntoCanonicalOnesAndMaskBuffersAreDropped() throws {
+        // An older GPT-2 checkpoint layout: no `transformer.` prefix, causal-mask buffers stored as tensors.
+        let fixture = try HFDirectory(path: models + "/gpt2/safetensors")
+        let d = NSTemporaryDirectory() + "ingot-gpt2-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: models + "/gpt2/safetensors/config.json", toPath: d + "/config.json")
+        let mask = TensorDescriptor(name: "h.0.attn.bias", layout: try TensorLayout(name: "m", dtype: .f32, shape: [1, 1, 4, 4], groupSize: nil))
+        let legacy = fixture.descriptors.map { TensorDescriptor(name: String($0.name.dropFirst("transformer.".count)), layout: $0.layout) } + [mask]
+        try SafetensorsWriter.write(path: d + "/model.safetensors", metadata: JSONObject(), tensors: legacy) { t in
+            t.name == mask.name ? TensorBuffer(copying: UnsafeRawBufferPointer(start: nil, count: 0)).withBytes { _ in
+                [Float](repeating: 1, count: 16).withUnsafeBytes { TensorBuffer(copying: $0) }
+            } : try fixture.load("transformer." + t.name)
+        }
+        let mapped = try HFDirectory(path: d)
+        #expect(Set(mapped.descriptors.map(\.name)) == Set(fixture.descriptors.map(\.name)))
+        #expect(mapped.warnings.contains("1 attention mask buffers dropped"))
+        #expect(try hashes(mapped) == hashes(fixture))
+    }
 }
