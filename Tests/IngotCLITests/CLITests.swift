@@ -197,18 +197,40 @@ import Testing
         #expect(try ingot("diff", hf, d + "/m.ingot", "--json").stdout == before)
     }
 
-    @Test func logitsMatchTransformers() throws {
+    /// `ingot logits` of `model` against a transformers reference `.npy` ([12, 320] f32): NMSE and argmax.
+    func logitsNMSE(_ model: String, _ reference: String) throws -> (Double, Bool) {
         let d = tempDir()
-        let hf = Self.root + "/fixtures/models/llama-gqa/safetensors"
-        let r = try ingot("logits", hf, "--tokens", "1,311,273,81,14,223,313,73,274,307,3,2", "-o", d + "/l.npy")
-        #expect(r.status == 0)
+        let r = try ingot("logits", Self.root + "/" + model, "--tokens", "1,311,273,81,14,223,313,73,274,307,3,2", "-o", d + "/l.npy")
+        #expect(r.status == 0, "\(r.stderr)")
         let mine = try Data(contentsOf: URL(fileURLWithPath: d + "/l.npy"))
-        let theirs = try Data(contentsOf: URL(fileURLWithPath: Self.root + "/fixtures/models/llama-gqa/logits.npy"))
-        // Both are [12, 320] f32 .npy; compare the values after the 128-byte headers.
+        let theirs = try Data(contentsOf: URL(fileURLWithPath: Self.root + "/" + reference))
         let a = mine.suffix(12 * 320 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         let b = theirs.suffix(12 * 320 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         var err = 0.0, ref = 0.0
         for (x, y) in zip(a, b) { err += Double(x - y) * Double(x - y); ref += Double(y) * Double(y) }
-        #expect(a.count == 3840 && err / ref < 1e-6)
+        func argmax(_ v: [Float], _ row: Int) -> Int {
+            let r = v[(row * 320)..<((row + 1) * 320)]
+            return r.indices.max { r[$0] < r[$1] } ?? 0
+        }
+        let sameArgmax = a.count == 3840 && (0..<12).allSatisfy { argmax(a, $0) == argmax(b, $0) }
+        return (a.count == 3840 ? err / ref : .infinity, sameArgmax)
+    }
+
+    @Test(arguments: [
+        ("fixtures/models/llama-gqa/safetensors", "fixtures/models/llama-gqa/logits.npy"),
+        ("fixtures/models/llama-gqa/bin", "fixtures/models/llama-gqa/logits.npy"),
+        ("fixtures/models/llama-gqa/sharded", "fixtures/models/llama-gqa/logits.npy"),
+        ("fixtures/models/llama-gqa/gguf/llama-gqa-F32.gguf", "fixtures/models/llama-gqa/logits.npy"),
+        ("fixtures/models/llama-gqa/gguf/llama-gqa-Q8_0.gguf", "fixtures/models/llama-gqa/gguf/logits-Q8_0.npy"),
+        ("fixtures/models/llama-gqa/gguf/llama-gqa-Q4_0.gguf", "fixtures/models/llama-gqa/gguf/logits-Q4_0.npy"),
+        ("fixtures/models/llama-tied/bin", "fixtures/models/llama-tied/logits.npy"),
+        ("fixtures/models/llama-tied/gguf/llama-tied-Q8_0.gguf", "fixtures/models/llama-tied/gguf/logits-Q8_0.npy"),
+        ("fixtures/models/qwen2/safetensors", "fixtures/models/qwen2/logits.npy"),
+        ("fixtures/models/gpt2/safetensors", "fixtures/models/gpt2/logits.npy"),
+    ])
+    func logitsMatchTransformersForEverySourceFormat(model: String, reference: String) throws {
+        let (nmse, sameArgmax) = try logitsNMSE(model, reference)
+        #expect(nmse < 1e-6, "\(model): NMSE \(nmse)")
+        #expect(sameArgmax, "\(model)")
     }
 }
