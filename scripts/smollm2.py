@@ -104,12 +104,13 @@ def cmd_scoreboard():
         open(tf, "w").write(",".join(map(str, ids)) + "\n")
         base = os.path.join(t, "f32.ingot")
         run([INGOT, "convert", path, "-o", base, "--dtype", "f32"])
-        print(f"reference: {os.path.basename(path)} (itself Q4_1/Q8_0); candidates requantized from its dequantized weights")
+        print(f"reference: {os.path.basename(path)} (itself Q4_1, embeddings Q8_0); candidates requantized from its "
+              f"dequantized weights, embeddings (the tied output head) kept at q8_0 as in the source")
         print(f"{'type':6} {'method':7} {'mean KLD':>9} {'median':>9} {'p99':>9} {'max':>8} {'top-1':>7} {'RMS Δp':>7} {'PPL ratio':>9}  verdict")
         for q in ["q8_0", "q4_1", "q4_0"]:
             for m in ["ref", "search"]:
                 cand = os.path.join(t, f"{q}-{m}.ingot")
-                run([INGOT, "convert", base, "-o", cand, "--quantize", q, "--method", m])
+                run([INGOT, "convert", base, "-o", cand, "--quantize", q, "--method", m, "--type-for", "embed_tokens=q8_0"])
                 r = subprocess.run([INGOT, "verify", cand, "--reference", path, "--token-file", tf, "--json", "--threads", "2"],
                                    capture_output=True, text=True)
                 j = json.loads(r.stdout)["metrics"]
