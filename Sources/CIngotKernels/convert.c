@@ -135,6 +135,30 @@ void ingot_f64_to_f32(const void *src, float *dst, size_t n) {
 
 void ingot_f32_load(const void *src, float *dst, size_t n) { memcpy(dst, src, n * 4); }
 
+void ingot_error_sums(const float *x, const float *y, size_t n, double *err2, double *sig2, double *max_abs) {
+    double e[8] = {0}, s[8] = {0}, m[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int k = 0; k < 8; k++) {
+            double xi = x[i + k], d = (double)y[i + k] - xi;
+            e[k] += d * d;
+            s[k] += xi * xi;
+            double a = d < 0 ? -d : d;
+            m[k] = a > m[k] ? a : m[k];
+        }
+    }
+    for (; i < n; i++) {
+        double xi = x[i], d = (double)y[i] - xi;
+        e[0] += d * d;
+        s[0] += xi * xi;
+        double a = d < 0 ? -d : d;
+        m[0] = a > m[0] ? a : m[0];
+    }
+    double te = 0, ts = 0, tm = 0;
+    for (int k = 0; k < 8; k++) { te += e[k]; ts += s[k]; tm = m[k] > tm ? m[k] : tm; }
+    *err2 = te; *sig2 = ts; *max_abs = tm;
+}
+
 void ingot_stats_init(ingot_stats *s) {
     s->sum = 0; s->sumsq = 0; s->min = INFINITY; s->max = -INFINITY; s->finite = 0; s->nan = 0; s->inf = 0;
 }

@@ -30,6 +30,8 @@ typedef struct {
     uint64_t finite, nan, inf;
 } ingot_stats;
 void ingot_stats_init(ingot_stats *s);
+/// Σ(y−x)², Σx², max|y−x| over n pairs, in f64 with eight independent accumulators (so the loop vectorises).
+void ingot_error_sums(const float *x, const float *y, size_t n, double *err2, double *sig2, double *max_abs);
 void ingot_stats_f32(const float *src, size_t n, ingot_stats *s);
 
 #endif
