@@ -110,6 +110,9 @@ public final class TensorSourceWeights: WeightProvider {
         return try scratch.withUnsafeMutableBufferPointer { s in
             let out = UnsafeMutableBufferPointer(rebasing: s[0..<l.elementCount])
             try buffer.withBytes { try decode(name, l, $0, into: out) }
+            // The stored (quantized / half) bytes are not needed again until the next pass: release their mapped
+            // pages so a forward pass holds one decoded matrix, not the whole file, in memory.
+            source.evict(name)
             return try body(UnsafeBufferPointer(out))
         }
     }

@@ -15,31 +15,49 @@ struct Verification {
 
     static func run(candidate: String, reference: String, sequences given: [[Int]]?, maxKLD: Double?, minTop1: Double?,
                     threads: Int) throws -> Verification {
-        let ref = try ModelRunner(path: reference, threads: threads)
-        let cand = try ModelRunner(path: candidate, threads: threads)
-        let rc = ref.transformer.config, cc = cand.transformer.config
-        guard rc.vocabSize == cc.vocabSize else {
-            throw CLIError("vocabularies differ: reference \(rc.vocabSize), candidate \(cc.vocabSize)")
-        }
-        let seqs = given ?? defaultSequences(vocab: rc.vocabSize, maxPositions: min(rc.maxPositions, cc.maxPositions))
-        for s in seqs where s.contains(where: { $0 >= rc.vocabSize }) {
-            throw CLIError("token id \(s.first { $0 >= rc.vocabSize } ?? 0) is outside the vocabulary (\(rc.vocabSize))")
-        }
-        var acc = LogitComparison.Accumulator()
-        var progress = Progress(total: seqs.count, label: "verify")
-        for (i, s) in seqs.enumerated() {
-            progress.update(i + 1, "sequence \(i + 1)")
-            acc.add(reference: try ref.logits(s), candidate: try cand.logits(s), tokens: s)
-        }
-        progress.finish()
-        let comparison = acc.result
-        let diff = try TensorDiff.compare(ref.source, cand.source, values: TensorDecoder.values)
+        // The forward passes first, in a scope of their own: each model's scratch (one dequantized matrix, KV cache)
+        // is freed before the per-tensor diff needs memory of its own.
+        let (comparison, seqs, candidateTypes) = try compareLogits(candidate: candidate, reference: reference,
+                                                                   sequences: given, threads: threads)
+        let refSource = try openModelSource(path: reference), candSource = try openModelSource(path: candidate)
+        let diff = try TensorDiff.compare(refSource, candSource, values: TensorDecoder.values)
         let allIdentical = diff.rows.allSatisfy { $0.identical }
-        var t = Thresholds.defaults(candidateTypes: Set(cand.source.descriptors.map(\.layout.dtype)), allIdentical: allIdentical)
+        var t = Thresholds.defaults(candidateTypes: candidateTypes, allIdentical: allIdentical)
         if let maxKLD { t.maxMeanKLD = maxKLD; t.requireIdentical = false; t.basis = "given" }
         if let minTop1 { t.minTop1 = minTop1; t.requireIdentical = false; t.basis = "given" }
         return Verification(candidatePath: candidate, referencePath: reference, sequences: seqs, comparison: comparison,
                             thresholds: t, verdict: Verdict(comparison, t), diff: diff)
+    }
+
+    /// Runs the reference over every sequence, releases it, then the candidate: one model's working memory at a time
+    /// (the reference logits are kept, [T, vocab] f32 per sequence).
+    static func compareLogits(candidate: String, reference: String, sequences given: [[Int]]?, threads: Int) throws
+        -> (LogitComparison, [[Int]], Set<DType>)
+    {
+        var progress = Progress(total: 2, label: "verify")
+        defer { progress.finish() }
+        progress.update(1, "reference")
+        let (seqs, refLogits, refConfig) = try { () throws -> ([[Int]], [Logits], ModelConfig) in
+            let ref = try ModelRunner(path: reference, threads: threads)
+            let rc = ref.transformer.config
+            let seqs = given ?? defaultSequences(vocab: rc.vocabSize, maxPositions: rc.maxPositions)
+            for s in seqs where s.contains(where: { $0 >= rc.vocabSize }) {
+                throw CLIError("token id \(s.first { $0 >= rc.vocabSize } ?? 0) is outside the vocabulary (\(rc.vocabSize))")
+            }
+            return (seqs, try seqs.map { try ref.logits($0) }, rc)
+        }()
+        progress.update(2, "candidate")
+        let cand = try ModelRunner(path: candidate, threads: threads)
+        let cc = cand.transformer.config
+        guard refConfig.vocabSize == cc.vocabSize else {
+            throw CLIError("vocabularies differ: reference \(refConfig.vocabSize), candidate \(cc.vocabSize)")
+        }
+        var acc = LogitComparison.Accumulator()
+        for (s, r) in zip(seqs, refLogits) {
+            guard s.count <= cc.maxPositions else { throw CLIError("a sequence of \(s.count) tokens exceeds the candidate's \(cc.maxPositions) positions") }
+            acc.add(reference: r, candidate: try cand.logits(s), tokens: s)
+        }
+        return (acc.result, seqs, Set(cand.source.descriptors.map(\.layout.dtype)))
     }
 
     /// Four deterministic pseudo-random sequences (a fixed LCG), so runs and machines agree without a tokenizer.
