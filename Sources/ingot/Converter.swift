@@ -120,14 +120,13 @@ enum Converter {
         let l = d.layout
         var decision = options.quant?.decide(d) ?? .keep(reason: "", cast: nil)
         if case let .quantize(t, g, note) = decision {
-            let values = try TensorDecoder.floats(input, layout: l, path: path)
             let q = QuantizeOptions(dtype: t, groupSize: g, method: options.method)
             do {
-                let blocks = try values.withUnsafeBufferPointer { try Quantizer.quantize($0, shape: l.shape, name: d.name, options: q) }
                 let layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
-                let back = try blocks.withBytes { try Quantizer.dequantize($0, layout: layout) }
-                let err = try values.withUnsafeBufferPointer { a in
-                    try back.withUnsafeBufferPointer { b in try QuantError.measure(original: a, reconstructed: b) }
+                let (blocks, err) = try TensorDecoder.withFloats(input, layout: l, path: path) { values in
+                    let blocks = try Quantizer.quantize(values, shape: l.shape, name: d.name, options: q)
+                    let err = try blocks.withBytes { try QuantError.measure(original: values, blocks: $0, layout: layout) }
+                    return (blocks, err)
                 }
                 let requant = l.dtype.isBlockQuantized ? "requantized from \(l.dtype.rawValue)" : nil
                 let note = [note, requant].compactMap { $0 }.joined(separator: "; ")

@@ -14,6 +14,19 @@ enum TensorDecoder {
         }
     }
 
+    /// Lends a tensor's values as f32: an aligned f32 tensor straight from its buffer (no copy of a multi-GB model
+    /// pass), anything else decoded first.
+    static func withFloats<R>(_ buffer: TensorBuffer, layout: TensorLayout, path: String,
+                              _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        if layout.dtype == .f32, buffer.bytes.count == 4 * layout.elementCount,
+            Int(bitPattern: buffer.bytes.baseAddress) % MemoryLayout<Float>.alignment == 0
+        {
+            return try buffer.withBytes { raw in try raw.withMemoryRebound(to: Float.self) { try body($0) } }
+        }
+        let values = try floats(buffer, layout: layout, path: path)
+        return try values.withUnsafeBufferPointer { try body($0) }
+    }
+
     /// A tensor of `source` as f32 (the value reader `TensorDiff` takes).
     static func values(_ source: any TensorSource, _ d: TensorDescriptor) throws -> [Float] {
         try floats(try source.load(d.name), layout: d.layout, path: source.path)

@@ -1,0 +1,27 @@
+import IngotFormat
+import Testing
+
+@testable import IngotQuant
+
+/// The fused block measurement equals measuring a fully dequantized copy.
+@Suite struct QuantErrorBlocksTests {
+    @Test(arguments: [DType.q8_0, .q4_0, .q4_1])
+    func fusedMeasureEqualsMaterialisedMeasure(dtype: DType) throws {
+        var s: UInt64 = 11
+        let rows = 37, cols = 96
+        let values = (0..<(rows * cols)).map { _ -> Float in
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            return (Float(s >> 40) / Float(1 << 24) - 0.5) * 0.1
+        }
+        let layout = try TensorLayout(name: "w", dtype: dtype, shape: [rows, cols], groupSize: 32)
+        let q = QuantizeOptions(dtype: dtype, groupSize: 32, method: .ref, threads: 2)
+        let blocks = try values.withUnsafeBufferPointer { try Quantizer.quantize($0, shape: [rows, cols], name: "w", options: q) }
+        let back = try blocks.withBytes { try Quantizer.dequantize($0, layout: layout) }
+        let a = try values.withUnsafeBufferPointer { x in try back.withUnsafeBufferPointer { try QuantError.measure(original: x, reconstructed: $0) } }
+        let b = try values.withUnsafeBufferPointer { x in try blocks.withBytes { try QuantError.measure(original: x, blocks: $0, layout: layout) } }
+        #expect(abs(a.rmse - b.rmse) <= 1e-12 * max(1, a.rmse))
+        #expect(abs(a.sqnrDB - b.sqnrDB) < 1e-9)
+        #expect(a.maxAbs == b.maxAbs)
+        #expect(b.count == rows * cols)
+    }
+}
