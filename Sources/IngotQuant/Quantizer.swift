@@ -1,5 +1,8 @@
 internal import CIngotKernels
 import IngotFormat
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Block quantization of f32 tensors to q8_0 / q4_0 / q4_1 and back (layouts: `specs/quant.md`).
 ///
@@ -19,10 +22,25 @@ public enum Quantizer {
     public static func quantize(
         _ values: UnsafeBufferPointer<Float>, shape: [Int], name: String, options: QuantizeOptions
     ) throws(QuantizationError) -> TensorBuffer {
+        try quantize(values, shape: shape, name: name, options: options, measure: false).blocks
+    }
+
+    /// Quantizes like `quantize` and measures the error of the result (RMSE, SQNR, max |err|) in the same pass: each
+    /// chunk is dequantized and compared while it is still in cache, instead of re-reading the tensor afterwards.
+    public static func quantizeMeasured(
+        _ values: UnsafeBufferPointer<Float>, shape: [Int], name: String, options: QuantizeOptions
+    ) throws(QuantizationError) -> (blocks: TensorBuffer, error: QuantError) {
+        let r = try quantize(values, shape: shape, name: name, options: options, measure: true)
+        return (r.blocks, r.error ?? QuantError(rmse: 0, sqnrDB: .infinity, maxAbs: 0, count: 0))
+    }
+
+    static func quantize(
+        _ values: UnsafeBufferPointer<Float>, shape: [Int], name: String, options: QuantizeOptions, measure: Bool
+    ) throws(QuantizationError) -> (blocks: TensorBuffer, error: QuantError?) {
         let plan = try QuantizePlan(name: name, shape: shape, valueCount: values.count, options: options)
         let out = OwnedBytes(count: plan.layout.byteCount)
         guard plan.groupCount > 0, let src = values.baseAddress, let dst = out.mutable.baseAddress else {
-            return TensorBuffer(out)
+            return (TensorBuffer(out), nil)
         }
         let g = plan.groupSize
         let chunkGroups = max(1, chunkElements / g)
@@ -37,10 +55,17 @@ public enum Quantizer {
         let badGroup = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
         badValue.initialize(repeating: -1)
         badGroup.initialize(repeating: -1)
+        // With `measure`: each worker's dequantized chunk, and each chunk's (Σerr², Σx², max|err|).
+        let deqFloats = measure ? chunkGroups * g : 0
+        let deq = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, workers * deqFloats))
+        let sums = UnsafeMutableBufferPointer<(Double, Double, Double)>.allocate(capacity: chunks)
+        sums.initialize(repeating: (0, 0, 0))
         defer {
             scratch.deallocate()
             badValue.deallocate()
             badGroup.deallocate()
+            deq.deallocate()
+            sums.deallocate()
         }
         let tracker = FailureTracker()
         let kernelType = plan.kernelType, blockBytes = plan.blockBytes, groupsPerRow = plan.groupsPerRow
@@ -71,6 +96,11 @@ public enum Quantizer {
                 if r >= 0 {
                     badGroup[c] = first + Int(r)
                     tracker.overflow(in: c)
+                } else if measure, let d = deq.baseAddress.map({ $0 + w * deqFloats }) {
+                    ingot_dequantize(kernelType, y, d, n, g, simd)
+                    var e = 0.0, s = 0.0, m = 0.0
+                    ingot_error_sums(x, d, n * g, &e, &s, &m)
+                    sums[c] = (e, s, m)
                 }
             }
         }
@@ -82,7 +112,13 @@ public enum Quantizer {
 
         if let i = badValue.first(where: { $0 >= 0 }) { throw .nonFinite(tensor: name, index: i) }
         if let grp = badGroup.first(where: { $0 >= 0 }) { throw .scaleOverflow(tensor: name, group: grp, groupSize: g) }
-        return TensorBuffer(out)
+        guard measure else { return (TensorBuffer(out), nil) }
+        var err = 0.0, sig = 0.0, maxAbs = 0.0
+        for (e, s, m) in sums { err += e; sig += s; maxAbs = max(maxAbs, m) }
+        let count = values.count
+        let error = QuantError(rmse: (err / Double(count)).squareRoot(), sqnrDB: err > 0 ? 10 * log10(sig / err) : .infinity,
+                               maxAbs: maxAbs, count: count)
+        return (TensorBuffer(out), error)
     }
 
     /// Decodes block bytes (as stored in a file: any bytes are accepted once their size matches) into `output`,

@@ -124,9 +124,7 @@ enum Converter {
             do {
                 let layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
                 let (blocks, err) = try TensorDecoder.withFloats(input, layout: l, path: path) { values in
-                    let blocks = try Quantizer.quantize(values, shape: l.shape, name: d.name, options: q)
-                    let err = try blocks.withBytes { try QuantError.measure(original: values, blocks: $0, layout: layout) }
-                    return (blocks, err)
+                    try Quantizer.quantizeMeasured(values, shape: l.shape, name: d.name, options: q)
                 }
                 let requant = l.dtype.isBlockQuantized ? "requantized from \(l.dtype.rawValue)" : nil
                 let note = [note, requant].compactMap { $0 }.joined(separator: "; ")

@@ -3,10 +3,10 @@ import Testing
 
 @testable import IngotQuant
 
-/// The fused block measurement equals measuring a fully dequantized copy.
-@Suite struct QuantErrorBlocksTests {
+/// Measuring while quantizing equals measuring a fully dequantized copy afterwards.
+@Suite struct QuantizeMeasuredTests {
     @Test(arguments: [DType.q8_0, .q4_0, .q4_1])
-    func fusedMeasureEqualsMaterialisedMeasure(dtype: DType) throws {
+    func measuringWhileQuantizingEqualsMeasuringAfterwards(dtype: DType) throws {
         var s: UInt64 = 11
         let rows = 37, cols = 96
         let values = (0..<(rows * cols)).map { _ -> Float in
@@ -18,7 +18,9 @@ import Testing
         let blocks = try values.withUnsafeBufferPointer { try Quantizer.quantize($0, shape: [rows, cols], name: "w", options: q) }
         let back = try blocks.withBytes { try Quantizer.dequantize($0, layout: layout) }
         let a = try values.withUnsafeBufferPointer { x in try back.withUnsafeBufferPointer { try QuantError.measure(original: x, reconstructed: $0) } }
-        let b = try values.withUnsafeBufferPointer { x in try blocks.withBytes { try QuantError.measure(original: x, blocks: $0, layout: layout) } }
+        let fused = try values.withUnsafeBufferPointer { try Quantizer.quantizeMeasured($0, shape: [rows, cols], name: "w", options: q) }
+        #expect(fused.blocks.withBytes { Array($0) } == blocks.withBytes { Array($0) })
+        let b = fused.error
         #expect(abs(a.rmse - b.rmse) <= 1e-12 * max(1, a.rmse))
         #expect(abs(a.sqnrDB - b.sqnrDB) < 1e-9)
         #expect(a.maxAbs == b.maxAbs)
