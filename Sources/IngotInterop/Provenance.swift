@@ -3,8 +3,15 @@ import IngotFormat
 /// `ingot.provenance` (specs/canonical.md §4): where a converted file came from — source format, every file read
 /// with its size and XXH3-64, the converting Ingot's version and the options used.
 public enum Provenance {
-    public static func make(source: any TensorSource, version: String, options: JSONObject) throws -> JSONValue {
-        var files: [JSONValue] = []
+    /// What provenance needs from a source, taken up front so the hashing can run on another thread while the
+    /// conversion proceeds (it reads every source byte once more).
+    public struct Plan: Sendable {
+        let files: [(shown: String, path: String)]
+        let format: String
+        let previous: JSONValue?
+    }
+
+    public static func plan(source: any TensorSource) -> Plan {
         let base = source.path.hasSuffix("/") ? String(source.path.dropLast()) : source.path
         let names: [(shown: String, path: String)]
         if let d = source as? HFDirectory {
@@ -12,18 +19,27 @@ public enum Provenance {
         } else {
             names = [(base.split(separator: "/").last.map(String.init) ?? base, base)]
         }
-        for (shown, path) in names {
+        return Plan(files: names, format: source.formatName, previous: source.metadata["ingot.provenance"])
+    }
+
+    public static func make(source: any TensorSource, version: String, options: JSONObject) throws -> JSONValue {
+        try make(plan(source: source), version: version, options: options)
+    }
+
+    public static func make(_ plan: Plan, version: String, options: JSONObject) throws -> JSONValue {
+        var files: [JSONValue] = []
+        for (shown, path) in plan.files {
             let f = try withPath(path) { try MappedFile(path: path) }
             files.append(.object(JSONObject([
                 ("name", .string(shown)), ("bytes", .int(Int64(f.bytes.count))), ("xxh3", .string(XXH3.hexString(hash(f)))),
             ])))
         }
         var o = JSONObject()
-        o["source_format"] = .string(source.formatName)
+        o["source_format"] = .string(plan.format)
         o["files"] = .array(files)
         o["ingot_version"] = .string(version)
         o["options"] = .object(options)
-        if let previous = source.metadata["ingot.provenance"] { o["previous"] = previous }
+        if let previous = plan.previous { o["previous"] = previous }
         return .object(o)
     }
 

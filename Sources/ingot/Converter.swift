@@ -84,14 +84,17 @@ enum Converter {
             for w in warnings { writeStderr("ingot: warning: \(out): \(w)\n") }
             report.rows = source.descriptors.map { Row(name: $0.name, shape: $0.layout.shape, from: $0.layout, to: $0.layout, note: nil, error: nil) }
         case .ingot:
-            var meta = src.metadata
-            meta["ingot.provenance"] = try Provenance.make(source: src, version: IngotVersion.string, options: options.json)
-            let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: options.compression), metadata: meta)
+            // Hashing the source files for provenance overlaps the conversion; the header is written last anyway.
+            let provenance = Background { [plan = Provenance.plan(source: src), json = options.json] in
+                try Provenance.make(plan, version: IngotVersion.string, options: json)
+            }
+            let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: options.compression), metadata: src.metadata)
             for i in src.descriptors.indices {
                 let (layout, buffer) = try prepare(i)
                 try buffer.withBytes { try w.add(name: src.descriptors[i].name, layout: layout, bytes: $0) }
                 src.evict(src.descriptors[i].name)
             }
+            w.metadata["ingot.provenance"] = try provenance.value()
             try w.finish()
         case .safetensors:
             // safetensors needs every size up front: without quantization they follow from the source layouts.
