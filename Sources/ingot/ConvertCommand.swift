@@ -7,13 +7,13 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert between formats, cast float tensors and compress.",
         discussion: """
-            The output format follows OUT's extension: .ingot or .safetensors.
+            The output format follows OUT's extension: .ingot, .safetensors or .gguf.
             --quantize quantizes 2-D float weight matrices (never 1-D norms/biases or integer tensors) and prints a \
             per-tensor table; --keep and --type-for adjust that per tensor (first matching rule wins).
             """)
 
     @Argument(help: "The source file.") var source: String
-    @Option(name: .shortAndLong, help: "The output file (.ingot or .safetensors).") var output: String
+    @Option(name: .shortAndLong, help: "The output file (.ingot, .safetensors or .gguf).") var output: String
     @Option(help: "Cast float tensors to f32, f16 or bf16 (round to nearest even; NaN/Inf kept).") var dtype: String?
     @Option(help: "Compress an .ingot output: zstd or zstd:LEVEL. Tensors that do not shrink stay raw.") var compress: String?
     @Option(help: "Decoded bytes per compressed chunk.") var chunkSize: Int = Limits.defaultChunkBytes

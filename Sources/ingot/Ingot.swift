@@ -12,7 +12,7 @@ struct Ingot: ParsableCommand {
         commandName: "ingot",
         abstract: "Inspect, convert, compress and check model-weight files.",
         discussion: """
-            Formats: .ingot (read/write), .safetensors (read/write), .npy/.npz (read).
+            Formats: .ingot, .safetensors, .gguf (read/write); Hugging Face directories, PyTorch .bin/.pt, .npy/.npz (read).
             Exit status: 0 success, 1 the file is bad or the operation failed, 64 usage error.
             """,
         version: IngotVersion.string,
