@@ -1,5 +1,3 @@
-import IngotFormat
-
 /// A source whose float tensors read as another float type (`convert --dtype` for outputs written from a whole
 /// source at once, such as GGUF; the cast-model logits tests). Casting happens tensor by tensor on `load`.
 public final class CastSource: TensorSource {

@@ -82,8 +82,9 @@ enum ChunkCodec {
                                    scratch.mutable.baseAddress?.assumingMemoryBound(to: UInt8.self), planeLen, planes)
                 source = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(scratch.mutable)[0..<chunk.count])
             }
-            var directory = [UInt8]()
-            var payload = [UInt8]()
+            // The directory (5 bytes a plane) is filled in as each plane's codec is chosen; payloads follow it.
+            var out = [UInt8](repeating: 0, count: planes * 5)
+            out.reserveCapacity(planes * 5 + chunk.count)
             for p in 0..<planes {
                 let plane = UnsafeRawBufferPointer(rebasing: source[(p * planeLen)..<((p + 1) * planeLen)])
                 let isExponent = planes > 1 && p == planes - 1
@@ -98,11 +99,11 @@ enum ChunkCodec {
                 if planes == 1 || policy.zstdOnFloatPlanes, let z = zstd.compress(plane, into: packed.mutable), z < best.1.count {
                     best = (.zstd, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(packed.mutable)[0..<z]))
                 }
-                directory.append(best.0.rawValue)
-                appendLE(UInt32(best.1.count), to: &directory)
-                payload.append(contentsOf: best.1)
+                out[p * 5] = best.0.rawValue
+                withUnsafeBytes(of: UInt32(best.1.count).littleEndian) { out.replaceSubrange((p * 5 + 1)..<(p * 5 + 5), with: $0) }
+                out.append(contentsOf: best.1)
             }
-            return directory + payload
+            return out
         }
     }
 

@@ -49,6 +49,31 @@ public enum FloatConversion {
         }
     }
 
+    /// Converts `src` (elements of `dtype`) to f32 in blocks of 64 Ki elements, calling `body(firstIndex, values)` for
+    /// each: bounded memory whatever the tensor size.
+    public static func forEachBlock(_ src: UnsafeRawBufferPointer, dtype: DType,
+                                    _ body: (Int, UnsafeBufferPointer<Float>) throws(IngotError) -> Void) throws(IngotError) {
+        guard let size = dtype.scalarSize else { throw .unsupported("cannot convert \(dtype) to f32 without dequantization") }
+        let n = src.count / size
+        let block = 1 << 16
+        var tmp = [Float](repeating: 0, count: min(n, block))
+        var i = 0
+        while i < n {
+            let m = min(block, n - i)
+            let piece = UnsafeRawBufferPointer(rebasing: src[(i * size)..<((i + m) * size)])
+            let start = i
+            let r: Result<Void, IngotError> = tmp.withUnsafeMutableBufferPointer { t in
+                Result { () throws(IngotError) in
+                    let part = UnsafeMutableBufferPointer(rebasing: t[0..<m])
+                    try toFloat(piece, dtype: dtype, into: part)
+                    try body(start, UnsafeBufferPointer(part))
+                }
+            }
+            try r.get()
+            i += m
+        }
+    }
+
     /// Casts a float tensor to `target` (f32, f16 or bf16) in bounded pieces. Non-float tensors cannot be cast.
     /// f64 sources narrow through f32, so a value exactly between two f16/bf16 neighbours after that first rounding
     /// may round differently than a direct f64 → f16 rounding would.
@@ -57,22 +82,9 @@ public enum FloatConversion {
         else { throw .unsupported("cannot cast \(from) to \(target)") }
         let n = src.count / inSize
         let out = OwnedBytes(count: n * outSize)
-        let block = 1 << 16
-        var tmp = [Float](repeating: 0, count: min(n, block))
-        var i = 0
-        while i < n {
-            let m = min(block, n - i)
-            let piece = UnsafeRawBufferPointer(rebasing: src[(i * inSize)..<((i + m) * inSize)])
-            let dst = UnsafeMutableRawBufferPointer(rebasing: out.mutable[(i * outSize)..<((i + m) * outSize)])
-            let r: Result<Void, IngotError> = tmp.withUnsafeMutableBufferPointer { t in
-                Result { () throws(IngotError) in
-                    let part = UnsafeMutableBufferPointer(rebasing: t[0..<m])
-                    try toFloat(piece, dtype: from, into: part)
-                    try fromFloat(UnsafeBufferPointer(part), to: target, into: dst)
-                }
-            }
-            try r.get()
-            i += m
+        try forEachBlock(src, dtype: from) { (start, values) throws(IngotError) in
+            let dst = UnsafeMutableRawBufferPointer(rebasing: out.mutable[(start * outSize)..<((start + values.count) * outSize)])
+            try fromFloat(values, to: target, into: dst)
         }
         return TensorBuffer(out)
     }

@@ -9,33 +9,47 @@ public enum Parallel {
     /// Online CPUs (at least 1).
     public static var cpuCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// Runs `body(index, state)` for every index in `0..<count` on up to `threads` threads. Each thread makes its own
-    /// `state` once (a codec context, a scratch buffer). The first error stops the remaining work and is rethrown.
+    /// Workers a loop of `count` items uses on at most `threads` threads.
+    public static func workerCount(_ count: Int, threads: Int) -> Int { max(1, min(threads, count)) }
+
+    /// Calls `body(item, worker)` for every item in `0..<count` on `workerCount` threads; worker `w` runs items
+    /// w, w + workers, … in order, so per-worker scratch (indexed by `worker`) is never shared. Item boundaries are
+    /// the caller's, never the thread count's: each item writes only its own output, so results do not depend on the
+    /// number of threads.
+    public static func run(_ count: Int, threads: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {
+        let workers = workerCount(count, threads: threads)
+        if workers <= 1 {
+            for i in 0..<count { body(i, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let work = WorkerBody(body: body)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < count {
+                    work.body(i, w)
+                    i += workers
+                }
+            }
+        }
+    }
+
+    /// Like `run`, for throwing work: each worker makes its own `state` once (a codec context, a scratch buffer);
+    /// the first error stops the remaining items and is rethrown.
     static func forEach<State>(
         _ count: Int, threads: Int, makeState: () throws -> State, _ body: (Int, State) throws -> Void
     ) throws {
-        let workers = max(1, min(threads, count))
-        if workers == 1 {
-            guard count > 0 else { return }
-            let s = try makeState()
-            for i in 0..<count { try body(i, s) }
-            return
-        }
         let box = ErrorBox()
-        withoutActuallyEscaping(makeState) { makeState in
-            withoutActuallyEscaping(body) { body in
-                let work = WorkerBody(makeState: makeState, body: body)
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    do {
-                        let s = try work.makeState()
-                        var i = w
-                        while i < count, !box.failed {
-                            try work.body(i, s)
-                            i += workers
-                        }
-                    } catch {
-                        box.set(error)
-                    }
+        var states: [State?] = Array(repeating: nil, count: workerCount(count, threads: threads))
+        states.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            run(count, threads: threads) { i, w in
+                guard !box.failed else { return }
+                do {
+                    if slots[w] == nil { slots[w] = try makeState() }
+                    if let s = slots[w] { try body(i, s) }
+                } catch {
+                    box.set(error)
                 }
             }
         }
@@ -43,11 +57,11 @@ public enum Parallel {
     }
 }
 
-/// The closures one parallel loop runs. `@unchecked Sendable`: both are immutable `let`s, called concurrently only
-/// with distinct indices; callers write each index's results to its own slot and read them after the loop returns.
-private struct WorkerBody<State>: @unchecked Sendable {
-    let makeState: () throws -> State
-    let body: (Int, State) throws -> Void
+/// The closure one parallel loop runs. `@unchecked Sendable`: it is an immutable `let`, called concurrently only
+/// with distinct items (disjoint outputs) and distinct workers (disjoint scratch); callers read the outputs after
+/// the loop returns.
+private struct WorkerBody: @unchecked Sendable {
+    let body: (Int, Int) -> Void
 }
 
 /// The first error raised by any worker. `@unchecked Sendable`: every access to `first` holds `lock`.

@@ -16,21 +16,8 @@ public struct TensorStats: Sendable, Equatable {
         let n = bytes.count / size
         var st = ingot_stats()
         ingot_stats_init(&st)
-        let block = 1 << 16
-        var tmp = [Float](repeating: 0, count: Swift.min(n, block))
-        var i = 0
-        while i < n {
-            let m = Swift.min(block, n - i)
-            let piece = UnsafeRawBufferPointer(rebasing: bytes[(i * size)..<((i + m) * size)])
-            let r: Result<Void, IngotError> = tmp.withUnsafeMutableBufferPointer { t in
-                Result { () throws(IngotError) in
-                    let part = UnsafeMutableBufferPointer(rebasing: t[0..<m])
-                    try FloatConversion.toFloat(piece, dtype: dtype, into: part)
-                    ingot_stats_f32(part.baseAddress, m, &st)
-                }
-            }
-            try r.get()
-            i += m
+        try FloatConversion.forEachBlock(bytes, dtype: dtype) { (_, values) throws(IngotError) in
+            ingot_stats_f32(values.baseAddress, values.count, &st)
         }
         var s = TensorStats()
         s.count = n

@@ -48,7 +48,7 @@ public struct QuantError: Sendable, Equatable {
         defer { partial.deallocate() }
         let weights = importance.map { w in w.map(Double.init) } ?? []
         weights.withUnsafeBufferPointer { wp in
-            ChunkRunner.run(chunks, threads: threads) { c, _ in
+            Parallel.run(chunks, threads: threads) { c, _ in
                 let start = c * step, end = min(n, start + step)
                 var p = Partial()
                 if rowLength > 0 {

@@ -45,7 +45,7 @@ public enum Quantizer {
         let g = plan.groupSize
         let chunkGroups = max(1, chunkElements / g)
         let chunks = (plan.groupCount + chunkGroups - 1) / chunkGroups
-        let workers = ChunkRunner.workerCount(chunks, threads: options.threads)
+        let workers = Parallel.workerCount(chunks, threads: options.threads)
         let simd = options.kernels.simdFlag
         let search = options.method == .search
         let scratchFloats = search ? ingot_quant_search_scratch_floats(g) : 0
@@ -72,7 +72,7 @@ public enum Quantizer {
         let groupCount = plan.groupCount
 
         func run(_ weights: UnsafePointer<Float>?) {
-            ChunkRunner.run(chunks, threads: workers) { c, w in
+            Parallel.run(chunks, threads: workers) { c, w in
                 let need = tracker.need(c)
                 guard need.scan else { return }
                 let first = c * chunkGroups
@@ -169,7 +169,7 @@ public enum Quantizer {
         let chunkGroups = max(1, chunkElements / g)
         let chunks = (groups + chunkGroups - 1) / chunkGroups
         let simd = kernels.simdFlag
-        ChunkRunner.run(chunks, threads: threads) { c, _ in
+        Parallel.run(chunks, threads: threads) { c, _ in
             let first = c * chunkGroups
             let n = min(chunkGroups, groups - first)
             ingot_dequantize(kernelType, src + first * blockBytes, dst + first * g, n, g, simd)
