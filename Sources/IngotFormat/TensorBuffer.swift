@@ -26,8 +26,9 @@ public struct TensorBuffer: @unchecked Sendable {
     public var count: Int { bytes.count }
 
     /// Runs `body` with the bytes while guaranteeing the owner outlives the call.
-    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try withExtendedLifetime(owner) { try body(bytes) }
+    public func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        defer { withExtendedLifetime(owner) {} }
+        return try body(bytes)
     }
 }
 

@@ -1,4 +1,3 @@
-internal import CIngotKernels
 import IngotFormat
 
 /// What `GGUFExport` writes for a canonical model, decided from its metadata and descriptors before any tensor is
@@ -153,7 +152,8 @@ struct GGUFCanonicalExportPlan {
                     throw IngotError.unsupported("tensor \(quoted(t.sourceName)): \(b.count) bytes, its layout needs \(l.byteCount)")
                 }
                 b = l.dtype.isBlockQuantized
-                    ? try Self.dequantize(b, l) : try b.withBytes { try FloatConversion.cast($0, from: l.dtype, to: .f32) }
+                    ? try BlockCodec.floatBuffer(b, layout: l, name: t.sourceName)
+                    : try b.withBytes { try FloatConversion.cast($0, from: l.dtype, to: .f32) }
             }
             if let p = t.permutation {
                 // Output bytes are rows × row bytes exactly (blocks and floats alike lie within rows).
@@ -161,28 +161,5 @@ struct GGUFCanonicalExportPlan {
             }
         }
         return b
-    }
-
-    /// The exact f32 values of a q8_0/q4_0/q4_1 tensor of any group size.
-    static func dequantize(_ raw: TensorBuffer, _ l: TensorLayout) throws(IngotError) -> TensorBuffer {
-        guard let g = l.groupSize, g > 0, raw.count == l.byteCount, let outBytes = Checked.mul(l.elementCount, 4) else {
-            throw .unsupported("cannot dequantize: \(raw.count) bytes do not match the \(l.dtype) layout")
-        }
-        let type: Int32
-        switch l.dtype {
-        case .q8_0: type = INGOT_Q8_0
-        case .q4_0: type = INGOT_Q4_0
-        case .q4_1: type = INGOT_Q4_1
-        default: throw .unsupported("cannot dequantize \(l.dtype)")
-        }
-        let out = OwnedBytes(count: outBytes)
-        let groups = l.elementCount / g
-        if groups > 0, let dst = out.mutable.baseAddress {
-            raw.withBytes { src in
-                guard let s = src.baseAddress else { return }
-                ingot_dequantize(type, s, dst.assumingMemoryBound(to: Float.self), groups, g, ingot_quant_has_avx2())
-            }
-        }
-        return TensorBuffer(out)
     }
 }

@@ -2,29 +2,20 @@ import IngotFormat
 
 /// Weights read from any `TensorSource` (Ingot, safetensors, …) whose tensors carry canonical names.
 ///
-/// Float dtypes (f32, f16, bf16, f64) convert here with `FloatConversion`; block-quantized tensors go through the
-/// `dequantize` hook, so this module does not depend on the quantizer (the CLI plugs IngotQuant in). Integer
-/// tensors are not weights and are refused.
+/// Every float and block dtype decodes through `BlockCodec`, the one decoder; integer tensors are not weights and
+/// are refused.
 ///
 /// Not thread-safe: it keeps one scratch buffer that converted matrices are decoded into, so a forward pass over
 /// a bf16 or quantized model reuses one allocation instead of allocating each matrix.
 public final class TensorSourceWeights: WeightProvider {
-    /// Decodes a block-quantized tensor (or a piece of one: a run of whole rows, described by `layout`) into
-    /// exactly `layout.elementCount` floats. `name` is for error messages.
-    public typealias Dequantizer = (
-        _ name: String, _ layout: TensorLayout, _ bytes: UnsafeRawBufferPointer, _ into: UnsafeMutableBufferPointer<Float>
-    ) throws -> Void
-
     public let source: any TensorSource
     private let layouts: [String: TensorLayout]
-    private let dequantize: Dequantizer?
     private var scratch: [Float] = []
     /// True while `scratch` is lent to a `withMatrix` body; a nested call then decodes into its own array.
     private var lending = false
 
-    public init(source: any TensorSource, dequantize: Dequantizer? = nil) {
+    public init(source: any TensorSource) {
         self.source = source
-        self.dequantize = dequantize
         var l = [String: TensorLayout](minimumCapacity: source.descriptors.count)
         for d in source.descriptors { l[d.name] = d.layout }
         layouts = l
@@ -40,16 +31,9 @@ public final class TensorSourceWeights: WeightProvider {
     /// Decodes `bytes` (described by `layout`) into `out`, which holds exactly `layout.elementCount` floats.
     private func decode(_ name: String, _ layout: TensorLayout, _ bytes: UnsafeRawBufferPointer,
                         into out: UnsafeMutableBufferPointer<Float>) throws {
-        let dtype = layout.dtype
-        if dtype.isFloat {
-            do { try FloatConversion.toFloat(bytes, dtype: dtype, into: out) } catch {
-                throw ModelError.load(tensor: name, reason: error.description)
-            }
-        } else if dtype.isBlockQuantized {
-            guard let dequantize else { throw ModelError.unsupportedDType(tensor: name, dtype: "\(dtype.rawValue) (no dequantizer given)") }
-            try dequantize(name, layout, bytes, out)
-        } else {
-            throw ModelError.unsupportedDType(tensor: name, dtype: dtype.rawValue)
+        guard !layout.dtype.isInteger else { throw ModelError.unsupportedDType(tensor: name, dtype: layout.dtype.rawValue) }
+        do { try BlockCodec.decode(bytes, layout: layout, into: out, name: name) } catch {
+            throw ModelError.load(tensor: name, reason: error.description)
         }
     }
 

@@ -27,10 +27,6 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
     case badImportance(tensor: String, index: Int)
     /// Importance weights were given with `QuantMethod.ref`, which has no error to weight.
     case importanceNeedsSearch(tensor: String)
-    /// `dequantize`: the layout's dtype is not block-quantized.
-    case notBlockQuantized(DType)
-    /// `dequantize`: the block bytes are not the size the layout needs.
-    case blockBytesMismatch(expected: Int, got: Int)
     /// `dequantize` into a buffer, or an error measurement, with the wrong number of floats.
     case outputCountMismatch(expected: Int, got: Int)
 
@@ -54,8 +50,6 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
             "tensor \(quoted(t)): importance has \(g) weights, the row length is \(e)"
         case let .badImportance(t, i): "tensor \(quoted(t)): importance weight \(i) is negative, NaN or infinite"
         case let .importanceNeedsSearch(t): "tensor \(quoted(t)): importance weights need --method search"
-        case let .notBlockQuantized(d): "\(d.rawValue) is not a block-quantized type"
-        case let .blockBytesMismatch(e, g): "block data has \(g) bytes, the layout needs \(e)"
         case let .outputCountMismatch(e, g): "buffer holds \(g) floats, \(e) are needed"
         }
     }

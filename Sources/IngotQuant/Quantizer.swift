@@ -97,7 +97,7 @@ public enum Quantizer {
                     badGroup[c] = first + Int(r)
                     tracker.overflow(in: c)
                 } else if measure, let d = deq.baseAddress.map({ $0 + w * deqFloats }) {
-                    ingot_dequantize(kernelType, y, d, n, g, simd)
+                    ingot_dequantize(kernelType, y, d, n, g, simd)  // the BlockCodec kernel, on one chunk
                     var e = 0.0, s = 0.0, m = 0.0
                     ingot_error_sums(x, d, n * g, &e, &s, &m)
                     sums[c] = (e, s, m)
@@ -119,60 +119,5 @@ public enum Quantizer {
         let error = QuantError(rmse: (err / Double(count)).squareRoot(), sqnrDB: err > 0 ? 10 * log10(sig / err) : .infinity,
                                maxAbs: maxAbs, count: count)
         return (TensorBuffer(out), error)
-    }
-
-    /// Decodes block bytes (as stored in a file: any bytes are accepted once their size matches) into `output`,
-    /// which must hold `layout.elementCount` floats. A non-finite stored scale decodes by IEEE arithmetic.
-    public static func dequantize(
-        _ blocks: UnsafeRawBufferPointer, layout: TensorLayout, into output: UnsafeMutableBufferPointer<Float>,
-        threads: Int = Parallel.cpuCount
-    ) throws(QuantizationError) {
-        try dequantize(blocks, layout: layout, into: output, threads: threads, kernels: .best)
-    }
-
-    /// Decodes block bytes into a new array of `layout.elementCount` floats.
-    public static func dequantize(
-        _ blocks: UnsafeRawBufferPointer, layout: TensorLayout, threads: Int = Parallel.cpuCount
-    ) throws(QuantizationError) -> [Float] {
-        var result = [Float](repeating: 0, count: layout.elementCount)
-        try result.withUnsafeMutableBufferPointer { (out) throws(QuantizationError) in
-            try dequantize(blocks, layout: layout, into: out, threads: threads, kernels: .best)
-        }
-        return result
-    }
-
-    static func dequantize(
-        _ blocks: UnsafeRawBufferPointer, layout: TensorLayout, into output: UnsafeMutableBufferPointer<Float>,
-        threads: Int, kernels: KernelPath
-    ) throws(QuantizationError) {
-        let kernelType: Int32
-        switch layout.dtype {
-        case .q8_0: kernelType = INGOT_Q8_0
-        case .q4_0: kernelType = INGOT_Q4_0
-        case .q4_1: kernelType = INGOT_Q4_1
-        default: throw .notBlockQuantized(layout.dtype)
-        }
-        // A TensorLayout is validated when made; recheck what the kernel relies on anyway, with overflow checks,
-        // since these bytes come from files.
-        guard let g = layout.groupSize, g >= 2, g % 2 == 0, layout.elementCount % g == 0 else {
-            throw .notBlockQuantized(layout.dtype)
-        }
-        let groups = layout.elementCount / g
-        let blockBytes = ingot_quant_block_bytes(kernelType, g)
-        guard let need = Checked.mul(groups, blockBytes), need == blocks.count else {
-            throw .blockBytesMismatch(expected: Checked.mul(groups, blockBytes) ?? Int.max, got: blocks.count)
-        }
-        guard output.count == layout.elementCount else {
-            throw .outputCountMismatch(expected: layout.elementCount, got: output.count)
-        }
-        guard groups > 0, let src = blocks.baseAddress, let dst = output.baseAddress else { return }
-        let chunkGroups = max(1, chunkElements / g)
-        let chunks = (groups + chunkGroups - 1) / chunkGroups
-        let simd = kernels.simdFlag
-        Parallel.run(chunks, threads: threads) { c, _ in
-            let first = c * chunkGroups
-            let n = min(chunkGroups, groups - first)
-            ingot_dequantize(kernelType, src + first * blockBytes, dst + first * g, n, g, simd)
-        }
     }
 }

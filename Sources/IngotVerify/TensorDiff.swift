@@ -21,9 +21,8 @@ public struct TensorDiff: Sendable {
     /// Tensors in both, worst (lowest SQNR) first.
     public var worst: [Row] { rows.filter { $0.sqnrDB != nil }.sorted { ($0.sqnrDB ?? 0) < ($1.sqnrDB ?? 0) } }
 
-    /// `values` decodes a tensor of a source to f32 (dequantizing block types). Tensors are compared one at a time.
-    public static func compare(_ a: any TensorSource, _ b: any TensorSource,
-                               values: (any TensorSource, TensorDescriptor) throws -> [Float]) throws -> TensorDiff {
+    /// Tensors are decoded to f32 by `BlockCodec` and compared one at a time.
+    public static func compare(_ a: any TensorSource, _ b: any TensorSource) throws -> TensorDiff {
         var diff = TensorDiff()
         var bByName: [ExactKey: TensorDescriptor] = [:]
         for d in b.descriptors { bByName[ExactKey(d.name)] = d }
@@ -48,6 +47,12 @@ public struct TensorDiff: Sendable {
             diff.rows.append(Row(name: db.name, a: nil, b: db.layout, sqnrDB: nil, maxAbs: nil, cosine: nil))
         }
         return diff
+    }
+
+    /// A tensor's values as f32; errors name the source file.
+    static func values(_ source: any TensorSource, _ d: TensorDescriptor) throws -> [Float] {
+        let buffer = try source.load(d.name)
+        return try withPath(source.path) { try buffer.withBytes { try BlockCodec.floats($0, layout: d.layout, name: d.name) } }
     }
 
     /// SQNR of `y` against reference `x` in dB (∞ when identical), max |x − y|, cosine similarity.

@@ -115,7 +115,7 @@ func forward(_ path: String, _ args: [String]) throws -> JSONValue {
     let repeats = option("--repeat", args).flatMap(Int.init) ?? 3
     let src = try openModelSource(path: path)
     let config = try ModelConfig(metadata: src.metadata)
-    let weights = TensorSourceWeights(source: src) { _, layout, bytes, into in try Quantizer.dequantize(bytes, layout: layout, into: into) }
+    let weights = TensorSourceWeights(source: src)
     let t = try Transformer(config: config, weights: weights, threads: threads)
     var state: UInt64 = 42
     let tokens = (0..<n).map { _ -> Int in

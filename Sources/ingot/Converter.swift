@@ -126,9 +126,9 @@ enum Converter {
             let q = QuantizeOptions(dtype: t, groupSize: g, method: options.method)
             do {
                 let layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
-                let (blocks, err) = try TensorDecoder.withFloats(input, layout: l, path: path) { values in
+                let (blocks, err) = try withPath(path) { try BlockCodec.withFloats(input, layout: l, name: d.name) { values in
                     try Quantizer.quantizeMeasured(values, shape: l.shape, name: d.name, options: q)
-                }
+                } }
                 let requant = l.dtype.isBlockQuantized ? "requantized from \(l.dtype.rawValue)" : nil
                 let note = [note, requant].compactMap { $0 }.joined(separator: "; ")
                 return (layout, blocks, Row(name: d.name, shape: l.shape, from: l, to: layout, note: note.isEmpty ? nil : note, error: err))
@@ -144,7 +144,7 @@ enum Converter {
         var layout = l
         var buffer = input
         if l.dtype.isBlockQuantized, !format.hasBlockTypes || (target != nil && target != l.dtype) {
-            buffer = try TensorDecoder.floatBuffer(input, layout: l, path: path)
+            buffer = try withPath(path) { try BlockCodec.floatBuffer(input, layout: l, name: d.name) }
             layout = try TensorLayout(name: d.name, dtype: .f32, shape: l.shape, groupSize: nil)
         }
         if let t = target, layout.dtype.isFloat, layout.dtype != t {

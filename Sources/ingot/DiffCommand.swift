@@ -13,7 +13,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let sa = try openModelSource(path: a), sb = try openModelSource(path: b)
-        let diff = try TensorDiff.compare(sa, sb, values: TensorDecoder.values)
+        let diff = try TensorDiff.compare(sa, sb)
         print(json ? DiffReport.json(diff).description : DiffReport.text(diff, a: a, b: b))
     }
 }

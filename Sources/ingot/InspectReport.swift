@@ -26,7 +26,7 @@ struct InspectReport {
                 var buf = try source.load(d.name)
                 var dtype = d.layout.dtype
                 if dtype.isBlockQuantized {  // statistics of the values the blocks stand for
-                    buf = try TensorDecoder.floatBuffer(buf, layout: d.layout, path: source.path)
+                    buf = try withPath(source.path) { try BlockCodec.floatBuffer(buf, layout: d.layout, name: d.name) }
                     dtype = .f32
                 }
                 let t = dtype

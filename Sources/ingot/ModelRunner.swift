@@ -1,7 +1,6 @@
 import IngotFormat
 import IngotInterop
 import IngotModel
-import IngotQuant
 
 /// Opens a model (any importable source carrying `ingot.config`) for the forward pass, with block-quantized weights
 /// dequantized one matrix at a time.
@@ -16,9 +15,7 @@ struct ModelRunner {
             throw FileError(path: path, IngotError.unsupported(
                 "\(error) — the forward pass needs a model config: convert from a Hugging Face directory or a GGUF file"))
         }
-        let weights = TensorSourceWeights(source: source) { _, layout, bytes, into in
-            try Quantizer.dequantize(bytes, layout: layout, into: into)
-        }
+        let weights = TensorSourceWeights(source: source)
         do { transformer = try Transformer(config: config, weights: weights, threads: threads) } catch {
             throw FileError(path: path, error)
         }

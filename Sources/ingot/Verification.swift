@@ -20,7 +20,7 @@ struct Verification {
         let (comparison, seqs, candidateTypes) = try compareLogits(candidate: candidate, reference: reference,
                                                                    sequences: given, threads: threads)
         let refSource = try openModelSource(path: reference), candSource = try openModelSource(path: candidate)
-        let diff = try TensorDiff.compare(refSource, candSource, values: TensorDecoder.values)
+        let diff = try TensorDiff.compare(refSource, candSource)
         let allIdentical = diff.rows.allSatisfy { $0.identical }
         var t = Thresholds.defaults(candidateTypes: candidateTypes, allIdentical: allIdentical)
         if let maxKLD { t.maxMeanKLD = maxKLD; t.requireIdentical = false; t.basis = "given" }

@@ -88,7 +88,7 @@ func bytes(_ b: TensorBuffer) -> [UInt8] { b.withBytes { Array($0) } }
 /// A tensor's values as f32 (f32/f16/bf16 converted, q-types dequantized exactly).
 func floats(_ b: TensorBuffer, _ l: TensorLayout) throws -> [Float] {
     if l.dtype.isBlockQuantized {
-        return try GGUFCanonicalExportPlan.dequantize(b, l).withBytes { Array($0.bindMemory(to: Float.self)) }
+        return try BlockCodec.floatBuffer(b, layout: l).withBytes { Array($0.bindMemory(to: Float.self)) }
     }
     return try b.withBytes { try FloatConversion.toFloats($0, dtype: l.dtype) }
 }

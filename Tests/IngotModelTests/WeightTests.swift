@@ -61,9 +61,10 @@ extension ModelTests {
             #expect(model.position == 128)
         }
 
-        /// The hook the CLI plugs IngotQuant into: whole tensors and single rows of a q8_0 table go through it.
-        @Test("block-quantized tensors go through the dequantization hook")
-        func dequantizeHook() throws {
+        /// Block-quantized tensors decode through BlockCodec, the one decoder: whole tensors and single rows of a
+        /// q8_0 table.
+        @Test("block-quantized tensors decode through BlockCodec")
+        func blockTensorsDecode() throws {
             // q8_0 with group 4: per block an f16 scale then 4 int8. Two rows of two blocks.
             let layout = try TensorLayout(name: "w", dtype: .q8_0, shape: [2, 8], groupSize: 4)
             let scales: [Float] = [0.5, 2, -1, 0.25]
@@ -81,27 +82,11 @@ extension ModelTests {
             source.add("w", layout, bytes: bytes)
             source.add("ids", try TensorLayout(name: "ids", dtype: .i32, shape: [2], groupSize: nil), bytes: [UInt8](repeating: 0, count: 8))
 
-            var shapesSeen: [[Int]] = []
-            let weights = TensorSourceWeights(source: source) { name, l, raw, out in
-                #expect(name == "w")
-                shapesSeen.append(l.shape)
-                let g = l.groupSize ?? 0, unit = l.unitBytes
-                for b in 0..<(l.elementCount / g) {
-                    var scale: [Float] = [0]
-                    try scale.withUnsafeMutableBufferPointer {
-                        try FloatConversion.toFloat(UnsafeRawBufferPointer(rebasing: raw[(b * unit)..<(b * unit + 2)]), dtype: .f16, into: $0)
-                    }
-                    for i in 0..<g { out[b * g + i] = scale[0] * Float(raw.load(fromByteOffset: b * unit + 2 + i, as: Int8.self)) }
-                }
-            }
+            let weights = TensorSourceWeights(source: source)
             #expect(try weights.matrix("w") == expected)
             #expect(try weights.withMatrix("w") { Array($0) } == expected)
             #expect(try weights.rows("w", [1, 0, 1]) == Array(expected[8...] + expected[..<8] + expected[8...]))
-            #expect(shapesSeen == [[2, 8], [2, 8], [1, 8], [1, 8], [1, 8]])
-
-            let plain = TensorSourceWeights(source: source)
-            #expect(thrown(ModelError.self) { try plain.matrix("w") } == .unsupportedDType(tensor: "w", dtype: "q8_0 (no dequantizer given)"))
-            #expect(thrown(ModelError.self) { try plain.matrix("ids") } == .unsupportedDType(tensor: "ids", dtype: "i32"))
+            #expect(thrown(ModelError.self) { try weights.matrix("ids") } == .unsupportedDType(tensor: "ids", dtype: "i32"))
         }
     }
 }

@@ -64,24 +64,17 @@ import Testing
         }
     }
 
-    @Test func dequantizeNeedsABlockType() throws {
-        let layout = try TensorLayout(name: "t", dtype: .f32, shape: [4], groupSize: nil)
-        #expect(throws: QuantizationError.notBlockQuantized(.f32)) {
-            _ = try [UInt8](repeating: 0, count: 16).withUnsafeBytes { try Quantizer.dequantize($0, layout: layout) }
-        }
-    }
-
     @Test func dequantizeChecksSizes() throws {
         let layout = try TensorLayout(name: "t", dtype: .q4_1, shape: [2, 64], groupSize: 32)  // 4 blocks of 20
         for n in [0, 79, 81, 160] {
-            #expect(throws: QuantizationError.blockBytesMismatch(expected: 80, got: n)) {
-                _ = try [UInt8](repeating: 0, count: n).withUnsafeBytes { try Quantizer.dequantize($0, layout: layout) }
+            #expect(throws: IngotError.lengthMismatch(tensor: "t", stored: n, expected: 80)) {
+                _ = try [UInt8](repeating: 0, count: n).withUnsafeBytes { try BlockCodec.floats($0, layout: layout, name: "t") }
             }
         }
         var small = [Float](repeating: 0, count: 127)
-        #expect(throws: QuantizationError.outputCountMismatch(expected: 128, got: 127)) {
+        #expect(throws: IngotError.self) {
             try [UInt8](repeating: 0, count: 80).withUnsafeBytes { raw in
-                try small.withUnsafeMutableBufferPointer { try Quantizer.dequantize(raw, layout: layout, into: $0) }
+                try small.withUnsafeMutableBufferPointer { try BlockCodec.decode(raw, layout: layout, into: $0) }
             }
         }
     }

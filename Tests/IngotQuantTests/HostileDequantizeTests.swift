@@ -24,9 +24,9 @@ import Testing
     /// A layout whose blocks could not exist in memory is refused by size before any read.
     @Test func hugeLayoutIsRefusedBySize() throws {
         let layout = try TensorLayout(name: "t", dtype: .q4_0, shape: [1 << 40, 32], groupSize: 32)
-        #expect(throws: QuantizationError.blockBytesMismatch(expected: layout.byteCount, got: 18)) {
+        #expect(throws: IngotError.self) {
             _ = try [UInt8](repeating: 0, count: 18).withUnsafeBytes { raw in
-                try Quantizer.dequantize(raw, layout: layout, into: UnsafeMutableBufferPointer(start: nil, count: 0))
+                try BlockCodec.decode(raw, layout: layout, into: UnsafeMutableBufferPointer(start: nil, count: 0))
             }
         }
     }

@@ -16,7 +16,7 @@ import Testing
         let layout = try TensorLayout(name: "w", dtype: dtype, shape: [rows, cols], groupSize: 32)
         let q = QuantizeOptions(dtype: dtype, groupSize: 32, method: .ref, threads: 2)
         let blocks = try values.withUnsafeBufferPointer { try Quantizer.quantize($0, shape: [rows, cols], name: "w", options: q) }
-        let back = try blocks.withBytes { try Quantizer.dequantize($0, layout: layout) }
+        let back = try blocks.withBytes { try BlockCodec.floats($0, layout: layout) }
         let a = try values.withUnsafeBufferPointer { x in try back.withUnsafeBufferPointer { try QuantError.measure(original: x, reconstructed: $0) } }
         let fused = try values.withUnsafeBufferPointer { try Quantizer.quantizeMeasured($0, shape: [rows, cols], name: "w", options: q) }
         #expect(fused.blocks.withBytes { Array($0) } == blocks.withBytes { Array($0) })

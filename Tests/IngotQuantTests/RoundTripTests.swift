@@ -78,7 +78,7 @@ import Testing
         let shape = [Self.rows, Self.cols]
         let q = try quantize(Self.data, shape: shape, dtype, method: .search)
         let layout = try TensorLayout(name: "t", dtype: dtype, shape: shape, groupSize: 32)
-        let a = try q.withUnsafeBytes { try Quantizer.dequantize($0, layout: layout) }
+        let a = try q.withUnsafeBytes { try BlockCodec.floats($0, layout: layout) }
         #expect(a == (try dequantize(q, shape: shape, dtype)))
     }
 }

@@ -95,7 +95,7 @@ func dequantize(
     var out = [Float](repeating: .nan, count: layout.elementCount)
     try blocks.withUnsafeBytes { raw in
         try out.withUnsafeMutableBufferPointer { o in
-            try Quantizer.dequantize(raw, layout: layout, into: o, threads: 2, kernels: kernels)
+            try BlockCodec.decode(raw, layout: layout, into: o, threads: 2, kernels: kernels)
         }
     }
     return out
