@@ -23,6 +23,10 @@ public protocol TensorSource: AnyObject {
     /// Done with this tensor: mapped sources release its pages so streaming a model keeps memory near one tensor.
     /// Buffers already returned by `load` stay valid (their pages fault back in if used).
     func evict(_ name: String)
+    /// Things a user should know about this source (an unknown architecture, unlisted tensors): warning lines.
+    var warnings: [String] { get }
+    /// Every file this source reads, as (name shown to users, path): provenance hashes them.
+    var sourceFiles: [(shown: String, path: String)] { get }
 }
 
 extension IngotFile {
@@ -47,6 +51,14 @@ extension TensorSource {
     }
 
     public func evict(_ name: String) {}
+
+    public var warnings: [String] { [] }
+
+    /// A single-file source: the file itself, shown by its base name.
+    public var sourceFiles: [(shown: String, path: String)] {
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return [(base.split(separator: "/").last.map(String.init) ?? base, base)]
+    }
 }
 
 extension IngotFile {

@@ -63,7 +63,7 @@ enum Converter {
                            + "(q8_0/q4_0/q4_1 blocks at group size 32 go into GGUF unchanged)")
         }
         let src = try openModelSource(path: path)
-        for w in sourceWarnings(src) { writeStderr("ingot: warning: \(path): \(w)\n") }
+        for w in src.warnings { writeStderr("ingot: warning: \(path): \(w)\n") }
         var report = ConvertReport(path: out, quantized: options.quant != nil)
         var progress = Progress(total: src.descriptors.count, label: "convert")
         defer { progress.finish() }

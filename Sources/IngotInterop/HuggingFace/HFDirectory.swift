@@ -157,6 +157,11 @@ public final class HFDirectory: TensorSource {
         self.location = location
     }
 
+    public var sourceFiles: [(shown: String, path: String)] {
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return files.map { ($0, base + "/" + $0) }
+    }
+
     public func load(_ name: String) throws -> TensorBuffer {
         let stored = original[ExactKey(name)] ?? name
         guard let i = location[ExactKey(stored)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }

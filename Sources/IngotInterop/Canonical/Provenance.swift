@@ -12,14 +12,7 @@ public enum Provenance {
     }
 
     public static func plan(source: any TensorSource) -> Plan {
-        let base = source.path.hasSuffix("/") ? String(source.path.dropLast()) : source.path
-        let names: [(shown: String, path: String)]
-        if let d = source as? HFDirectory {
-            names = d.files.map { ($0, base + "/" + $0) }
-        } else {
-            names = [(base.split(separator: "/").last.map(String.init) ?? base, base)]
-        }
-        return Plan(files: names, format: source.formatName, previous: source.metadata["ingot.provenance"])
+        Plan(files: source.sourceFiles, format: source.formatName, previous: source.metadata["ingot.provenance"])
     }
 
     public static func make(source: any TensorSource, version: String, options: JSONObject) throws -> JSONValue {

@@ -13,8 +13,3 @@ public func openModelSource(path: String) throws -> any TensorSource {
     if let g = source as? GGUFFile { return try CanonicalGGUFSource(g) }
     return source
 }
-
-/// Things worth a warning line about a source (unknown architecture, unlisted tensors).
-public func sourceWarnings(_ s: any TensorSource) -> [String] {
-    (s as? HFDirectory)?.warnings ?? (s as? CanonicalGGUFSource)?.warnings ?? []
-}
