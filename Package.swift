@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "IngotFormat", targets: ["IngotFormat"]),
         .library(name: "IngotInterop", targets: ["IngotInterop"]),
         .library(name: "IngotQuant", targets: ["IngotQuant"]),
+        .library(name: "IngotFamilies", targets: ["IngotFamilies"]),
+        .library(name: "IngotModel", targets: ["IngotModel"]),
         .executable(name: "ingot", targets: ["ingot"]),
     ],
     dependencies: [
@@ -23,25 +25,27 @@ let package = Package(
         // Hot loops in C: F16C half conversion with runtime dispatch, bf16 rounding, byte planes, entropy coding.
         .target(name: "CIngotKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "IngotFormat", dependencies: ["CZstd", "CXXHash", "CIngotKernels"]),
-        .target(name: "IngotInterop", dependencies: ["IngotFormat", "CZlib", "CIngotKernels"]),
+        // Model families: typed canonical config, names, Hugging Face and GGUF mappings; one file per family.
+        .target(name: "IngotFamilies", dependencies: ["IngotFormat"]),
+        .target(name: "IngotInterop", dependencies: ["IngotFormat", "IngotFamilies", "CZlib", "CIngotKernels"]),
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
-        .target(name: "IngotModel", dependencies: ["IngotFormat", "COpenBLAS", "CIngotKernels"]),
+        .target(name: "IngotModel", dependencies: ["IngotFormat", "IngotFamilies", "COpenBLAS", "CIngotKernels"]),
         .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
-                "IngotFormat", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify",
+                "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
-        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant", "IngotModel"]),
+        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant", "IngotModel", "IngotFamilies"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
-        .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
+        .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat", "IngotFamilies"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
         // Runs the built `ingot` binary end to end (exit codes, error lines, files left behind).
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
-        .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop"]),
-        .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat"]),
+        .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies"]),
+        .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat", "IngotFamilies"]),
     ],
     swiftLanguageModes: [.v6]
 )

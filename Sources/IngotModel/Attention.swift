@@ -4,15 +4,19 @@ import Glibc
 import Darwin
 #endif
 
-/// Causal scaled-dot-product attention of T new queries against every cached position, grouped-query aware.
+/// Scaled-dot-product attention of T new queries against every cached position, grouped-query aware; causal for
+/// decoders, bidirectional for encoders.
 ///
 /// Per query head h (kv head g = h / (heads / kv_heads), transformers' `repeat_kv`): S = scale · Q_h · K_gᵀ over the
-/// first start + T cached rows, query row i sees keys 0…start + i, softmax per row, O_h = P · V_g. Both products are
+/// first start + T cached rows, query row i sees keys 0…start + i (causal) or all of them, softmax per row,
+/// O_h = P · V_g. An encoder runs one unpadded sequence at a time, so it needs no padding mask: each row of a padded
+/// batch in transformers equals the sequence run alone. Both products are
 /// sgemm over all new rows at once; query rows go in blocks of `Workspace.queryBlock` to bound the score buffer.
 struct Attention {
     let heads: Int
     let kvHeads: Int
     let headDim: Int
+    let causal: Bool
 
     /// - q: [T, ·] with row stride `ldq`, head h at column h·head_dim.
     /// - keys/values: the layer's cache, row stride `ldkv`, holding start + T rows.
@@ -25,14 +29,14 @@ struct Attention {
         while i0 < t {
             let rows = min(Workspace.queryBlock, t - i0)
             // Keys past the block's last query are masked for every row in it: leave them out of the product.
-            let visible = start + i0 + rows
+            let visible = causal ? start + i0 + rows : start + t
             for h in 0..<heads {
                 let g = h / group
                 BLAS.gemmNT(m: rows, n: visible, k: headDim, alpha: scale, a: q + i0 * ldq + h * headDim, lda: ldq,
                             b: keys + g * headDim, ldb: ldkv, c: scores, ldc: visible)
                 for r in 0..<rows {
                     let s = scores + r * visible
-                    let n = start + i0 + r + 1  // positions this query may see
+                    let n = causal ? start + i0 + r + 1 : visible  // positions this query may see
                     var m = -Float.infinity
                     for j in 0..<n where s[j] > m { m = s[j] }
                     var sum: Float = 0

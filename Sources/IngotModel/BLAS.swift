@@ -1,3 +1,4 @@
+
 internal import COpenBLAS
 
 /// The two matrix products the forward pass needs, row-major, through OpenBLAS's `cblas_sgemm`.

@@ -1,3 +1,4 @@
+
 internal import CIngotKernels
 internal import COpenBLAS
 

@@ -1,3 +1,4 @@
+
 /// Keys and values of every position seen so far, per layer, [capacity, kv_heads·head_dim] row-major.
 /// Keys are stored after rotary embedding, so a decoding step only rotates its own key.
 final class KVCache {

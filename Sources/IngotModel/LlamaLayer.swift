@@ -1,6 +1,8 @@
-/// One llama/qwen2 decoder layer: its matrix names (fetched from the provider at each use) and its small vectors
-/// (norm weights, biases), which are read once at load time because a decoding step would otherwise re-read them
-/// every token.
+import IngotFamilies
+
+/// One llama/qwen2 decoder layer: its matrix names (fetched from the provider at each use, named by the family) and
+/// its small vectors (norm weights, biases), which are read once at load time because a decoding step would
+/// otherwise re-read them every token.
 struct LlamaLayer {
     let q, k, v, o, gate, up, down: String
     let inputNorm: [Float]
@@ -11,15 +13,9 @@ struct LlamaLayer {
     let oBias, gateBias, upBias, downBias: [Float]?
 
     init(index i: Int, config c: ModelConfig, loader: WeightLoader) throws {
-        let p = "model.layers.\(i)."
+        let n = LlamaNames.layer(i)
         let h = c.hiddenSize, qw = c.numHeads * c.headDim, kvw = c.numKVHeads * c.headDim, f = c.ffnSize
-        q = p + "self_attn.q_proj.weight"
-        k = p + "self_attn.k_proj.weight"
-        v = p + "self_attn.v_proj.weight"
-        o = p + "self_attn.o_proj.weight"
-        gate = p + "mlp.gate_proj.weight"
-        up = p + "mlp.up_proj.weight"
-        down = p + "mlp.down_proj.weight"
+        (q, k, v, o, gate, up, down) = (n.q, n.k, n.v, n.o, n.gate, n.up, n.down)
         try loader.expect(q, [qw, h])
         try loader.expect(k, [kvw, h])
         try loader.expect(v, [kvw, h])
@@ -27,20 +23,20 @@ struct LlamaLayer {
         try loader.expect(gate, [f, h])
         try loader.expect(up, [f, h])
         try loader.expect(down, [h, f])
-        inputNorm = try loader.vector(p + "input_layernorm.weight", h)
-        postNorm = try loader.vector(p + "post_attention_layernorm.weight", h)
+        inputNorm = try loader.vector(n.inputNorm, h)
+        postNorm = try loader.vector(n.postNorm, h)
         if c.attentionBias {
-            qBias = try loader.vector(p + "self_attn.q_proj.bias", qw)
-            kBias = try loader.vector(p + "self_attn.k_proj.bias", kvw)
-            vBias = try loader.vector(p + "self_attn.v_proj.bias", kvw)
+            qBias = try loader.vector(n.qBias, qw)
+            kBias = try loader.vector(n.kBias, kvw)
+            vBias = try loader.vector(n.vBias, kvw)
         } else {
-            qBias = try loader.optionalVector(p + "self_attn.q_proj.bias", qw)
-            kBias = try loader.optionalVector(p + "self_attn.k_proj.bias", kvw)
-            vBias = try loader.optionalVector(p + "self_attn.v_proj.bias", kvw)
+            qBias = try loader.optionalVector(n.qBias, qw)
+            kBias = try loader.optionalVector(n.kBias, kvw)
+            vBias = try loader.optionalVector(n.vBias, kvw)
         }
-        oBias = try loader.optionalVector(p + "self_attn.o_proj.bias", h)
-        gateBias = try loader.optionalVector(p + "mlp.gate_proj.bias", f)
-        upBias = try loader.optionalVector(p + "mlp.up_proj.bias", f)
-        downBias = try loader.optionalVector(p + "mlp.down_proj.bias", h)
+        oBias = try loader.optionalVector(n.oBias, h)
+        gateBias = try loader.optionalVector(n.gateBias, f)
+        upBias = try loader.optionalVector(n.upBias, f)
+        downBias = try loader.optionalVector(n.downBias, h)
     }
 }

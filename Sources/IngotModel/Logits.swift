@@ -1,3 +1,4 @@
+
 /// Next-token logits for consecutive positions, row-major [positions, vocab].
 public struct Logits: Sendable, Equatable {
     public let positions: Int

@@ -1,10 +1,11 @@
+
 /// Errors of the forward pass itself: weights that do not fit the config, and inputs outside the model.
 public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The weight provider has no tensor of this name.
     case missingTensor(String)
     /// A tensor's shape differs from what the config implies.
     case shapeMismatch(tensor: String, expected: [Int], found: [Int])
-    /// A tensor's dtype has no f32 conversion here (block types need the dequantization hook).
+    /// A tensor's dtype has no f32 conversion (integer tensors are not weights).
     case unsupportedDType(tensor: String, dtype: String)
     /// A row index (token id or position) outside the table.
     case rowOutOfRange(tensor: String, row: Int, rows: Int)
@@ -14,6 +15,12 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case contextFull(position: Int, maxPositions: Int)
     /// An empty token list.
     case emptyInput
+    /// Next-token logits asked of an encoder (it gives hidden states: `encode`).
+    case encoderOnly
+    /// `encode` asked of a decoder.
+    case decoderOnly
+    /// A token type id outside [0, type_vocab_size).
+    case tokenTypeOutOfRange(type: Int, types: Int)
     /// A dimension too large for BLAS's 32-bit integers.
     case tooLarge(String)
     /// Reading or converting a tensor failed (the underlying error, as text).
@@ -28,6 +35,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tokenOutOfRange(t, v): return "token id \(t) is outside the vocabulary [0, \(v))"
         case let .contextFull(p, m): return "position \(p) is beyond max_positions \(m)"
         case .emptyInput: return "no tokens to run"
+        case .encoderOnly: return "an encoder has no next-token logits (run it with embed)"
+        case .decoderOnly: return "a decoder has no encoder hidden states here (run it with logits)"
+        case let .tokenTypeOutOfRange(t, n): return "token type \(t) is outside [0, \(n))"
         case let .tooLarge(what): return "\(what) exceeds BLAS's 32-bit index range"
         case let .load(n, r): return "tensor '\(n)': \(r)"
         }

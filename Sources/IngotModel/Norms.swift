@@ -1,3 +1,4 @@
+
 /// Row-wise normalizations over [rows, width]. Sums accumulate in double: the reference accumulates f32 in a
 /// blocked order, and a double sum sits closer to the exact value than any f32 order does.
 enum Norms {

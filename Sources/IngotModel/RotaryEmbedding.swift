@@ -1,3 +1,4 @@
+import IngotFamilies
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,6 +35,10 @@ struct RotaryEmbedding: Sendable {
                 let smooth = (old / wavelen - low) / (high - low)
                 return (1 - smooth) * v / f + smooth * v
             }
+        }
+        if case let .linear(factor)? = scaling {
+            let f = Float(factor)
+            inv = inv.map { $0 / f }
         }
         invFreq = inv
     }

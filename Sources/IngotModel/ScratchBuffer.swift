@@ -1,3 +1,4 @@
+
 /// A growable f32 allocation owned by a `Workspace` or `KVCache`: the forward pass reuses these across calls so a
 /// decoding step allocates nothing but its result. Raw pointers instead of `[Float]` keep the kernels free of
 /// nested `withUnsafeMutableBufferPointer` calls and exclusivity checks.

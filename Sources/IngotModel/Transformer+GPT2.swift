@@ -1,3 +1,4 @@
+
 extension Transformer {
     /// x += c_proj(attention(split(c_attn(LN₁(x))))); x += c_proj(gelu(c_fc(LN₂(x)))).
     func gpt2Layer(_ l: GPT2Layer, index: Int, tokens t: Int, start: Int) throws {

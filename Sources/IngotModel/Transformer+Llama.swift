@@ -1,3 +1,4 @@
+
 extension Transformer {
     /// x += o_proj(attention(rope(q), rope(k), v)) on RMSNorm(x); x += down(silu(gate) ⊙ up) on RMSNorm(x).
     func llamaLayer(_ l: LlamaLayer, index: Int, tokens t: Int, start: Int, rope: RotaryEmbedding) throws {

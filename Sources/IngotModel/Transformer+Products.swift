@@ -1,3 +1,4 @@
+
 extension Transformer {
     /// y[rows, out] = x[rows, in] · Wᵀ (+ b), W a Linear weight stored [out, in]; y rows `ldc` apart.
     func linear(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,

@@ -1,4 +1,6 @@
-/// The reference forward pass (f32 compute) of the canonical families: llama/qwen2 and gpt2.
+import IngotFamilies
+
+/// The reference forward pass (f32 compute) of the canonical layouts: llama (llama, qwen2), gpt2 and bert encoders.
 ///
 /// `prefill` runs a whole prompt through each layer at once (every projection is one sgemm over all T tokens);
 /// `step` feeds one more token against the key/value cache. Both share one code path, `forward`, which appends
@@ -6,6 +8,8 @@
 ///
 /// Weights stay in the provider: each matrix is fetched as f32 right before its product and released after it.
 /// Activations, the cache and the rotary tables live in buffers reused across calls.
+///
+/// Encoders (bert) have no next-token logits: `encode` runs them, bidirectionally, from an empty state each call.
 ///
 /// Not thread-safe (it owns the cache). OpenBLAS's thread count is process-wide; every forward call sets it to
 /// `threads`, which makes logits bit-identical from run to run on one machine and library build.
@@ -19,6 +23,7 @@ public final class Transformer {
     enum Stack {
         case llama([LlamaLayer], finalNorm: [Float], head: String, rope: RotaryEmbedding)
         case gpt2([GPT2Layer], finalNormWeight: [Float], finalNormBias: [Float])
+        case bert([BertLayer], normWeight: [Float], normBias: [Float], pooler: (weight: String, bias: [Float])?)
     }
 
     let stack: Stack
@@ -37,25 +42,39 @@ public final class Transformer {
         self.threads = threads
         let loader = WeightLoader(weights: weights)
         let c = config
-        switch c.architecture {
-        case .llama, .qwen2:
-            embedding = "model.embed_tokens.weight"
+        switch c.layout {
+        case .llama:
+            embedding = LlamaNames.embedding
             try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
             let layers = try (0..<c.numLayers).map { try LlamaLayer(index: $0, config: c, loader: loader) }
-            let finalNorm = try loader.vector("model.norm.weight", c.hiddenSize)
-            let head = c.tiedEmbeddings ? embedding : "lm_head.weight"
+            let finalNorm = try loader.vector(LlamaNames.finalNorm, c.hiddenSize)
+            let head = c.tiedEmbeddings ? embedding : LlamaNames.head
             try loader.expect(head, [c.vocabSize, c.hiddenSize])
             let rope = RotaryEmbedding(headDim: c.headDim, theta: c.ropeTheta, scaling: c.ropeScaling)
             stack = .llama(layers, finalNorm: finalNorm, head: head, rope: rope)
         case .gpt2:
-            embedding = "transformer.wte.weight"
+            embedding = GPT2Names.tokenEmbedding
             try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
-            try loader.expect("transformer.wpe.weight", [c.maxPositions, c.hiddenSize])
+            try loader.expect(GPT2Names.positionEmbedding, [c.maxPositions, c.hiddenSize])
             let layers = try (0..<c.numLayers).map { try GPT2Layer(index: $0, config: c, loader: loader) }
-            stack = .gpt2(layers, finalNormWeight: try loader.vector("transformer.ln_f.weight", c.hiddenSize),
-                          finalNormBias: try loader.vector("transformer.ln_f.bias", c.hiddenSize))
+            stack = .gpt2(layers, finalNormWeight: try loader.vector(GPT2Names.finalNormWeight, c.hiddenSize),
+                          finalNormBias: try loader.vector(GPT2Names.finalNormBias, c.hiddenSize))
+        case .bert:
+            embedding = BertNames.wordEmbedding
+            try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
+            try loader.expect(BertNames.positionEmbedding, [c.maxPositions, c.hiddenSize])
+            try loader.expect(BertNames.tokenTypeEmbedding, [c.typeVocabSize, c.hiddenSize])
+            let layers = try (0..<c.numLayers).map { try BertLayer(index: $0, config: c, loader: loader) }
+            // The pooler (dense + tanh over [CLS]) is optional: sentence-transformers checkpoints often drop it.
+            var pooler: (String, [Float])? = nil
+            if weights.shape(BertNames.poolerWeight) != nil {
+                try loader.expect(BertNames.poolerWeight, [c.hiddenSize, c.hiddenSize])
+                pooler = (BertNames.poolerWeight, try loader.vector(BertNames.poolerBias, c.hiddenSize))
+            }
+            stack = .bert(layers, normWeight: try loader.vector(BertNames.embeddingNormWeight, c.hiddenSize),
+                          normBias: try loader.vector(BertNames.embeddingNormBias, c.hiddenSize), pooler: pooler)
         }
-        attention = Attention(heads: c.numHeads, kvHeads: c.numKVHeads, headDim: c.headDim)
+        attention = Attention(heads: c.numHeads, kvHeads: c.numKVHeads, headDim: c.headDim, causal: c.layout.isDecoder)
         cache = KVCache(layers: c.numLayers, width: c.numKVHeads * c.headDim)
     }
 
@@ -84,6 +103,7 @@ public final class Transformer {
     /// logits. On error the cache position is unchanged.
     public func forward(_ tokens: [Int]) throws -> Logits {
         let c = config
+        guard c.layout.isDecoder else { throw ModelError.encoderOnly }
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
         for t in tokens where t < 0 || t >= c.vocabSize { throw ModelError.tokenOutOfRange(token: t, vocab: c.vocabSize) }
         let start = position, t = tokens.count
@@ -103,18 +123,20 @@ public final class Transformer {
             Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
             logits = try outputHead(head, tokens: t)
         case let .gpt2(layers, lnW, lnB):
-            try embed(tokens, start: start, positions: "transformer.wpe.weight")
+            try embed(tokens, start: start, positions: GPT2Names.positionEmbedding)
             for (i, layer) in layers.enumerated() { try gpt2Layer(layer, index: i, tokens: t, start: start) }
             Norms.layer(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: lnW, bias: lnB,
                         eps: Float(c.normEps))
             logits = try outputHead(embedding, tokens: t)
+        case .bert:
+            throw ModelError.encoderOnly
         }
         position = start + t
         return logits
     }
 
     /// x = embedding rows of the tokens (+ learned position rows for gpt2).
-    private func embed(_ tokens: [Int], start: Int, positions: String?) throws {
+    func embed(_ tokens: [Int], start: Int, positions: String?) throws {
         let h = config.hiddenSize, n = tokens.count * h
         let e = try weights.rows(embedding, tokens)
         guard e.count == n else { throw ModelError.shapeMismatch(tensor: embedding, expected: [tokens.count, h], found: [e.count]) }

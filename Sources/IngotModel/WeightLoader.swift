@@ -1,3 +1,4 @@
+
 /// Load-time checks against a `WeightProvider`: every tensor the config implies must exist with the right shape
 /// before the first forward call, so a wrong file fails at once and names the tensor.
 struct WeightLoader {

@@ -1,3 +1,4 @@
+
 /// Where the forward pass gets its weights: one tensor at a time, as f32, by canonical name (specs/canonical.md §3).
 ///
 /// The forward pass asks for each matrix when it needs it and drops it after the product, so at most one weight

@@ -1,3 +1,5 @@
+import IngotFamilies
+
 /// The activations of one forward call over T tokens, kept between calls (grown, never shrunk).
 final class Workspace {
     /// The residual stream [T, hidden].
@@ -28,12 +30,12 @@ final class Workspace {
         x.reserve(t * h)
         xn.reserve(t * h)
         out.reserve(t * h)
-        q.reserve(t * max(c.numHeads * c.headDim, c.architecture == .gpt2 ? 3 * h : 0))
+        q.reserve(t * max(c.numHeads * c.headDim, c.layout == .gpt2 ? 3 * h : 0))
         attn.reserve(t * c.numHeads * c.headDim)
         ffn1.reserve(t * c.ffnSize)
-        if c.architecture.isLlamaLayout { ffn2.reserve(t * c.ffnSize) }
+        if c.layout == .llama { ffn2.reserve(t * c.ffnSize) }
         scores.reserve(min(t, Self.queryBlock) * context)
-        if c.architecture.isLlamaLayout {
+        if c.layout == .llama {
             cos.reserve(t * c.headDim / 2)
             sin.reserve(t * c.headDim / 2)
         }

@@ -13,6 +13,7 @@
 import Dispatch
 import IngotFormat
 import IngotInterop
+import IngotFamilies
 import IngotModel
 import IngotQuant
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import IngotFormat
 import IngotInterop
+import IngotFamilies
 import IngotModel
 
 /// Opens a model (any importable source carrying `ingot.config`) for the forward pass, with block-quantized weights

@@ -1,5 +1,6 @@
 import IngotFormat
 import IngotInterop
+import IngotFamilies
 import IngotModel
 import IngotVerify
 

@@ -1,3 +1,4 @@
+import IngotFamilies
 import Foundation
 import IngotFormat
 import Testing
@@ -31,7 +32,7 @@ struct FixtureFailure: Error, CustomStringConvertible {
 }
 
 /// A Hugging Face directory as the canonical source the CLI builds from it (HFDirectory's metadata: ingot.architecture,
-/// ingot.config from `CanonicalConfig.fromHF`, ingot.hf_config, ingot.tokenizer), over its single safetensors file.
+/// ingot.config from the family's typed config, ingot.hf_config, ingot.tokenizer), over its single safetensors file.
 final class HFCanonicalFixture: TensorSource {
     let file: SafetensorsFile
     let metadata: JSONObject
@@ -43,10 +44,10 @@ final class HFCanonicalFixture: TensorSource {
     init(_ dir: String) throws {
         file = try SafetensorsFile(path: dir + "/model.safetensors")
         let hf = try ModelFixtures.readJSON(dir + "/config.json")
-        guard let (family, config) = CanonicalConfig.fromHF(hf) else { throw FixtureFailure("no family") }
+        guard let config = try ModelFamilies.config(fromHF: hf) else { throw FixtureFailure("no family") }
         var meta = JSONObject()
-        meta["ingot.architecture"] = .string(family.rawValue)
-        meta["ingot.config"] = .object(config)
+        meta["ingot.architecture"] = .string(config.family)
+        meta["ingot.config"] = .object(config.json)
         meta["ingot.hf_config"] = .object(hf)
         var tok = JSONObject()
         if FileManager.default.fileExists(atPath: dir + "/tokenizer.json") {

@@ -131,7 +131,7 @@ import Testing
         }
         let mapped = try HFDirectory(path: d)
         #expect(Set(mapped.descriptors.map(\.name)) == Set(fixture.descriptors.map(\.name)))
-        #expect(mapped.warnings.contains("1 attention mask buffers dropped"))
+        #expect(mapped.warnings.contains("1 non-weight buffers dropped"))
         #expect(try hashes(mapped) == hashes(fixture))
     }
 }

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 import IngotInterop
 import Testing
@@ -10,16 +11,16 @@ extension ModelTests {
         /// The canonical config of llama-gqa's config.json (transformers 5 spelling).
         static func canonical(_ name: String = "llama-gqa") throws -> (String, JSONObject, JSONObject) {
             let hf = try ModelFixture(name: name).hfConfig()
-            guard let (family, c) = CanonicalConfig.fromHF(hf) else { throw FixtureError("no family") }
-            return (family.rawValue, c, hf)
+            guard let c = try ModelFamilies.config(fromHF: hf) else { throw FixtureError("no family") }
+            return (c.family, c.json, hf)
         }
 
         @Test("the transformers-5 and transformers-4 spellings give the same config")
         func ropeSpellings() throws {
             let v5 = try ModelFixture(name: "llama-gqa").config()
             let v4hf = try Fixtures.json("llama-gqa/config.v4-style.json")
-            guard let (family, v4canonical) = CanonicalConfig.fromHF(v4hf) else { throw FixtureError("no family") }
-            let v4 = try ModelConfig(architecture: family.rawValue, config: v4canonical)
+            guard let v4 = try ModelFamilies.config(fromHF: v4hf) else { throw FixtureError("no family") }
+            #expect(try ModelConfig(family: v4.family, config: v4.json) == v4)
             #expect(v4 == v5)
             #expect(v5.ropeTheta == 10000)
             #expect(v5.ropeScaling == .llama3(factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 32))
@@ -33,7 +34,7 @@ extension ModelTests {
             var (arch, c, _) = try Self.canonical("qwen2")
             c["rope_theta"] = .double(10000)
             c["rope_parameters"] = .object(JSONObject([("rope_theta", .double(500000)), ("rope_type", .string("default"))]))
-            #expect(try ModelConfig(architecture: arch, config: c).ropeTheta == 500000)
+            #expect(try ModelConfig(family: arch, config: c).ropeTheta == 500000)
         }
 
         @Test("from Ingot metadata: ingot.architecture, ingot.config, ingot.hf_config")
@@ -96,7 +97,7 @@ extension ModelTests {
         func badConfig(_ bad: BadConfig) throws {
             var (arch, c, _) = try Self.canonical(bad.model)
             bad.edit(&c)
-            let e = thrown(ModelConfigError.self) { try ModelConfig(architecture: arch, config: c) }
+            let e = thrown(ModelConfigError.self) { try ModelConfig(family: arch, config: c) }
             #expect(e == bad.error)
             print("config error (\(bad.testDescription)): \(e.map(String.init(describing:)) ?? "none")")
         }
@@ -106,15 +107,15 @@ extension ModelTests {
             var (arch, c, hf) = try Self.canonical("llama-gqa")
             c["rope_theta"] = nil
             hf["rope_parameters"] = .object(JSONObject([("rope_type", .string("llama3")), ("factor", .double(8))]))
-            #expect(thrown(ModelConfigError.self) { try ModelConfig(architecture: arch, config: c, hfConfig: hf) }
+            #expect(thrown(ModelConfigError.self) { try ModelConfig(family: arch, config: c, hfConfig: hf) }
                 == .missingKey("ingot.hf_config.rope_parameters.rope_theta"))
         }
 
         @Test("architectures without a forward pass are refused")
         func unknownArchitecture() throws {
             let (_, c, _) = try Self.canonical()
-            #expect(thrown(ModelConfigError.self) { try ModelConfig(architecture: "bert", config: c) }
-                == .unsupportedArchitecture("bert"))
+            #expect(thrown(ModelConfigError.self) { try ModelConfig(family: "mamba", config: c) }
+                == .unsupportedArchitecture("mamba"))
         }
     }
 }

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 import IngotInterop
 import Testing
@@ -17,11 +18,11 @@ struct ModelFixture: Sendable, CustomTestStringConvertible {
     /// config.json as written by transformers 5 (`rope_parameters`).
     func hfConfig() throws -> JSONObject { try Fixtures.json(name + "/safetensors/config.json") }
 
-    /// The config the CLI would build: `CanonicalConfig.fromHF` plus the source config.json as `ingot.hf_config`.
+    /// The config the CLI would build: the family's typed config of config.json, written and read back, plus the source config.json as `ingot.hf_config`.
     func config() throws -> ModelConfig {
         let hf = try hfConfig()
-        guard let (family, canonical) = CanonicalConfig.fromHF(hf) else { throw FixtureError("\(name): unknown model_type") }
-        return try ModelConfig(architecture: family.rawValue, config: canonical, hfConfig: hf)
+        guard let c = try ModelFamilies.config(fromHF: hf) else { throw FixtureError("\(name): unknown model_type") }
+        return try ModelConfig(family: c.family, config: c.json, hfConfig: hf)
     }
 
     func source() throws -> SafetensorsFile { try SafetensorsFile(path: safetensorsDir + "/model.safetensors") }

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 import IngotInterop
 import Testing
@@ -41,8 +42,7 @@ extension ModelTests {
               arguments: ["llama-gqa", "llama-tied", "qwen2", "llama-k256"])
         func rotaryFrequencies(_ name: String) throws {
             let hf = try Fixtures.json(name + (name == "llama-k256" ? "/config.json" : "/safetensors/config.json"))
-            guard let (family, canonical) = CanonicalConfig.fromHF(hf) else { throw FixtureError("no family") }
-            let c = try ModelConfig(architecture: family.rawValue, config: canonical, hfConfig: hf)
+            guard let c = try ModelFamilies.config(fromHF: hf) else { throw FixtureError("no family") }
             let rope = RotaryEmbedding(headDim: c.headDim, theta: c.ropeTheta, scaling: c.ropeScaling)
             let expected = (Fixtures.expected["models"]?.objectValue?[name]?.objectValue?["rope_inv_freq"]?.arrayValue ?? [])
                 .compactMap { $0.doubleValue.map(Float.init) }

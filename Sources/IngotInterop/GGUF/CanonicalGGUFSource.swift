@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 
 /// A GGUF file seen in Ingot's canonical layout (specs/canonical.md): for a llama or qwen2 file, Hugging Face tensor
@@ -26,7 +27,7 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
     /// What a user should know: an unmapped architecture or tensor, rope factors kept raw.
     public let warnings: [String]
     /// llama or qwen2; nil when the architecture has no canonical mapping and everything is passed through.
-    public let family: ModelFamily?
+    public let family: (any ModelFamily)?
     private let entries: [ExactKey: Entry]
 
     public var path: String { gguf.path }
@@ -68,13 +69,13 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
         var metadata = JSONObject()
         var descriptors: [TensorDescriptor] = []
         var warnings: [String] = []
-        var family: ModelFamily? = nil
+        var family: (any ModelFamily)? = nil
         var entries: [ExactKey: Entry] = [:]
 
         init(_ g: GGUFFile) throws(GGUFCanonicalError) {
             let arch = g.value(forKey: "general.architecture")?.stringValue
             // gpt2 GGUF files store transposed, fused tensors that need more than renaming: not mapped (yet).
-            guard let arch, let family = ModelFamily(rawValue: arch), family != .gpt2 else {
+            guard let arch, let family = ModelFamilies.named(arch), let names = family.gguf else {
                 passThrough(g, arch: arch)
                 return
             }
@@ -96,11 +97,11 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
                 }
                 var name = info.name
                 var permutation: RowPermutation? = nil, rowBytes = 0
-                if let m = GGUFCanonicalNames.canonical(fromGGUF: info.name) {
+                if let m = names.canonical(fromGGUF: info.name) {
                     name = m.name
                     if m.name == "lm_head.weight" { hasOutput = true }
                     if m.role == .q, m.name.hasSuffix(".bias") { hasQBias = true }
-                    if family == .llama, let role = m.role {
+                    if names.permutesQK, let role = m.role {
                         (permutation, rowBytes) = try GGUFCanonicalNames.qkPermutation(
                             d, name: info.name, heads: role == .q ? heads : kvHeads, headDim: config.headDim)
                     }
@@ -130,7 +131,7 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
             }
 
             let tokenizer = GGUFTokenizer.json(from: g)
-            let configJSON = config.json(tied: !hasOutput, attentionBias: family == .qwen2 || hasQBias,
+            let configJSON = config.json(tied: !hasOutput, attentionBias: family.defaults.attentionBias || hasQBias,
                                          bos: tokenizer["bos_token_id"] ?? .null, eos: tokenizer["eos_token_id"] ?? .null)
             // Generate the pairs from what export will read — the JSON config itself — so that a pair left out of
             // ingot.gguf is exactly one export gives back.
@@ -176,29 +177,5 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
                 descriptors.append(d)
             }
         }
-    }
-}
-
-extension GGUFCanonicalNames {
-    /// The permutation of a q/k tensor (`heads` = n_head for q, n_head_kv for k), after checking that its rows split
-    /// into those heads — and equal heads × head_dim when the head size is known. `rowBytes` is one row's bytes.
-    static func qkPermutation(_ d: TensorDescriptor, name: String, heads: Int, headDim: Int?)
-        throws(GGUFCanonicalError) -> (RowPermutation, Int)
-    {
-        let l = d.layout
-        guard l.shape.count == 1 || l.shape.count == 2, let rows = l.shape.first else {
-            throw .cannotPermute(tensor: name, reason: "rank \(l.shape.count), expected a 2-D weight or a 1-D bias")
-        }
-        guard l.shape.count == 2 || !l.dtype.isBlockQuantized else {
-            throw .cannotPermute(tensor: name, reason: "a block-quantized bias has no rows to move")
-        }
-        guard let p = RowPermutation(rows: rows, heads: heads) else {
-            throw .headsDoNotDivideRows(tensor: name, rows: rows, heads: heads)
-        }
-        if let hd = headDim, Checked.mul(heads, hd) != rows {
-            throw .rowsNotHeadsTimesHeadDim(tensor: name, rows: rows, heads: heads, headDim: hd)
-        }
-        // A layout's bytes are rows × (bytes of one row) exactly: blocks run along the last axis only.
-        return (p, rows == 0 ? 0 : l.byteCount / rows)
     }
 }

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 
 /// What `GGUFExport` writes for a canonical model, decided from its metadata and descriptors before any tensor is
@@ -22,7 +23,7 @@ struct GGUFCanonicalExportPlan {
         let meta = source.metadata
         let arch = meta["ingot.architecture"]?.stringValue
         let pairs = meta["ingot.gguf"]?.objectValue
-        guard let arch, let family = ModelFamily(rawValue: arch), family != .gpt2 else {
+        guard let arch, let family = ModelFamilies.named(arch), let ggufNames = family.gguf else {
             // Another architecture can only go back to GGUF the way it came: names and pairs untouched.
             guard let pairs else { throw GGUFCanonicalError.unsupportedArchitecture(arch) }
             keyValues = try GGUFMetadata.keyValues(from: Self.values(pairs))
@@ -41,13 +42,13 @@ struct GGUFCanonicalExportPlan {
             if GGUFCanonicalNames.isDroppedBuffer(d.name) { continue }
             var name = d.name
             var permutation: RowPermutation? = nil
-            if let m = GGUFCanonicalNames.gguf(fromCanonical: d.name) {
+            if let m = ggufNames.gguf(fromCanonical: d.name) {
                 name = m.name
-                if family == .llama, let role = m.role {
+                if ggufNames.permutesQK, let role = m.role {
                     permutation = try GGUFCanonicalNames.qkPermutation(
                         d, name: d.name, heads: role == .q ? heads : kvHeads, headDim: headDim).0
                 }
-            } else if GGUFCanonicalNames.looksCanonical(d.name) {
+            } else if ggufNames.looksCanonical(d.name) {
                 throw GGUFCanonicalError.unmappedTensor(d.name)
             }
             // Anything else is a GGUF name a GGUF source carried through (CanonicalGGUFSource keeps those).

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 
 /// The GGUF pairs a canonical llama-family model implies: what `convert_hf_to_gguf.py` writes for it (TextModel +
@@ -16,10 +17,10 @@ enum GGUFCanonicalKeyValues {
 
     /// `types` (a `gguf.value_types` object) gives the type each key had in a GGUF source; values are converted to
     /// it when they fit, so a file that stored a head count as i32 gets an i32 back.
-    static func generate(family: ModelFamily, config c: GGUFCanonicalConfig, fileType: UInt32?,
+    static func generate(family: any ModelFamily, config c: GGUFCanonicalConfig, fileType: UInt32?,
                          tokenizer: [GGUFKeyValue], types: JSONObject) -> [GGUFKeyValue]
     {
-        let a = family.rawValue + "."
+        let a = family.name + "."
         var out: [GGUFKeyValue] = []
         func add(_ k: String, _ v: GGUFValue?) {
             if let v { out.append(GGUFKeyValue(k, retyped(v, types[k]))) }
@@ -30,7 +31,7 @@ enum GGUFCanonicalKeyValues {
             guard let v else { return nil }
             return types[k] == .string("f64") ? .float64(v) : .float32(Float(v))
         }
-        add("general.architecture", .string(family.rawValue))
+        add("general.architecture", .string(family.name))
         add("general.alignment", .uint32(alignment))
         add(a + "block_count", u32(c.numLayers))
         add(a + "context_length", u32(c.maxPositions))

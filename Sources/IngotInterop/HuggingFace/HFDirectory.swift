@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 #if canImport(Glibc)
 import Glibc
@@ -91,12 +92,21 @@ public final class HFDirectory: TensorSource {
 
         // Metadata: foreign metadata of the first shard, then Ingot's own keys.
         var meta = shards.first?.metadata ?? JSONObject()
+        var family: (any ModelFamily)? = nil
         if exists("config.json") {
             let hf = try HFDirectory.readJSON(dir, "config.json")
             files.append("config.json")
-            if let (family, config) = CanonicalConfig.fromHF(hf) {
-                meta["ingot.architecture"] = .string(family.rawValue)
-                meta["ingot.config"] = .object(config)
+            if let type = hf["model_type"]?.stringValue, let f = ModelFamilies.forModelType(type) {
+                family = f
+                meta["ingot.architecture"] = .string(f.name)
+                do {
+                    meta["ingot.config"] = .object(try f.config(fromHF: hf).json)
+                } catch let ModelConfigError.unsupported(key, value) {
+                    // A valid config naming a variant the forward pass lacks (yarn rope, …): the weights still convert.
+                    warnings.append("config.json: \(key) = \(value) is not supported by the forward pass: converted without ingot.config")
+                } catch {
+                    throw FileError(path: dir + "/config.json", IngotError.invalidHeader(error.description))
+                }
             } else {
                 let arch = hf["model_type"]?.stringValue ?? hf["architectures"]?.arrayValue?.first?.stringValue ?? "unknown"
                 meta["ingot.architecture"] = .string(arch)
@@ -127,16 +137,13 @@ public final class HFDirectory: TensorSource {
         }
         if !tok.isEmpty { meta["ingot.tokenizer"] = .object(tok) }
 
-        // gpt2: older checkpoints name tensors `h.0.…` / `wte.weight` without the `transformer.` prefix and carry the
-        // causal-mask buffers `attn.bias` / `attn.masked_bias`; map them onto the canonical names, drop the buffers.
+        // Checkpoint names onto the family's canonical names (gpt2 without `transformer.`, bert task models with
+        // `bert.`); buffers that are not weights (attention masks, position ids) are dropped.
         var original: [ExactKey: String] = [:]
-        if meta["ingot.architecture"] == .string(ModelFamily.gpt2.rawValue) {
+        if let family {
             var mapped: [TensorDescriptor] = []
             for d in descriptors {
-                if d.name.hasSuffix(".attn.bias") && d.layout.shape.count == 4 || d.name.hasSuffix(".attn.masked_bias") { continue }
-                var name = d.name
-                if name.hasPrefix("model.") { name = String(name.dropFirst("model.".count)) }
-                if !name.hasPrefix("transformer.") && name != "lm_head.weight" { name = "transformer." + name }
+                guard let name = family.canonicalName(stored: d.name, shape: d.layout.shape) else { continue }
                 if name != d.name {
                     guard location[ExactKey(name)] == nil, original[ExactKey(name)] == nil else {
                         throw FileError(path: dir, IngotError.duplicateName(name))
@@ -145,7 +152,7 @@ public final class HFDirectory: TensorSource {
                 }
                 mapped.append(TensorDescriptor(name: name, layout: d.layout))
             }
-            if mapped.count != descriptors.count { warnings.append("\(descriptors.count - mapped.count) attention mask buffers dropped") }
+            if mapped.count != descriptors.count { warnings.append("\(descriptors.count - mapped.count) non-weight buffers dropped") }
             descriptors = mapped
         }
         self.original = original

@@ -1,17 +1,14 @@
 import IngotFormat
 
-/// The hyperparameters of one model, validated for the forward pass. Built from `ingot.config`
-/// (specs/canonical.md §2); see specs/forward.md for how each field enters the math.
+/// The typed canonical config (`ingot.config`, specs/canonical.md §2): the hyperparameters of one model, validated
+/// for the forward pass. Read (`init(family:config:)`) and written (`json`) by this one type; each family's
+/// `config(fromHF:)` builds it from a Hugging Face config.json with the family's defaults. See specs/forward.md for
+/// how each field enters the math.
 public struct ModelConfig: Sendable, Equatable {
-    /// The families with a forward pass. qwen2 is the llama layout with q/k/v biases.
-    public enum Architecture: String, Sendable, Equatable, CaseIterable {
-        case llama, qwen2, gpt2
-
-        /// llama and qwen2 share norms, rope, gated MLP and tensor names.
-        public var isLlamaLayout: Bool { self != .gpt2 }
-    }
-
-    public var architecture: Architecture
+    /// `ingot.architecture`: a family of `ModelFamilies.all`.
+    public var family: String
+    /// The network the forward pass runs (the family's).
+    public var layout: ModelLayout
     public var vocabSize: Int
     public var hiddenSize: Int
     public var numLayers: Int
@@ -20,23 +17,32 @@ public struct ModelConfig: Sendable, Equatable {
     public var headDim: Int
     public var ffnSize: Int
     public var maxPositions: Int
-    /// RMSNorm's (llama) or LayerNorm's (gpt2) epsilon.
+    /// RMSNorm's (llama) or LayerNorm's (gpt2, bert) epsilon.
     public var normEps: Double
     public var activation: Activation
-    /// Rotary base; unused by gpt2.
+    /// Rotary base; unused by learned-position layouts.
     public var ropeTheta: Double
     public var ropeScaling: RopeScaling?
-    /// The output head reuses the token embedding (gpt2 always).
+    /// The output head reuses the token embedding (gpt2 always; encoders have no head).
     public var tiedEmbeddings: Bool
-    /// q/k/v projections have biases (qwen2 always, gpt2 always).
+    /// q/k/v projections have biases (qwen2, gpt2 and bert always).
     public var attentionBias: Bool
+    /// Token-type (segment) embeddings of an encoder; 0 for decoders.
+    public var typeVocabSize: Int
+    /// Carried through for exports and generation; not used by the math (ids, or arrays of ids, or null).
+    public var bosTokenID: JSONValue
+    public var eosTokenID: JSONValue
+    /// The checkpoint's declared dtype (`torch_dtype` / `dtype`), or null.
+    public var torchDType: JSONValue
 
     /// A config from values; `validate()` runs so an instance is always usable.
-    public init(architecture: Architecture, vocabSize: Int, hiddenSize: Int, numLayers: Int, numHeads: Int,
+    public init(family: String, layout: ModelLayout, vocabSize: Int, hiddenSize: Int, numLayers: Int, numHeads: Int,
                 numKVHeads: Int, headDim: Int, ffnSize: Int, maxPositions: Int, normEps: Double,
                 activation: Activation, ropeTheta: Double = 10000, ropeScaling: RopeScaling? = nil,
-                tiedEmbeddings: Bool, attentionBias: Bool) throws(ModelConfigError) {
-        self.architecture = architecture
+                tiedEmbeddings: Bool, attentionBias: Bool, typeVocabSize: Int = 0,
+                bosTokenID: JSONValue = .null, eosTokenID: JSONValue = .null, torchDType: JSONValue = .null) throws(ModelConfigError) {
+        self.family = family
+        self.layout = layout
         self.vocabSize = vocabSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
@@ -51,6 +57,10 @@ public struct ModelConfig: Sendable, Equatable {
         self.ropeScaling = ropeScaling
         self.tiedEmbeddings = tiedEmbeddings
         self.attentionBias = attentionBias
+        self.typeVocabSize = typeVocabSize
+        self.bosTokenID = bosTokenID
+        self.eosTokenID = eosTokenID
+        self.torchDType = torchDType
         try validate()
     }
 
@@ -60,37 +70,38 @@ public struct ModelConfig: Sendable, Equatable {
             throw .unsupportedArchitecture(nil)
         }
         guard let config = metadata["ingot.config"]?.objectValue else { throw .missingConfig }
-        try self.init(architecture: arch, config: config, hfConfig: metadata["ingot.hf_config"]?.objectValue)
+        try self.init(family: arch, config: config, hfConfig: metadata["ingot.hf_config"]?.objectValue)
     }
 
-    /// From a canonical config object.
+    /// From a canonical config object; absent (or null) keys take the family's defaults.
     ///
     /// Rope comes from the first of: `config.rope_parameters`, `hfConfig.rope_parameters`, then `config.rope_theta`
     /// + `config.rope_scaling`. Transformers 5 writes `rope_parameters` (theta inside) instead of top-level
     /// `rope_theta`/`rope_scaling`, and a canonical config built from such a config.json may carry the default
     /// theta 10000 and no scaling; the source's own `rope_parameters` is then the truth.
-    public init(architecture: String, config: JSONObject, hfConfig: JSONObject? = nil) throws(ModelConfigError) {
-        guard let arch = Architecture(rawValue: architecture) else { throw .unsupportedArchitecture(architecture) }
+    public init(family name: String, config: JSONObject, hfConfig: JSONObject? = nil) throws(ModelConfigError) {
+        guard let family = ModelFamilies.named(name) else { throw .unsupportedArchitecture(name) }
+        let layout = family.layout, d = family.defaults
         let r = ConfigReader(config)
         let heads = try r.positive("num_heads")
         let hidden = try r.positive("hidden_size")
         let headDefault = hidden % heads == 0 ? hidden / heads : nil
         let headDim = try r.positive("head_dim", default: headDefault)
 
-        let norm = try r.string("norm") ?? (arch.isLlamaLayout ? "rmsnorm" : "layernorm")
-        let position = try r.string("position") ?? (arch.isLlamaLayout ? "rope" : "learned")
         // The tensor layout fixes the norm and the position scheme; a config that says otherwise describes a model
         // this code would run wrongly.
-        guard norm == (arch.isLlamaLayout ? "rmsnorm" : "layernorm") else { throw .unsupported(key: "norm", value: "\"\(norm)\" for \(arch)") }
-        guard position == (arch.isLlamaLayout ? "rope" : "learned") else {
-            throw .unsupported(key: "position", value: "\"\(position)\" for \(arch)")
-        }
-        let actName = try r.string("activation") ?? (arch.isLlamaLayout ? "silu" : "gelu_new")
-        guard let activation = Activation(name: actName) else { throw .unsupported(key: "activation", value: "\"\(actName)\"") }
+        let norm = try r.string("norm") ?? layout.norm
+        guard norm == layout.norm else { throw .unsupported(key: "norm", value: "\"\(norm)\" for \(name)") }
+        let position = try r.string("position") ?? layout.position
+        guard position == layout.position else { throw .unsupported(key: "position", value: "\"\(position)\" for \(name)") }
+        let activation = try r.string("activation").map { (s) throws(ModelConfigError) -> Activation in
+            guard let a = Activation(name: s) else { throw .unsupported(key: "activation", value: "\"\(s)\"") }
+            return a
+        } ?? d.activation
 
         var theta = 10000.0
         var scaling: RopeScaling? = nil
-        if arch.isLlamaLayout {
+        if layout.position == "rope" {
             let hf = hfConfig.map { ConfigReader($0, path: "ingot.hf_config") }
             if let p = try r.object("rope_parameters") {
                 (theta, scaling) = try Self.rope(parameters: p, path: "rope_parameters", fallbackTheta: r.double("rope_theta"))
@@ -103,21 +114,25 @@ public struct ModelConfig: Sendable, Equatable {
         }
 
         try self.init(
-            architecture: arch,
+            family: name, layout: layout,
             vocabSize: r.positive("vocab_size"),
             hiddenSize: hidden,
             numLayers: r.positive("num_layers"),
             numHeads: heads,
             numKVHeads: r.positive("num_kv_heads", default: heads),
             headDim: headDim,
-            ffnSize: r.positive("ffn_size", default: arch == .gpt2 ? 4 * hidden : nil),
+            ffnSize: r.positive("ffn_size", default: d.ffnMultiple.map { $0 * hidden }),
             maxPositions: r.positive("max_positions"),
             normEps: r.requiredDouble("norm_eps"),
             activation: activation,
             ropeTheta: theta,
             ropeScaling: scaling,
-            tiedEmbeddings: r.bool("tied_embeddings") ?? (arch == .gpt2),
-            attentionBias: r.bool("attention_bias") ?? (arch != .llama))
+            tiedEmbeddings: r.bool("tied_embeddings") ?? d.tiedEmbeddings,
+            attentionBias: r.bool("attention_bias") ?? d.attentionBias,
+            typeVocabSize: layout == .bert ? r.positive("type_vocab_size", default: 2) : 0,
+            bosTokenID: r.value("bos_token_id") ?? .null,
+            eosTokenID: r.value("eos_token_id") ?? .null,
+            torchDType: r.value("torch_dtype") ?? .null)
     }
 
     private static func rope(parameters p: JSONObject, path: String, fallbackTheta: Double?) throws(ModelConfigError)
@@ -126,6 +141,35 @@ public struct ModelConfig: Sendable, Equatable {
         let r = ConfigReader(p, path: path)
         guard let theta = try r.double("rope_theta") ?? fallbackTheta else { throw .missingKey(r.key("rope_theta")) }
         return (theta, try RopeScaling.parse(p, path: path))
+    }
+
+    /// The canonical `ingot.config` object: what `init(family:config:)` reads back to an equal config.
+    public var json: JSONObject {
+        func int(_ v: Int) -> JSONValue { .int(Int64(v)) }
+        var c = JSONObject()
+        c["vocab_size"] = int(vocabSize)
+        c["hidden_size"] = int(hiddenSize)
+        c["num_layers"] = int(numLayers)
+        c["num_heads"] = int(numHeads)
+        c["num_kv_heads"] = int(numKVHeads)
+        c["head_dim"] = int(headDim)
+        c["ffn_size"] = int(ffnSize)
+        c["norm"] = .string(layout.norm)
+        c["norm_eps"] = .double(normEps)
+        c["activation"] = .string(activation.rawValue)
+        c["position"] = .string(layout.position)
+        if layout.position == "rope" {
+            c["rope_theta"] = .double(ropeTheta)
+            c["rope_scaling"] = ropeScaling.map { .object($0.json) } ?? .null
+        }
+        if layout == .bert { c["type_vocab_size"] = int(typeVocabSize) }
+        c["max_positions"] = int(maxPositions)
+        c["tied_embeddings"] = .bool(tiedEmbeddings)
+        c["attention_bias"] = .bool(attentionBias)
+        c["bos_token_id"] = bosTokenID
+        c["eos_token_id"] = eosTokenID
+        c["torch_dtype"] = torchDType
+        return c
     }
 
     /// The relations between fields that the forward pass relies on.
@@ -141,22 +185,28 @@ public struct ModelConfig: Sendable, Equatable {
             throw .invalidValue(key: "num_kv_heads", reason: "\(numKVHeads) does not divide num_heads \(numHeads)")
         }
         guard normEps.isFinite, normEps >= 0 else { throw .invalidValue(key: "norm_eps", reason: "must be finite and ≥ 0, found \(normEps)") }
-        switch architecture {
-        case .llama, .qwen2:
+        switch layout {
+        case .llama:
             guard headDim % 2 == 0 else { throw .invalidValue(key: "head_dim", reason: "must be even for rotary embeddings, found \(headDim)") }
             guard ropeTheta.isFinite, ropeTheta > 0 else {
                 throw .invalidValue(key: "rope_theta", reason: "must be a finite number > 0, found \(ropeTheta)")
             }
-        case .gpt2:
-            // The fused c_attn output splits into three hidden-wide blocks of heads.
+        case .gpt2, .bert:
+            // The fused c_attn output (gpt2) and the query/key/value projections (bert) are hidden wide.
             guard numHeads * headDim == hiddenSize else {
-                throw .invalidValue(key: "head_dim", reason: "num_heads × head_dim (\(numHeads) × \(headDim)) must equal hidden_size \(hiddenSize) for gpt2")
+                throw .invalidValue(key: "head_dim", reason: "num_heads × head_dim (\(numHeads) × \(headDim)) must equal hidden_size \(hiddenSize) for \(family)")
             }
             guard numKVHeads == numHeads else {
-                throw .invalidValue(key: "num_kv_heads", reason: "must equal num_heads for gpt2, found \(numKVHeads)")
+                throw .invalidValue(key: "num_kv_heads", reason: "must equal num_heads for \(family), found \(numKVHeads)")
             }
-            guard tiedEmbeddings else { throw .unsupported(key: "tied_embeddings", value: "false for gpt2") }
-            guard attentionBias else { throw .unsupported(key: "attention_bias", value: "false for gpt2") }
+            guard attentionBias else { throw .unsupported(key: "attention_bias", value: "false for \(family)") }
+            if layout == .gpt2 {
+                guard tiedEmbeddings else { throw .unsupported(key: "tied_embeddings", value: "false for gpt2") }
+            } else {
+                guard typeVocabSize > 0, typeVocabSize <= Int(Int32.max) else {
+                    throw .invalidValue(key: "type_vocab_size", reason: "must be a positive 32-bit integer, found \(typeVocabSize)")
+                }
+            }
         }
         // Products of dimensions index BLAS matrices with 32-bit ints.
         let wide = [numHeads * headDim, numKVHeads * headDim, 3 * hiddenSize]

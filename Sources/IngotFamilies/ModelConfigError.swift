@@ -17,7 +17,7 @@ public enum ModelConfigError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .unsupportedArchitecture(a):
-            if let a { return "architecture '\(a)' has no forward pass (supported: llama, qwen2, gpt2)" }
+            if let a { return "architecture '\(a)' has no forward pass (supported: \(ModelFamilies.supported))" }
             return "the metadata has no ingot.architecture"
         case .missingConfig: return "the metadata has no ingot.config object"
         case let .missingKey(k): return "\(Self.prefix(for: k))missing key '\(k)'"
@@ -28,5 +28,8 @@ public enum ModelConfigError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 
     /// Keys are relative to ingot.config unless they spell out another object (`ingot.hf_config.rope_parameters…`).
-    private static func prefix(for key: String) -> String { key.hasPrefix("ingot.") ? "" : "ingot.config: " }
+    /// Keys read from a Hugging Face config.json are spelled `config.json.<key>`.
+    private static func prefix(for key: String) -> String {
+        key.hasPrefix("ingot.") || key.hasPrefix("config.json.") ? "" : "ingot.config: "
+    }
 }
