@@ -135,3 +135,39 @@ import Testing
         #expect(try hashes(mapped) == hashes(fixture))
     }
 }
+
+/// sentence-transformers directories: modules.json and each module's config come along as metadata; a module path
+/// that leaves the directory is refused.
+@Suite struct SentenceTransformersImportTests {
+    static func copyFixture() throws -> String {
+        let src = ModelFixtures.path("bert/safetensors")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UInt64.random(in: 0...UInt64.max))").path
+        try FileManager.default.copyItem(atPath: src, toPath: dir)
+        return dir
+    }
+
+    @Test func modulesAndPoolingConfigAreKept() throws {
+        let d = try HFDirectory(path: ModelFixtures.path("bert/safetensors"))
+        let st = try #require(d.metadata["ingot.sentence_transformers"]?.objectValue)
+        #expect(st["modules"]?.arrayValue?.count == 3)
+        #expect(st["module_configs"]?.objectValue?["1_Pooling"]?.objectValue?["pooling_mode_mean_tokens"] == .bool(true))
+        #expect(st["sentence_bert_config"] != nil)
+        #expect(d.files.contains("modules.json") && d.files.contains("1_Pooling/config.json"))
+        #expect(d.metadata["ingot.architecture"] == .string("bert"))
+    }
+
+    @Test func moduleEscapingTheDirectoryIsRefused() throws {
+        let dir = try Self.copyFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let modules = #"[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}, {"idx": 1, "name": "1", "path": "../1_Pooling", "type": "sentence_transformers.models.Pooling"}]"#
+        try modules.write(toFile: dir + "/modules.json", atomically: true, encoding: .utf8)
+        #expect(throws: FileError.self) { try HFDirectory(path: dir) }
+    }
+
+    @Test func modulesThatAreNotAListAreRefused() throws {
+        let dir = try Self.copyFixture()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "{}".write(toFile: dir + "/modules.json", atomically: true, encoding: .utf8)
+        #expect(throws: FileError.self) { try HFDirectory(path: dir) }
+    }
+}

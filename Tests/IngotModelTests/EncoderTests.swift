@@ -93,6 +93,45 @@ extension ModelTests {
             #expect(thrown(ModelError.self) { try m.encode([]) } == .emptyInput)
         }
 
+        @Test("the directory's own sentence-transformers pooling (modules.json, 1_Pooling) survives import: mean + normalize")
+        func ownPooling() throws {
+            let source = try openModelSource(path: Fixtures.path("bert/safetensors"))
+            let pooling = try #require(try Pooling(metadata: source.metadata))
+            #expect(pooling == Pooling(mode: .mean, normalize: true))
+            #expect(source.sourceFiles.map(\.shown).contains("1_Pooling/config.json"))
+            for s in Self.sequences {
+                let h = try Self.encoder().encode(s.ids, tokenTypes: s.types)
+                #expect(nmse(try pooling.apply(h), try Self.reference("embedding-\(s.index).npy")) < Self.tolerance)
+            }
+        }
+
+        @Test("pooling modes: cls is the first state, pooler is BertModel's, none is every state")
+        func poolingModes() throws {
+            let s = try #require(Self.sequences.first)
+            let h = try Self.encoder().encode(s.ids, tokenTypes: s.types)
+            #expect(try Pooling(mode: .cls, normalize: false).apply(h) == Array(h.row(0)))
+            #expect(try Pooling(mode: .pooler, normalize: false).apply(h) == h.pooler)
+            #expect(try Pooling(mode: .none, normalize: false).apply(h) == h.values)
+            let mx = try Pooling(mode: .max, normalize: false).apply(h)
+            #expect(mx.count == 64 && (0..<h.positions).allSatisfy { i in zip(h.row(i), mx).allSatisfy { $0 <= $1 } })
+        }
+
+        @Test("pooling configs that set no supported mode, or an unsupported one, are refused")
+        func badPoolingConfig() throws {
+            func meta(_ flags: [(String, Bool)]) -> JSONObject {
+                let modules: JSONValue = .array([.object(JSONObject([("path", .string("1_Pooling")), ("type", .string("sentence_transformers.models.Pooling"))]))])
+                let cfg = JSONObject(flags.map { ($0.0, JSONValue.bool($0.1)) })
+                return JSONObject([("ingot.sentence_transformers", .object(JSONObject([
+                    ("modules", modules), ("module_configs", .object(JSONObject([("1_Pooling", .object(cfg))]))),
+                ])))])
+            }
+            #expect(thrown(ModelError.self) { try Pooling(metadata: meta([])) } != nil)
+            #expect(thrown(ModelError.self) { try Pooling(metadata: meta([("pooling_mode_mean_tokens", true), ("pooling_mode_cls_token", true)])) } != nil)
+            #expect(thrown(ModelError.self) { try Pooling(metadata: meta([("pooling_mode_lasttoken", true)])) } != nil)
+            #expect(try Pooling(metadata: meta([("pooling_mode_cls_token", true)])) == Pooling(mode: .cls, normalize: false))
+            #expect(try Pooling(metadata: JSONObject()) == nil)
+        }
+
         @Test("a decoder refuses encode")
         func decoderRefusesEncode() throws {
             let m = try ModelFixture(name: "llama-tied").load()

@@ -136,6 +136,7 @@ public final class HFDirectory: TensorSource {
             files.append("chat_template.jinja")
         }
         if !tok.isEmpty { meta["ingot.tokenizer"] = .object(tok) }
+        if let st = try HFDirectory.sentenceTransformers(dir, files: &files) { meta["ingot.sentence_transformers"] = .object(st) }
 
         // Checkpoint names onto the family's canonical names (gpt2 without `transformer.`, bert task models with
         // `bert.`); buffers that are not weights (attention masks, position ids) are dropped.
@@ -184,6 +185,42 @@ public final class HFDirectory: TensorSource {
         let stored = original[ExactKey(d.name)] ?? d.name
         guard let i = location[ExactKey(stored)] else { return StorageInfo(storedBytes: d.layout.byteCount, encoding: "raw") }
         return shards[i].storage(of: TensorDescriptor(name: stored, layout: d.layout))
+    }
+
+    /// A sentence-transformers model's own files (modules.json, each module's config.json such as
+    /// 1_Pooling/config.json, sentence_bert_config.json, config_sentence_transformers.json) as one object, so that
+    /// pooling survives conversion and an export can write the files back. nil without modules.json.
+    static func sentenceTransformers(_ dir: String, files: inout [String]) throws -> JSONObject? {
+        guard access(dir + "/modules.json", R_OK) == 0 else { return nil }
+        let text = try readText(dir, "modules.json")
+        let modules: JSONValue
+        do { modules = try JSONParser.parse(Array(text.utf8)) } catch {
+            throw FileError(path: dir + "/modules.json", IngotError.invalidJSON(error.description))
+        }
+        guard let list = modules.arrayValue else {
+            throw FileError(path: dir + "/modules.json", IngotError.invalidJSON("not a JSON array of modules"))
+        }
+        files.append("modules.json")
+        var st = JSONObject()
+        st["modules"] = modules
+        var configs = JSONObject()
+        for m in list {
+            // A module's path is one plain folder name inside the model directory ("" for the transformer itself).
+            guard let path = m.objectValue?["path"]?.stringValue, !path.isEmpty else { continue }
+            guard isPlainFileName(path) else {
+                throw FileError(path: dir + "/modules.json", IngotError.invalidHeader("module path \(quoted(path)) is not a folder name"))
+            }
+            let name = path + "/config.json"
+            guard access(dir + "/" + name, R_OK) == 0 else { continue }
+            configs[path] = .object(try readJSON(dir, name))
+            files.append(name)
+        }
+        st["module_configs"] = .object(configs)
+        for side in ["sentence_bert_config.json", "config_sentence_transformers.json"] where access(dir + "/" + side, R_OK) == 0 {
+            st[String(side.dropLast(".json".count))] = .object(try readJSON(dir, side))
+            files.append(side)
+        }
+        return st
     }
 
     /// A shard or side file name from an index: a plain name in this directory, never a path.
