@@ -90,9 +90,10 @@ def ingot_binary():
     r = subprocess.run([INGOT, "embed", "--help"], capture_output=True, text=True)
     if r.returncode != 0 or "--pool" not in r.stdout + r.stderr:
         msg = (r.stderr or r.stdout).strip().splitlines()
-        sys.exit(f"{INGOT} has no usable `embed` subcommand (`ingot embed --help` exited {r.returncode}"
-                 f"{': ' + msg[0] if msg else ''}); this script needs `ingot embed MODEL --tokens IDS "
-                 f"[--pool none] -o OUT.npy`. Rebuild ingot from a tree that has it.")
+        why = (f"`ingot embed --help` exited {r.returncode}" + (f": {msg[0]}" if msg else "") if r.returncode
+               else "`ingot embed --help` does not describe an embed command with --pool")
+        sys.exit(f"{INGOT} lacks the `embed` subcommand ({why}). This script needs `ingot embed MODEL --tokens "
+                 f"IDS [--pool none] -o OUT.npy`; rebuild ingot from a tree that has it, or set INGOT.")
     return INGOT
 
 
@@ -192,9 +193,9 @@ def cmd_tokens():
 
 
 def cmd_fidelity():
+    ingot_binary()
     d = model_dir()
     ids, _, hidden, emb = references(d)
-    ingot_binary()
     print(f"all-MiniLM-L6-v2 ({d}), {len(SENTENCES)} sentences, each run alone; reference transformers "
           f"BertModel (f32, eager) and sentence-transformers encode()")
     print(f"{'#':>2} {'T':>3} {'hidden NMSE':>12} {'max |Δh|':>10} {'emb cosine':>12} {'emb NMSE':>10}")
@@ -222,9 +223,9 @@ def inspect_totals(path):
 
 def cmd_quantize():
     import numpy as np
+    ingot_binary()
     d = model_dir()
     ids, _, _, emb = references(d)
-    ingot_binary()
     work = os.path.join(CACHE, "quantize")
     os.makedirs(work, exist_ok=True)
     tf = os.path.join(work, "tokens.txt")

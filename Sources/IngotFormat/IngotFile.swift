@@ -10,6 +10,8 @@ public final class IngotFile: Sendable {
     public let dataOffset: Int
     public let file: MappedFile
     private let index: [ExactKey: Int]
+    /// Tensors whose XXH3 has been proven by a whole read (`load`), by index.
+    private let verified = VerifiedSet()
 
     public convenience init(path: String) throws {
         let f = try withPath(path) { try MappedFile(path: path) }
@@ -69,13 +71,34 @@ public final class IngotFile: Sendable {
         t.encoding == .raw ? TensorBuffer(bytes: storedBytes(t), owner: file) : nil
     }
 
-    /// The decoded bytes: a view for raw tensors, a new buffer (chunks decoded in parallel) for chunked ones.
+    /// The decoded bytes, proven against the tensor's XXH3 on the first whole read (a mismatch throws
+    /// `tensorChecksumMismatch` naming the tensor, so corrupt data never reaches a forward pass or a new file): a view
+    /// for raw tensors, a new buffer (chunks decoded in parallel) for chunked ones.
     public func load(_ t: TensorEntry, threads: Int = Parallel.cpuCount) throws -> TensorBuffer {
+        let b = try decoded(t, threads: threads)
+        if let i = index[ExactKey(t.name)], !verified.contains(i) {
+            try check(t, b)
+            verified.insert(i)
+        }
+        return b
+    }
+
+    /// The decoded bytes without the checksum (callers that prove it themselves).
+    private func decoded(_ t: TensorEntry, threads: Int) throws -> TensorBuffer {
         if let v = view(t) { return v }
         return try loadBytes(t, range: 0..<t.layout.byteCount, threads: threads)
     }
 
-    /// Decoded bytes `range` of a tensor, decoding only the chunks that cover it (for row ranges of big tensors).
+    private func check(_ t: TensorEntry, _ b: TensorBuffer) throws {
+        let sum = b.withBytes { XXH3.hash($0) }
+        guard sum == t.checksum else {
+            throw FileError(path: path, IngotError.tensorChecksumMismatch(tensor: t.name, expected: t.checksum, actual: sum))
+        }
+    }
+
+    /// Decoded bytes `range` of a tensor, decoding only the chunks that cover it (for row ranges of big tensors). A
+    /// part of a tensor has no checksum of its own: this does not verify (compressed chunks are still checked by
+    /// their codec's framing).
     public func loadBytes(_ t: TensorEntry, range: Range<Int>, threads: Int = Parallel.cpuCount) throws -> TensorBuffer {
         guard range.lowerBound >= 0, range.upperBound <= t.layout.byteCount else {
             throw FileError(path: path, IngotError.unsupported("byte range \(range) outside tensor \(quoted(t.name))"))
@@ -95,14 +118,13 @@ public final class IngotFile: Sendable {
         return TensorBuffer(bytes: slice, owner: out)
     }
 
-    /// Decodes a tensor and checks its XXH3-64 against the header.
+    /// Decodes a tensor and checks its XXH3-64 against the header, every time (`check` re-proves a file even if this
+    /// process read it before).
     @discardableResult
     public func verify(_ t: TensorEntry, threads: Int = Parallel.cpuCount) throws -> TensorBuffer {
-        let b = try load(t, threads: threads)
-        let sum = b.withBytes { XXH3.hash($0) }
-        guard sum == t.checksum else {
-            throw FileError(path: path, IngotError.tensorChecksumMismatch(tensor: t.name, expected: t.checksum, actual: sum))
-        }
+        let b = try decoded(t, threads: threads)
+        try check(t, b)
+        if let i = index[ExactKey(t.name)] { verified.insert(i) }
         return b
     }
 }

@@ -18,12 +18,19 @@ public final class MappedFile: @unchecked Sendable {
     public init(path: String) throws(IngotError) {
         self.path = path
         heap = nil
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait for a writer forever; the type
+        // is checked right after, and a regular file ignores the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .io("cannot open: \(errnoText())") }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .io("cannot stat: \(errnoText())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io("not a regular file") }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .io("is a directory, not a file")
+        case S_IFIFO: throw .io("is a FIFO, not a regular file")
+        default: throw .io("not a regular file")
+        }
         let size = Int(st.st_size)
         if size == 0 {
             base = nil

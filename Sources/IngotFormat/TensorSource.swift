@@ -16,7 +16,8 @@ public protocol TensorSource: AnyObject {
     var formatName: String { get }
     var metadata: JSONObject { get }
     var descriptors: [TensorDescriptor] { get }
-    /// The decoded bytes of one tensor: little-endian, C order.
+    /// The decoded bytes of one whole tensor: little-endian, C order. Where the format has checksums (Ingot's XXH3,
+    /// zip CRC-32) they are proven before the bytes are returned, so corrupt data is never consumed.
     func load(_ name: String) throws -> TensorBuffer
     /// How a tensor is stored on disk (size, encoding), for `inspect`.
     func storage(of d: TensorDescriptor) -> StorageInfo

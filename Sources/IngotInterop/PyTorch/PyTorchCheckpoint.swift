@@ -24,7 +24,7 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
     /// `optimizer.param_groups.0.lr`), typed, under their flattened names; see `PyTorchStateDict`.
     public let metadata: JSONObject
     private let tensors: [ExactKey: Tensor]
-    private let verified = PyTorchVerifiedRecords()
+    private let verified = VerifiedSet()
 
     public var formatName: String { "pytorch" }
 
@@ -93,7 +93,7 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
     }
 
     /// A storage record's bytes. A stored record's CRC-32 is checked on its first load only (see
-    /// `PyTorchVerifiedRecords`); a deflated one is inflated, and so checked, every time.
+    /// `VerifiedSet`); a deflated one is inflated, and so checked, every time.
     private func storageBytes(_ e: ZipEntry) throws(ZipError) -> TensorBuffer {
         if e.method == .stored, verified.contains(e.localHeaderOffset) {
             return try archive.prefix(of: e, count: e.uncompressedSize)
