@@ -1,29 +1,61 @@
+internal import CIngotKernels
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A file written under a temporary name in the destination's directory and renamed into place only by `commit`,
-/// after an fsync: a failed or interrupted write never leaves a partial file at the destination, and a file already
-/// there stays untouched until the new one is complete. Dropping an uncommitted `AtomicFile` deletes the temp file.
+/// A file written beside its destination and moved into place only by `commit`, after an fsync: a failed or
+/// interrupted write never leaves a partial file at the destination, and a file already there stays untouched until
+/// the new one is complete.
+///
+/// On Linux the file is created unnamed (`O_TMPFILE`): until `commit` links it into the directory it has no name, so
+/// even `kill -9` leaves nothing behind. Where the filesystem cannot do that, it is a `.NAME.tmp-XXXXXX` file that
+/// `abort`, `deinit` and the CLI's signal handler delete. Destinations that are not regular files (devices, FIFOs,
+/// directories) are refused: a write must never replace `/dev/null` with a file.
 public final class AtomicFile {
     public let destination: String
-    public let tempPath: String
     public private(set) var fd: Int32
+    /// The temp file's name while it has one (nil while unnamed).
+    public private(set) var currentPath: String?
     private var done = false
+    private let dir: String
+    private let base: String
 
     public init(destination: String) throws(IngotError) {
         self.destination = destination
         let slash = destination.lastIndex(of: "/")
-        let dir = slash.map { String(destination[...$0]) } ?? ""
-        let base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
+        dir = slash.map { String(destination[...$0]) } ?? ""
+        base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
+        var st = stat()
+        if stat(destination, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            throw .io("\(destination) exists and is not a regular file: refusing to replace it")
+        }
+        let mask = umask(0)
+        umask(mask)
+        let unnamed = ingot_open_tmpfile(dir.isEmpty ? "." : dir, Int32(0o666 & ~mask))
+        if unnamed >= 0 {
+            fd = unnamed
+            currentPath = nil
+            return
+        }
+        let (f, name) = try Self.makeNamed(dir: dir, base: base)
+        fd = f
+        currentPath = name
+        // mkstemp creates 0600; give the file the usual permissions a new file would get.
+        fchmod(fd, 0o666 & ~mask)
+        TempFileRegistry.shared.add(name)
+    }
+
+    /// A path that opens the file's current content (its temp name, or its descriptor while unnamed).
+    public var readablePath: String { currentPath ?? "/proc/self/fd/\(fd)" }
+
+    private static func makeNamed(dir: String, base: String) throws(IngotError) -> (Int32, String) {
         var template = Array("\(dir).\(base).tmp-XXXXXX".utf8CString)
         let f = template.withUnsafeMutableBufferPointer { b in b.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard f >= 0 else { throw .io("cannot create a temporary file beside \(destination): \(errnoText())") }
-        fd = f
-        tempPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        TempFileRegistry.shared.add(tempPath)
+        guard f >= 0 else { throw .io("cannot create a temporary file beside \(dir)\(base): \(errnoText())") }
+        return (f, String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     /// Writes all of `bytes` at the current position.
@@ -59,74 +91,89 @@ public final class AtomicFile {
         }
     }
 
-    /// Takes over `other`'s temp file (content rebuilt there) in place of this one's.
+    /// Takes over `other`'s file (content rebuilt there) in place of this one's.
     func adopt(from other: AtomicFile) {
-        close(fd)
-        unlink(currentPath)
-        TempFileRegistry.shared.remove(currentPath)
+        discardOwnFile()
         fd = other.fd
         currentPath = other.currentPath
         other.done = true  // `other` no longer owns the file
     }
 
-    /// The temp file holding the content now.
-    public private(set) lazy var currentPath: String = tempPath
+    private func discardOwnFile() {
+        if fd >= 0 { close(fd) }
+        if let p = currentPath {
+            unlink(p)
+            TempFileRegistry.shared.remove(p)
+        }
+    }
 
-    /// fsync, rename over the destination, fsync the directory.
+    /// fsync, move over the destination, fsync the directory.
     public func commit() throws(IngotError) {
         guard !done else { return }
         guard fsync(fd) == 0 else { throw .io("fsync failed: \(errnoText())") }
-        // mkstemp creates 0600; give the file the usual permissions a new file would get.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
+        if currentPath == nil { try linkUnnamed() }
+        guard let name = currentPath else { throw .io("the temporary file has no name") }
         close(fd)
         fd = -1
-        guard rename(currentPath, destination) == 0 else {
+        guard rename(name, destination) == 0 else {
             let why = errnoText()
-            unlink(currentPath)
-            TempFileRegistry.shared.remove(currentPath)
+            unlink(name)
+            TempFileRegistry.shared.remove(name)
             done = true
             throw .io("cannot rename into place: \(why)")
         }
-        TempFileRegistry.shared.remove(currentPath)
+        TempFileRegistry.shared.remove(name)
         done = true
-        let slash = destination.lastIndex(of: "/")
-        let dir = slash.map { String(destination[..<$0]) } ?? "."
-        let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY)
+        let d = dir.isEmpty ? "." : String(dir.dropLast())
+        let dfd = open(d.isEmpty ? "/" : d, O_RDONLY | O_DIRECTORY)
         if dfd >= 0 { fsync(dfd); close(dfd) }
     }
 
-    /// Deletes the temp file; the destination is untouched.
+    /// Gives the unnamed file a temp name beside the destination (linkat cannot replace a file, rename can).
+    private func linkUnnamed() throws(IngotError) {
+        for _ in 0..<16 {
+            let name = "\(dir).\(base).tmp-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            TempFileRegistry.shared.add(name)
+            if linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 {
+                currentPath = name
+                return
+            }
+            TempFileRegistry.shared.remove(name)
+            if errno != EEXIST { throw .io("cannot link the new file beside \(destination): \(errnoText())") }
+        }
+        throw .io("cannot find a free temporary name beside \(destination)")
+    }
+
+    /// Deletes the temp file (an unnamed one simply vanishes); the destination is untouched.
     public func abort() {
         guard !done else { return }
         done = true
-        if fd >= 0 { close(fd) }
-        unlink(currentPath)
-        TempFileRegistry.shared.remove(currentPath)
+        discardOwnFile()
     }
 
     deinit { abort() }
 }
 
-/// Temp files in flight, so that the CLI's SIGINT/SIGTERM handler can delete them before exiting.
-///
-/// `@unchecked Sendable`: `paths` is only touched under `lock`.
-public final class TempFileRegistry: @unchecked Sendable {
+/// Temp files in flight, so that fatal signals (the CLI's SIGINT/SIGTERM handler, the SIGBUS guard of mapped
+/// files) delete them before the process exits. The paths live in the C guard's table, which a signal handler can
+/// read safely; this keeps each path's slot.
+public final class TempFileRegistry: Sendable {
     public static let shared = TempFileRegistry()
-    private var paths = Set<String>()
-    private var lock = pthread_mutex_t()
+    private let slots = Mutex<[String: Int32]>([:])
 
-    private init() { pthread_mutex_init(&lock, nil) }
+    private init() {}
 
-    func add(_ p: String) { pthread_mutex_lock(&lock); paths.insert(p); pthread_mutex_unlock(&lock) }
-    func remove(_ p: String) { pthread_mutex_lock(&lock); paths.remove(p); pthread_mutex_unlock(&lock) }
+    func add(_ p: String) {
+        let slot = ingot_guard_temp_add(p)
+        slots.withLock { $0[p] = slot }
+    }
+
+    func remove(_ p: String) {
+        if let slot = slots.withLock({ $0.removeValue(forKey: p) }) { ingot_guard_temp_remove(slot) }
+    }
 
     /// Unlinks every registered temp file (called from a signal handler's exit path).
     public func removeAll() {
-        pthread_mutex_lock(&lock)
-        for p in paths { unlink(p) }
-        paths.removeAll()
-        pthread_mutex_unlock(&lock)
+        ingot_guard_unlink_temps()
     }
 }

@@ -1,3 +1,4 @@
+internal import CIngotKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +15,8 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer?
     private let heap: UnsafeMutableRawPointer?
+    /// This mapping's entry in the SIGBUS guard (-1: not guarded).
+    private let guardSlot: Int32
 
     public init(path: String) throws(IngotError) {
         self.path = path
@@ -35,12 +38,17 @@ public final class MappedFile: @unchecked Sendable {
         if size == 0 {
             base = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            guardSlot = -1
             return
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else { throw .io("cannot map: \(errnoText())") }
         base = p
         bytes = UnsafeRawBufferPointer(start: p, count: size)
+        // Another process may truncate the file while it is mapped; touching a vanished page raises SIGBUS. The guard
+        // turns that into one line naming this file (and removes temp files) instead of a crash.
+        ingot_guard_install()
+        guardSlot = ingot_guard_mapping_add(p, size, path)
     }
 
     /// An in-memory copy standing in for a mapping (fuzzers and tests feed bytes without touching the disk).
@@ -50,6 +58,7 @@ public final class MappedFile: @unchecked Sendable {
         if let s = source.baseAddress, source.count > 0 { p.copyMemory(from: s, byteCount: source.count) }
         heap = p
         base = nil
+        guardSlot = -1
         bytes = UnsafeRawBufferPointer(start: p, count: source.count)
     }
 
@@ -69,6 +78,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
+        ingot_guard_mapping_remove(guardSlot)
         if let base { munmap(base, bytes.count) }
         heap?.deallocate()
     }

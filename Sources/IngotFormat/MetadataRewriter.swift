@@ -30,7 +30,7 @@ public enum MetadataRewriter {
             let copied = ingot_copy_range(src, Int64(old.dataOffset), file.fd, Int64(dataOffset), Int64(dataBytes))
             guard copied == Int64(dataBytes) else { throw IngotError.io("copying the tensor data failed") }
             // Prove the new file before it replaces the old one: same layout, same stored bytes.
-            let check = try IngotFile(mapped: MappedFile(path: file.currentPath))
+            let check = try IngotFile(mapped: MappedFile(path: file.readablePath))
             guard check.tensors == old.tensors else { throw IngotError.io("rewritten tensor table differs") }
             try file.commit()
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import IngotFormat
 
@@ -57,5 +58,40 @@ import Testing
         #expect(readBytes(dir.file("t.ingot")) == second)
         #expect(try IngotFile(path: dir.file("t.ingot")).tensors.map(\.name) == ["z"])
         #expect(dir.entries == ["t.ingot"])
+    }
+}
+
+/// Writes leave nothing behind, even when killed: the file has no name until it is complete (Linux O_TMPFILE), and
+/// a destination that is not a regular file is never replaced.
+@Suite struct UnnamedTempFileTests {
+    @Test func aWriteInProgressHasNoDirectoryEntry() throws {
+        let dir = TempDir()
+        let f = try AtomicFile(destination: dir.file("out.bin"))
+        try f.write([1, 2, 3])
+        #if os(Linux)
+            #expect(dir.entries.isEmpty, "an unnamed temp file should not appear: \(dir.entries)")
+            #expect(f.currentPath == nil)
+        #endif
+        try f.commit()
+        #expect(dir.entries == ["out.bin"])
+        #expect(readBytes(dir.file("out.bin")) == [1, 2, 3])
+    }
+
+    @Test func theContentIsReadableBeforeCommit() throws {
+        let dir = TempDir()
+        let f = try AtomicFile(destination: dir.file("out.bin"))
+        try f.write([7, 8])
+        #expect(try MappedFile(path: f.readablePath).bytes.count == 2)
+        f.abort()
+        #expect(dir.entries.isEmpty)
+    }
+
+    @Test func devicesAndDirectoriesAreNeverReplaced() throws {
+        let dir = TempDir()
+        #expect(throws: IngotError.self) { _ = try AtomicFile(destination: "/dev/null") }
+        #expect(throws: IngotError.self) { _ = try AtomicFile(destination: dir.path) }
+        let fifo = dir.file("fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: IngotError.self) { _ = try AtomicFile(destination: fifo) }
     }
 }
