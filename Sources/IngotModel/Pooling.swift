@@ -48,8 +48,17 @@ public struct Pooling: Sendable, Equatable {
         self.init(mode: mode, normalize: normalize)
     }
 
-    /// sentence-transformers' `pooling_mode_*` flags; exactly one of the supported ones must be set.
+    /// sentence-transformers' Pooling config: `pooling_mode` ("mean", "cls", "max"; version 6) or the `pooling_mode_*`
+    /// flags (earlier versions), of which exactly one supported one must be set.
     static func mode(_ c: JSONObject) throws(ModelError) -> Mode {
+        if let name = c["pooling_mode"]?.stringValue {
+            switch name {
+            case "mean", "mean_tokens": return .mean
+            case "cls", "cls_token": return .cls
+            case "max", "max_tokens": return .max
+            default: throw .load(tensor: "ingot.sentence_transformers", reason: "pooling mode \(quoted(name)) is not supported")
+            }
+        }
         let supported: [(String, Mode)] = [("pooling_mode_mean_tokens", .mean), ("pooling_mode_cls_token", .cls),
                                            ("pooling_mode_max_tokens", .max)]
         let other = ["pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"]

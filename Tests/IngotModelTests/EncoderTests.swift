@@ -1,3 +1,4 @@
+import Foundation
 import IngotFamilies
 import IngotFormat
 import IngotInterop
@@ -130,6 +131,19 @@ extension ModelTests {
             #expect(thrown(ModelError.self) { try Pooling(metadata: meta([("pooling_mode_lasttoken", true)])) } != nil)
             #expect(try Pooling(metadata: meta([("pooling_mode_cls_token", true)])) == Pooling(mode: .cls, normalize: false))
             #expect(try Pooling(metadata: JSONObject()) == nil)
+        }
+
+        @Test("sentence-transformers 6 files (pooling_mode \"mean\", new module paths) give the same pooling")
+        func sentenceTransformers6Layout() throws {
+            let fm = FileManager.default
+            let dir = fm.temporaryDirectory.appendingPathComponent("st6-\(UInt64.random(in: 0...UInt64.max))").path
+            defer { try? fm.removeItem(atPath: dir) }
+            try fm.copyItem(atPath: Fixtures.path("bert/st6"), toPath: dir)
+            for f in ["model.safetensors", "config.json"] {
+                try fm.copyItem(atPath: Fixtures.path("bert/safetensors/" + f), toPath: dir + "/" + f)
+            }
+            let source = try openModelSource(path: dir)
+            #expect(try Pooling(metadata: source.metadata) == Pooling(mode: .mean, normalize: true))
         }
 
         @Test("a decoder refuses encode")
