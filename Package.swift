@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "IngotFormat", targets: ["IngotFormat"]),
         .library(name: "IngotInterop", targets: ["IngotInterop"]),
         .library(name: "IngotQuant", targets: ["IngotQuant"]),
+        .library(name: "IngotKit", targets: ["IngotKit"]),
         .executable(name: "ingot", targets: ["ingot"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
         .target(name: "IngotModel", dependencies: ["IngotFormat", "COpenBLAS", "CIngotKernels"]),
         .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
+        // The pipelines (convert, verify, diff, check, inspect, logits) as a Swift API; the CLI parses and renders.
+        .target(name: "IngotKit", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
         .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop"]),
         .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat"]),
+        .testTarget(name: "IngotKitTests", dependencies: ["IngotKit", "IngotFormat", "IngotInterop", "IngotQuant", "IngotVerify"]),
     ],
     swiftLanguageModes: [.v6]
 )
