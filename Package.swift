@@ -33,11 +33,11 @@ let package = Package(
         .executableTarget(
             name: "ingot",
             dependencies: [
-                "IngotFormat", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify",
+                "IngotKit", "IngotFormat", "IngotQuant", "IngotModel", "IngotVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
-        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant", "IngotModel"]),
+        .executableTarget(name: "ingot-bench", dependencies: ["IngotKit", "IngotFormat", "IngotInterop", "IngotModel"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
