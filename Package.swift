@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "IngotQuant", targets: ["IngotQuant"]),
         .library(name: "IngotFamilies", targets: ["IngotFamilies"]),
         .library(name: "IngotModel", targets: ["IngotModel"]),
+        .library(name: "IngotKit", targets: ["IngotKit"]),
         .executable(name: "ingot", targets: ["ingot"]),
     ],
     dependencies: [
@@ -31,14 +32,16 @@ let package = Package(
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
         .target(name: "IngotModel", dependencies: ["IngotFormat", "IngotFamilies", "COpenBLAS", "CIngotKernels"]),
         .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
+        // The pipelines (convert, verify, diff, check, inspect, logits) as a Swift API; the CLI parses and renders.
+        .target(name: "IngotKit", dependencies: ["IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
-                "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify",
+                "IngotKit", "IngotFormat", "IngotFamilies", "IngotQuant", "IngotModel", "IngotVerify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
-        .executableTarget(name: "ingot-bench", dependencies: ["IngotFormat", "IngotInterop", "IngotQuant", "IngotModel", "IngotFamilies"]),
+        .executableTarget(name: "ingot-bench", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotModel"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat", "IngotFamilies"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
@@ -46,6 +49,7 @@ let package = Package(
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
         .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies"]),
         .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat", "IngotFamilies"]),
+        .testTarget(name: "IngotKitTests", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotVerify"]),
     ],
     swiftLanguageModes: [.v6]
 )

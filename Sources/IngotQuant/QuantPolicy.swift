@@ -1,12 +1,12 @@
 import IngotFormat
 
-/// Which type each tensor gets under `--quantize` (the policy of issue 3, in the spirit of llama-quantize's
-/// `--tensor-type`, `--leave-output-tensor`, `--pure`):
+/// Which type each tensor gets when a model is quantized (`ingot convert --quantize`; in the spirit of
+/// llama-quantize's `--tensor-type`, `--leave-output-tensor`, `--pure`):
 /// - by default only 2-D float weight matrices are quantized; 1-D tensors (norms, biases), scalars, higher-rank and
 ///   integer tensors keep their type;
-/// - `--keep REGEX` leaves matching tensors in their float type;
-/// - `--type-for REGEX=TYPE` overrides the type of matching tensors (first matching rule wins), TYPE being a block
-///   type or f32/f16/bf16;
+/// - `keep` patterns (CLI `--keep REGEX`) leave matching tensors in their float type;
+/// - `overrides` (CLI `--type-for REGEX=TYPE`) give matching tensors another type (first matching rule wins), a
+///   block type or f32/f16/bf16;
 /// - a row length the group size does not divide falls back to the largest listed group size that divides it, then to
 ///   the whole row, else the tensor stays float — always with the reason shown in the table.
 public struct QuantPolicy: Sendable {
@@ -19,35 +19,39 @@ public struct QuantPolicy: Sendable {
 
     public enum Decision: Equatable, Sendable {
         case quantize(DType, groupSize: Int, note: String?)
-        /// Stays a float tensor; `cast` is a type asked for by `--type-for` (else `--dtype` applies).
+        /// Stays a float tensor; `cast` is a type asked for by an override (else the conversion's cast type applies).
         case keep(reason: String, cast: DType?)
     }
 
     public static let groupSizes = [256, 128, 64, 32]
-    /// `--group-size row`: one group per row.
+    /// One group per row (CLI `--group-size row`).
     public static let wholeRow = 0
 
     public let dtype: DType
     public let groupSize: Int
     let rules: [Rule]
 
-    public init(dtype: DType, groupSize: Int, keep: [String] = [], typeFor: [String] = []) throws(IngotError) {
-        guard dtype.isBlockQuantized else { throw IngotError.unsupported("--quantize must be q8_0, q4_0 or q4_1 (got \(dtype.rawValue))") }
+    /// `typeFor` holds `REGEX=TYPE` specs (see `TypeOverride(parsing:)`).
+    public init(dtype: DType, groupSize: Int, keep: [String] = [], typeFor: [String]) throws(IngotError) {
+        var overrides: [TypeOverride] = []
+        for spec in typeFor { overrides.append(try TypeOverride(parsing: spec)) }
+        try self.init(dtype: dtype, groupSize: groupSize, keep: keep, overrides: overrides)
+    }
+
+    /// `keep` patterns leave matching tensors in their float type; `overrides` give matching tensors another type.
+    /// Every pattern is a regular expression searched for anywhere in the tensor name.
+    public init(dtype: DType, groupSize: Int, keep: [String] = [], overrides: [TypeOverride] = []) throws(IngotError) {
+        guard dtype.isBlockQuantized else {
+            throw IngotError.unsupported("quantization needs a block type: q8_0, q4_0 or q4_1 (got \(dtype.rawValue))")
+        }
         guard groupSize == Self.wholeRow || (groupSize >= 2 && groupSize % 2 == 0 && groupSize <= Limits.maxGroupSize) else {
-            throw IngotError.unsupported("--group-size must be row or an even number in 2...\(Limits.maxGroupSize)")
+            throw IngotError.unsupported("the group size must be a whole row or an even number in 2...\(Limits.maxGroupSize) (got \(groupSize))")
         }
         self.dtype = dtype
         self.groupSize = groupSize
         var rules: [Rule] = []
         for k in keep { rules.append(Rule(pattern: k, regex: try Self.compile(k), dtype: nil)) }
-        for spec in typeFor {
-            guard let eq = spec.lastIndex(of: "=") else { throw IngotError.unsupported("--type-for needs REGEX=TYPE (got \(quoted(spec)))") }
-            let pattern = String(spec[..<eq]), typeName = String(spec[spec.index(after: eq)...])
-            guard let t = DType(rawValue: typeName), t.isBlockQuantized || [.f32, .f16, .bf16].contains(t) else {
-                throw IngotError.unsupported("--type-for \(quoted(spec)): TYPE must be q8_0, q4_0, q4_1, f32, f16 or bf16")
-            }
-            rules.append(Rule(pattern: pattern, regex: try Self.compile(pattern), dtype: t))
-        }
+        for o in overrides { rules.append(Rule(pattern: o.pattern, regex: try Self.compile(o.pattern), dtype: o.dtype)) }
         self.rules = rules
     }
 
@@ -55,7 +59,8 @@ public struct QuantPolicy: Sendable {
         do { return try Regex(pattern) } catch { throw IngotError.unsupported("bad regular expression \(quoted(pattern)): \(error)") }
     }
 
-    /// The decision for one tensor. `--keep` rules are checked before `--type-for` rules.
+    /// The decision for one tensor. `keep` rules are checked before overrides. The reasons name the CLI flags the
+    /// rules come from (`--keep`, `--type-for`), as the conversion table shows them.
     public func decide(_ d: TensorDescriptor) -> Decision {
         let l = d.layout
         let rule = rules.first { (try? $0.regex.firstMatch(in: d.name)) != nil }

@@ -49,7 +49,7 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
         case let .importanceLength(t, e, g):
             "tensor \(quoted(t)): importance has \(g) weights, the row length is \(e)"
         case let .badImportance(t, i): "tensor \(quoted(t)): importance weight \(i) is negative, NaN or infinite"
-        case let .importanceNeedsSearch(t): "tensor \(quoted(t)): importance weights need --method search"
+        case let .importanceNeedsSearch(t): "tensor \(quoted(t)): importance weights need the search method"
         case let .outputCountMismatch(e, g): "buffer holds \(g) floats, \(e) are needed"
         }
     }

@@ -14,8 +14,8 @@ import Dispatch
 import IngotFormat
 import IngotInterop
 import IngotFamilies
+import IngotKit
 import IngotModel
-import IngotQuant
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -114,20 +114,16 @@ func forward(_ path: String, _ args: [String]) throws -> JSONValue {
     let n = option("--tokens", args).flatMap(Int.init) ?? 128
     let threads = option("--threads", args).flatMap(Int.init) ?? 1
     let repeats = option("--repeat", args).flatMap(Int.init) ?? 3
-    let src = try openModelSource(path: path)
-    let config = try ModelConfig(metadata: src.metadata)
-    let weights = TensorSourceWeights(source: src)
-    let t = try Transformer(config: config, weights: weights, threads: threads)
+    let runner = try ModelRunner(path: path, threads: threads)
     var state: UInt64 = 42
     let tokens = (0..<n).map { _ -> Int in
         state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Int((state >> 33) % UInt64(config.vocabSize))
+        return Int((state >> 33) % UInt64(runner.vocabSize))
     }
     var best = Double.infinity
     for _ in 0..<repeats {
-        t.reset()
         let t0 = now()
-        _ = try t.prefill(tokens)
+        _ = try runner.logits(tokens)  // from an empty context each time
         best = min(best, now() - t0)
     }
     return .object(JSONObject([("model", .string(path)), ("tokens", .int(Int64(n))), ("threads", .int(Int64(threads))),

@@ -1,6 +1,5 @@
 import ArgumentParser
-import IngotFormat
-import IngotInterop
+import IngotKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,9 +7,9 @@ struct Check: ParsableCommand {
         discussion: "Exit 0 when the file is sound; exit 1 naming the first bad tensor (or the header) otherwise.")
 
     @Argument(help: "The file to check.") var file: String
+    @OptionGroup var show: OutputOptions
 
     func run() throws {
-        let summary = try FileChecker.check(path: file)
-        print(summary)
+        show.print(try ProgressLine.during("check") { try CheckReport.check(path: file, progress: $0) })
     }
 }

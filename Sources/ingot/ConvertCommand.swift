@@ -1,6 +1,6 @@
 import ArgumentParser
 import IngotFormat
-import IngotInterop
+import IngotKit
 import IngotQuant
 
 struct Convert: ParsableCommand {
@@ -14,45 +14,50 @@ struct Convert: ParsableCommand {
 
     @Argument(help: "The source file.") var source: String
     @Option(name: .shortAndLong, help: "The output file (.ingot, .safetensors or .gguf).") var output: String
-    @Option(help: "Cast float tensors to f32, f16 or bf16 (round to nearest even; NaN/Inf kept).") var dtype: String?
-    @Option(help: "Compress an .ingot output: zstd or zstd:LEVEL. Tensors that do not shrink stay raw.") var compress: String?
-    @Option(help: "Decoded bytes per compressed chunk.") var chunkSize: Int = Limits.defaultChunkBytes
-    @Option(help: "Quantize 2-D weights: q8_0, q4_0 or q4_1 (.ingot output).") var quantize: String?
-    @Option(help: "Group size along the last axis: 32, 64, 128, 256 or row.") var groupSize: String = "32"
-    @Option(help: "ref (bit-exact with ggml's reference quantizers) or search (least error).") var method: String = "search"
+    @Option(help: "Cast float tensors (round to nearest even; NaN/Inf kept).") var dtype: CastType?
+    @Option(help: "Compress an .ingot output: zstd or zstd:LEVEL. Tensors that do not shrink stay raw.",
+            transform: CompressionOptions.parse)
+    var compress: CompressionOptions?
+    @Option(help: "Decoded bytes per compressed chunk (default \(Limits.defaultChunkBytes); with --compress).") var chunkSize: Int?
+    @Option(help: "Quantize 2-D weights (.ingot output).") var quantize: QuantType?
+    @Option(help: "Group size along the last axis (default 32; with --quantize).") var groupSize: GroupSize?
+    @Option(help: "ref (bit-exact with ggml's reference quantizers) or search (least error, the default).") var method: QuantMethod?
     @Option(help: "Leave tensors whose name matches REGEX in their float type (repeatable).") var keep: [String] = []
-    @Option(name: .customLong("type-for"), help: "REGEX=TYPE: give matching tensors TYPE (q8_0, q4_0, q4_1, f32, f16, bf16; repeatable).")
-    var typeFor: [String] = []
+    @Option(name: .customLong("type-for"), help: "REGEX=TYPE: give matching tensors TYPE (q8_0, q4_0, q4_1, f32, f16, bf16; repeatable).",
+            transform: TypeOverride.init(parsing:))
+    var typeFor: [TypeOverride] = []
     @Flag(help: "Overwrite OUT if it exists.") var force = false
+    @OptionGroup var show: OutputOptions
+
+    func validate() throws {
+        if quantize == nil {
+            let given = [("--keep", !keep.isEmpty), ("--type-for", !typeFor.isEmpty), ("--group-size", groupSize != nil), ("--method", method != nil)]
+            if let flag = given.first(where: \.1)?.0 { throw ValidationError("\(flag) needs --quantize") }
+        }
+        if let chunkSize {
+            guard compress != nil else { throw ValidationError("--chunk-size needs --compress") }
+            guard (1...Limits.maxChunkBytes).contains(chunkSize) else { throw ValidationError("--chunk-size must be in 1…\(Limits.maxChunkBytes)") }
+        }
+        _ = try policy()
+    }
+
+    /// The quantization policy, or a usage error (a bad regular expression).
+    func policy() throws -> QuantPolicy? {
+        guard let quantize else { return nil }
+        do {
+            return try QuantPolicy(dtype: quantize.dtype, groupSize: (groupSize ?? .g32).value, keep: keep, overrides: typeFor)
+        } catch {
+            throw ValidationError("--keep/--type-for: \(error)")
+        }
+    }
 
     func run() throws {
-        var options = ConvertOptions()
-        if let dtype {
-            guard let t = DType(rawValue: dtype), [.f32, .f16, .bf16].contains(t) else {
-                throw CLIError("--dtype must be f32, f16 or bf16 (got \(quoted(dtype)))")
-            }
-            options.dtype = t
-        }
-        if let compress {
-            var c = try CompressionOptions.parse(compress)
-            guard chunkSize > 0, chunkSize <= Limits.maxChunkBytes else {
-                throw CLIError("--chunk-size must be in 1...\(Limits.maxChunkBytes)")
-            }
-            c.chunkBytes = chunkSize
-            options.compression = c
-        }
-        options.overwrite = force
-        if let quantize {
-            guard let t = DType(rawValue: quantize), t.isBlockQuantized else {
-                throw CLIError("--quantize must be q8_0, q4_0 or q4_1 (got \(quoted(quantize)))")
-            }
-            guard let m = QuantMethod(rawValue: method) else { throw CLIError("--method must be ref or search") }
-            let g = groupSize == "row" ? QuantPolicy.wholeRow : Int(groupSize) ?? -1
-            options.quant = try QuantPolicy(dtype: t, groupSize: g, keep: keep, typeFor: typeFor)
-            options.method = m
-        } else if !keep.isEmpty || !typeFor.isEmpty {
-            throw CLIError("--keep and --type-for need --quantize")
-        }
-        print(try Converter.convert(source: source, to: output, options: options).text)
+        var compression = compress
+        if let chunkSize { compression?.chunkBytes = chunkSize }
+        let request = ConvertRequest(source: source, output: output, dtype: dtype?.dtype, compression: compression,
+                                     quantize: try policy(), method: method ?? .search, overwrite: force)
+        let report = try ProgressLine.during("convert") { try Converter.convert(request, progress: $0) }
+        for w in report.warnings { warn(w) }
+        show.print(report)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import IngotFormat
+import IngotKit
 import IngotModel
 #if canImport(Glibc)
 import Glibc
@@ -18,43 +19,42 @@ struct Ingot: ParsableCommand {
         version: IngotVersion.string,
         subcommands: [Inspect.self, Check.self, Convert.self, DiffCommand.self, LogitsCommand.self, VerifyCommand.self])
 
-    /// Errors become one line on stderr and exit status 1; usage errors keep ArgumentParser's help and status.
+    /// Errors become one line on stderr: exit 1 for a bad file or a failed operation, 64 for a usage error.
     static func main() {
         tuneBLAS()
         installSignalCleanup()
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let e as FileError {
-            fail(e.description)
-        } catch let e as IngotError {
-            fail(e.description)
-        } catch let e as CLIError {
-            fail(e.description)
+        } catch let e as PipelineError {
+            fail(describe(e))
         } catch {
-            exit(withError: error)
+            switch exitCode(for: error) {
+            // Usage errors: ArgumentParser's message without the usage screen (`--help` has it).
+            case .validationFailure: fail(message(for: error), status: ExitCode.validationFailure.rawValue)
+            // The work itself failed (a bad file, a failed write): the error's own line.
+            case .failure where !(error is ExitCode): fail("\(error)")
+            // Help, --version and explicit exit statuses (verify's verdict) as ArgumentParser handles them.
+            default: exit(withError: error)
+            }
         }
     }
 
-    static func fail(_ message: String) -> Never {
-        var err = StandardError()
-        print("ingot: \(message)", to: &err)
-        Glibc.exit(1)
+    static func fail(_ message: String, status: Int32 = 1) -> Never {
+        writeStderr("ingot: \(message)\n")
+        Glibc.exit(status)
+    }
+
+    /// The library's sentence, plus the flag that changes the outcome where there is one.
+    static func describe(_ e: PipelineError) -> String {
+        if case .outputExists = e { return "\(e) (use --force to overwrite)" }
+        return e.description
     }
 }
 
-enum IngotVersion {
-    static let string = "0.1.0"
-}
-
-/// A CLI-level failure (a bad option combination, an existing output).
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ s: String) { writeStderr(s) }
+/// Warnings from a pipeline's report, one line each.
+func warn(_ w: PipelineWarning) {
+    writeStderr("ingot: warning: \(w)\n")
 }
 
 /// stderr without touching C's global `FILE *stderr` (not concurrency-safe in Swift 6).

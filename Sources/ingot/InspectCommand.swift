@@ -1,18 +1,15 @@
 import ArgumentParser
-import IngotFormat
-import IngotInterop
+import IngotKit
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List a file's tensors, sizes, compression and metadata.")
 
     @Argument(help: "A .ingot, .safetensors, .npy or .npz file.") var file: String
-    @Flag(help: "Print JSON for scripts.") var json = false
     @Flag(help: "Add per-tensor min/max/mean/std and NaN/Inf counts (reads every tensor).") var stats = false
+    @OptionGroup var show: OutputOptions
 
     func run() throws {
-        let source = try openModelSource(path: file)
-        let report = try InspectReport(source: source, stats: stats)
-        print(json ? report.json().description : report.text())
+        show.print(try ProgressLine.during("stats") { try InspectReport.inspect(path: file, stats: stats, progress: $0) })
     }
 }

@@ -1,11 +1,5 @@
 import ArgumentParser
-import IngotFormat
-import IngotInterop
-import IngotModel
-import IngotVerify
-#if canImport(Glibc)
-import Glibc
-#endif
+import IngotKit
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,20 +15,29 @@ struct VerifyCommand: ParsableCommand {
 
     @Argument(help: "The converted or quantized model.") var candidate: String
     @Option(help: "The original model.") var reference: String
-    @Option(help: "Token ids, comma separated (one sequence).") var tokens: String?
+    @Option(help: "Token ids, comma separated (one sequence).", transform: TokenSequences.parse) var tokens: [Int]?
     @Option(help: "A file of token sequences: one comma/space separated sequence per line.") var tokenFile: String?
-    @Option(help: "Fail above this mean KL divergence.") var maxKld: Double?
+    @Option(help: "Fail above this mean KL divergence (≥ 0).") var maxKld: Double?
     @Option(help: "Fail below this same-top-token rate (0…1).") var minTop1: Double?
-    @Flag(help: "Print JSON for CI pipelines.") var json = false
     @Flag(help: "Write the verdict into the candidate's metadata (.ingot candidates).") var stamp = false
-    @Option(help: "BLAS threads.") var threads: Int = 1
+    @OptionGroup var threads: ThreadOptions
+    @OptionGroup var show: OutputOptions
 
+    func validate() throws {
+        if tokens != nil, tokenFile != nil { throw ValidationError("--tokens and --token-file cannot be used together") }
+        if let v = maxKld, !(v.isFinite && v >= 0) { throw ValidationError("--max-kld must be a finite number ≥ 0 (got \(v))") }
+        if let v = minTop1, !(v >= 0 && v <= 1) { throw ValidationError("--min-top1 must be in 0…1 (got \(v))") }
+    }
+
+    /// Exit 0 PASS, 1 FAIL, 2 when the verification could not run (usage errors exit 64 before this).
     func run() throws {
         do {
-            let report = try Verification.run(candidate: candidate, reference: reference, sequences: try sequences(),
-                                              maxKLD: maxKld, minTop1: minTop1, threads: threads)
-            print(json ? report.json.description : report.text)
-            if stamp { try report.stamp(candidate) }
+            let sequences = try tokens.map { [$0] } ?? tokenFile.map(TokenSequences.read)
+            let request = VerifyRequest(candidate: candidate, reference: reference, sequences: sequences, maxKLD: maxKld,
+                                        minTop1: minTop1, threads: threads.threads)
+            let report = try ProgressLine.during("verify") { try Verifier.verify(request, progress: $0) }
+            show.print(report)
+            if stamp { try Verifier.stamp(report) }
             throw ExitCode(report.verdict.pass ? 0 : 1)
         } catch let e as ExitCode {
             throw e
@@ -42,17 +45,5 @@ struct VerifyCommand: ParsableCommand {
             writeStderr("ingot: \(error)\n")
             throw ExitCode(2)
         }
-    }
-
-    func sequences() throws -> [[Int]]? {
-        if let tokens { return [try parseTokens(tokens)] }
-        guard let tokenFile else { return nil }
-        let text = try withPath(tokenFile) { () throws -> String in
-            let f = try MappedFile(path: tokenFile)
-            return String(decoding: f.bytes, as: UTF8.self)
-        }
-        let lines = text.split(separator: "\n").filter { $0.contains { !$0.isWhitespace } }
-        guard !lines.isEmpty else { throw CLIError("\(tokenFile): no token sequences") }
-        return try lines.map { try parseTokens(String($0)) }
     }
 }

@@ -127,7 +127,7 @@ import Testing
         let d = tempDir()
         let r = try ingot("convert", model, "-o", d + "/q.safetensors", "--quantize", "q4_0")
         #expect(r.status == 1)
-        #expect(r.stderr.contains("--quantize needs an .ingot output"))
+        #expect(r.stderr.contains("quantization needs an .ingot output"))
     }
 
     @Test func inspectJSONIsParseable() throws {

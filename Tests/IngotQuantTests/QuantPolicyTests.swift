@@ -86,4 +86,27 @@ import Testing
     @Test func nonBlockTargetIsRefused() {
         #expect(throws: IngotError.self) { try QuantPolicy(dtype: .f16, groupSize: 32) }
     }
+
+    @Test func typeOverrideSpecSplitsAtTheLastEquals() throws {
+        let o = try TypeOverride(parsing: "a=b=q8_0")
+        #expect(o.pattern == "a=b" && o.dtype == .q8_0)
+    }
+
+    @Test func typeOverrideWithoutEqualsIsRefused() {
+        #expect(throws: IngotError.self) { try TypeOverride(parsing: "lm_head") }
+    }
+
+    @Test func typeOverrideToAnIntegerTypeIsRefused() {
+        #expect(throws: IngotError.self) { try TypeOverride(pattern: "x", dtype: .i32) }
+    }
+
+    @Test func errorsDescribeTheProblemWithoutCLIFlags() {
+        let bad: [() throws -> Void] = [
+            { _ = try QuantPolicy(dtype: .f16, groupSize: 32) }, { _ = try QuantPolicy(dtype: .q4_0, groupSize: 33) },
+            { _ = try TypeOverride(parsing: "x") }, { _ = try TypeOverride(parsing: "x=q5") },
+        ]
+        for make in bad {
+            do { try make(); Issue.record("accepted") } catch { #expect(!"\(error)".contains("--"), "\(error)") }
+        }
+    }
 }

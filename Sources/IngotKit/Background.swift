@@ -18,7 +18,7 @@ final class Background<T: Sendable>: @unchecked Sendable {
     func value() throws -> T {
         done.wait()
         done.signal()  // later calls return at once
-        guard let result else { throw CLIError("internal: background work vanished") }
+        guard let result else { throw PipelineError.internalError("background work vanished") }
         return try result.get()
     }
 }

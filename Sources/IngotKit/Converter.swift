@@ -1,0 +1,137 @@
+import IngotFormat
+import IngotInterop
+import IngotQuant
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Source → (cast | quantize | dequantize) → Ingot, safetensors or GGUF, one tensor in memory at a time.
+public enum Converter {
+    /// Converts `request.source` into `request.output`. The output appears only when the whole conversion succeeded
+    /// (written to a temp file beside it, then renamed). Errors: `PipelineError` for a request that cannot be carried
+    /// out, `FileError` naming the file for bad input or a failed write.
+    public static func convert(_ request: ConvertRequest, progress: ProgressHandler? = nil) throws -> ConvertReport {
+        let format = try request.validated()
+        let out = request.output
+        if !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
+        let src = try openModelSource(path: request.source)
+        var report = ConvertReport(source: request.source, output: out, format: format, quantizing: request.quantize != nil)
+        report.warnings = src.warnings.map { PipelineWarning(file: request.source, message: $0) }
+
+        func prepare(_ i: Int) throws -> (TensorLayout, TensorBuffer) {
+            let d = src.descriptors[i]
+            progress?(i + 1, src.descriptors.count, d.name)
+            let (layout, buffer, row) = try transform(d, try src.load(d.name), request: request, format: format, path: src.path)
+            report.rows.append(row)
+            return (layout, buffer)
+        }
+
+        switch format {
+        case .gguf:
+            // The canonical → GGUF mapping (names, q/k permutation, llama.* keys, tokenizer) needs the whole source.
+            let source: any TensorSource = try request.dtype.map { try CastSource(src, to: $0) } ?? src
+            let warnings = try GGUFExport.write(path: out, source: source)
+            report.warnings += warnings.map { PipelineWarning(file: out, message: $0) }
+            report.rows = source.descriptors.map {
+                ConvertReport.Row(name: $0.name, shape: $0.layout.shape, from: $0.layout, to: $0.layout, note: nil, error: nil)
+            }
+        case .ingot:
+            // Hashing the source files for provenance overlaps the conversion; the header is written last anyway.
+            let provenance = Background { [plan = Provenance.plan(source: src), options = request.provenanceOptions] in
+                try Provenance.make(plan, version: IngotVersion.string, options: options)
+            }
+            let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: request.compression), metadata: src.metadata)
+            for i in src.descriptors.indices {
+                let (layout, buffer) = try prepare(i)
+                try buffer.withBytes { try w.add(name: src.descriptors[i].name, layout: layout, bytes: $0) }
+                src.evict(src.descriptors[i].name)
+            }
+            w.metadata["ingot.provenance"] = try provenance.value()
+            try w.finish()
+        case .safetensors:
+            // safetensors needs every size up front: without quantization they follow from the source layouts.
+            let layouts = try src.descriptors.map { try exportLayout($0, dtype: request.dtype) }
+            var position: [ExactKey: Int] = [:]
+            for (i, d) in src.descriptors.enumerated() { position[ExactKey(d.name)] = i }
+            let descriptors = zip(src.descriptors, layouts).map { TensorDescriptor(name: $0.name, layout: $1) }
+            // `ingot.*` keys are Ingot's own (config, tokenizer, provenance): safetensors gets the foreign metadata only.
+            var foreign = src.metadata
+            for k in foreign.keys where k.hasPrefix("ingot.") { foreign[k] = nil }
+            try SafetensorsWriter.write(path: out, metadata: foreign, tensors: descriptors) { d in
+                guard let i = position[ExactKey(d.name)] else { throw PipelineError.internalError("unknown tensor \(quoted(d.name))") }
+                if i > 0 { src.evict(src.descriptors[i - 1].name) }  // the previous tensor has been written by now
+                return try prepare(i).1
+            }
+        }
+        var st = stat()
+        if stat(out, &st) == 0 { report.outputBytes = Int(st.st_size) }
+        return report
+    }
+
+    /// One tensor through the plan: quantize, keep (cast by the request's dtype or an override), or dequantize for
+    /// an output without block types.
+    static func transform(_ d: TensorDescriptor, _ input: TensorBuffer, request: ConvertRequest, format: OutputFormat,
+                          path: String) throws -> (TensorLayout, TensorBuffer, ConvertReport.Row) {
+        let l = d.layout
+        var decision = request.quantize?.decide(d) ?? .keep(reason: "", cast: nil)
+        if case let .quantize(t, g, note) = decision {
+            switch try quantize(d, input, to: t, groupSize: g, method: request.method, path: path) {
+            case let .blocks(layout, blocks, error):
+                let requant = l.dtype.isBlockQuantized ? "requantized from \(l.dtype.rawValue)" : nil
+                let note = [note, requant].compactMap { $0 }.joined(separator: "; ")
+                return (layout, blocks, .init(name: d.name, shape: l.shape, from: l, to: layout, note: note.isEmpty ? nil : note, error: error))
+            case let .scaleOverflow(group):
+                // A group too large for an f16 scale: this tensor stays float, visibly (the reason is in its row).
+                decision = .keep(reason: "scale of group \(group) overflows f16", cast: nil)
+            }
+        }
+        guard case let .keep(reason, cast) = decision else { throw PipelineError.internalError("no decision for \(quoted(d.name))") }
+        let target = cast ?? request.dtype
+        var layout = l
+        var buffer = input
+        if l.dtype.isBlockQuantized, !format.hasBlockTypes || (target != nil && target != l.dtype) {
+            buffer = try withPath(path) { try BlockCodec.floatBuffer(input, layout: l, name: d.name) }
+            layout = try TensorLayout(name: d.name, dtype: .f32, shape: l.shape, groupSize: nil)
+        }
+        if let t = target, layout.dtype.isFloat, layout.dtype != t {
+            let from = layout.dtype
+            buffer = try withPath(path) { try buffer.withBytes { try FloatConversion.cast($0, from: from, to: t) } }
+            layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: nil)
+        }
+        return (layout, buffer, .init(name: d.name, shape: l.shape, from: l, to: layout, note: reason.isEmpty ? nil : reason, error: nil))
+    }
+
+    enum Quantized {
+        case blocks(TensorLayout, TensorBuffer, QuantError)
+        /// The quantizer refused: the scale of this group does not fit an f16.
+        case scaleOverflow(group: Int)
+    }
+
+    /// Quantizes one tensor, measuring its error; an f16 scale overflow is an outcome, not an error.
+    static func quantize(_ d: TensorDescriptor, _ input: TensorBuffer, to t: DType, groupSize g: Int, method: QuantMethod,
+                         path: String) throws -> Quantized {
+        let l = d.layout
+        let options = QuantizeOptions(dtype: t, groupSize: g, method: method)
+        do {
+            let layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
+            let (blocks, error) = try BlockCodec.withFloats(input, layout: l, name: d.name) { values in
+                try Quantizer.quantizeMeasured(values, shape: l.shape, name: d.name, options: options)
+            }
+            return .blocks(layout, blocks, error)
+        } catch let QuantizationError.scaleOverflow(_, group, _) {
+            return .scaleOverflow(group: group)
+        } catch let e as FileError {
+            throw e
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+
+    /// The layout a tensor gets in an output without block types (no quantization possible there).
+    static func exportLayout(_ d: TensorDescriptor, dtype: DType?) throws -> TensorLayout {
+        let l = d.layout
+        var t = l.dtype
+        if l.dtype.isBlockQuantized { t = dtype ?? .f32 } else if let dt = dtype, l.dtype.isFloat { t = dt }
+        return t == l.dtype ? l : try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: nil)
+    }
+}

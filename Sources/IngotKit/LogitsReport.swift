@@ -1,0 +1,37 @@
+import IngotFormat
+import IngotInterop
+import IngotModel
+
+/// A model's next-token logits for a token sequence.
+public struct LogitsReport: Sendable {
+    public let model: String
+    public let tokens: [Int]
+    /// [positions, vocab], row-major.
+    public let logits: Logits
+
+    /// The `k` most likely next tokens after position `i`, best first (ties: the lower id first).
+    public func top(_ k: Int, at i: Int) -> [(token: Int, logit: Float)] {
+        let row = logits.row(i)
+        let base = row.startIndex
+        return row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k).map { ($0 - base, row[$0]) }
+    }
+
+    /// Writes all logits as an f32 `.npy` array [positions, vocab].
+    public func writeNpy(to path: String) throws {
+        try NpyWriter.writeFloat32(path: path, shape: [logits.positions, logits.vocab], values: logits.values)
+    }
+
+    /// The tokens and, per position, the five most likely next tokens (the full logits go to `.npy`).
+    public var json: JSONValue {
+        let positions: [JSONValue] = (0..<logits.positions).map { i in
+            .object(JSONObject([
+                ("position", .integer(i)), ("token", .integer(tokens[i])),
+                ("top", .array(top(5, at: i).map { .object(JSONObject([("token", .integer($0.token)), ("logit", .number(Double($0.logit)))])) })),
+            ]))
+        }
+        return .object(JSONObject([
+            ("model", .string(model)), ("vocab", .integer(logits.vocab)), ("tokens", .array(tokens.map(JSONValue.integer))),
+            ("positions", .array(positions)),
+        ]))
+    }
+}

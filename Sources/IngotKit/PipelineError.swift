@@ -1,0 +1,66 @@
+import IngotFormat
+
+/// What can go wrong in a pipeline beyond a bad file (those arrive as `FileError` / `IngotError` naming the file):
+/// a request the pipeline cannot carry out. `description` describes the problem, never a command-line flag, so a
+/// Swift caller and the CLI read the same sentence.
+public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The output path has none of the extensions the converter writes.
+    case unknownOutputFormat(path: String)
+    /// The output exists and the request does not allow overwriting it.
+    case outputExists(path: String)
+    /// Compression was asked for an output format that has none.
+    case compressionNeedsIngotOutput(OutputFormat)
+    /// Quantization was asked for an output format without Ingot's block types.
+    case quantizationNeedsIngotOutput(OutputFormat)
+    /// The cast type is not a float type.
+    case notAFloatType(DType)
+    /// Decoded bytes per compressed chunk outside 1...`Limits.maxChunkBytes`.
+    case badChunkSize(Int)
+    /// A thread count outside `ModelRunner.threadRange`.
+    case badThreadCount(Int)
+    /// A mean-KLD limit that is negative, NaN or infinite.
+    case badMaxKLD(Double)
+    /// A same-top-token limit outside [0, 1].
+    case badMinTop1(Double)
+    /// Token ids that are not a list of non-negative integers (the text, shortened).
+    case badTokens(String)
+    /// A verification without a single token sequence (an empty list, or an empty token file).
+    case noSequences
+    /// A token id the reference model has no embedding for.
+    case tokenOutsideVocabulary(token: Int, vocab: Int)
+    /// The two models of a verification have different vocabularies.
+    case vocabulariesDiffer(reference: Int, candidate: Int)
+    /// A sequence longer than the model's context.
+    case sequenceTooLong(tokens: Int, maxPositions: Int)
+    /// The model has no config the forward pass can use.
+    case noModelConfig(path: String, reason: String)
+    /// Only Ingot files carry a verification stamp.
+    case stampNeedsIngotFile(path: String)
+    /// A broken invariant of the pipeline itself (a bug, not a bad input).
+    case internalError(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownOutputFormat(p): "\(p): cannot tell the output format (use a .ingot, .safetensors or .gguf extension)"
+        case let .outputExists(p): "\(p): already exists"
+        case let .compressionNeedsIngotOutput(f): "compression needs an .ingot output: \(f.rawValue) has no compression"
+        case let .quantizationNeedsIngotOutput(f):
+            "quantization needs an .ingot output (\(f.rawValue) has no Ingot block types); convert that .ingot to "
+                + ".gguf/.safetensors afterwards (q8_0/q4_0/q4_1 blocks at group size 32 go into GGUF unchanged)"
+        case let .notAFloatType(t): "tensors can only be cast to f32, f16 or bf16 (got \(t.rawValue))"
+        case let .badChunkSize(n): "the compressed chunk size must be in 1...\(Limits.maxChunkBytes) bytes (got \(n))"
+        case let .badThreadCount(n): "the thread count must be in \(ModelRunner.threadRange) (got \(n))"
+        case let .badMaxKLD(v): "the mean KLD limit must be a finite number ≥ 0 (got \(v))"
+        case let .badMinTop1(v): "the same-top-token limit must be in [0, 1] (got \(v))"
+        case let .badTokens(s): "tokens must be non-negative integers separated by commas (got \(quoted(s)))"
+        case .noSequences: "no token sequences to run"
+        case let .tokenOutsideVocabulary(t, v): "token id \(t) is outside the vocabulary (\(v))"
+        case let .vocabulariesDiffer(r, c): "vocabularies differ: reference \(r), candidate \(c)"
+        case let .sequenceTooLong(n, m): "a sequence of \(n) tokens exceeds the candidate's \(m) positions"
+        case let .noModelConfig(p, why):
+            "\(p): \(why) — the forward pass needs a model config: convert from a Hugging Face directory or a GGUF file"
+        case let .stampNeedsIngotFile(p): "\(p): only an .ingot candidate can carry a verification stamp"
+        case let .internalError(why): "internal error: \(why)"
+        }
+    }
+}
