@@ -16,9 +16,9 @@ public struct LogitsReport: Sendable {
         return row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k).map { ($0 - base, row[$0]) }
     }
 
-    /// Writes all logits as an f32 `.npy` array [positions, vocab].
-    public func writeNpy(to path: String) throws {
-        try NpyWriter.writeFloat32(path: path, shape: [logits.positions, logits.vocab], values: logits.values)
+    /// Writes all logits as an f32 `.npy` array [positions, vocab]; an existing file is replaced only with `overwrite`.
+    public func writeNpy(to path: String, overwrite: Bool = false) throws {
+        try NpyWriter.writeFloat32(path: path, shape: [logits.positions, logits.vocab], values: logits.values, overwrite: overwrite)
     }
 
     /// The tokens and, per position, the five most likely next tokens (the full logits go to `.npy`).

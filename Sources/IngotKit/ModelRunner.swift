@@ -29,6 +29,14 @@ public final class ModelRunner {
     }
 
     public var vocabSize: Int { transformer.config.vocabSize }
+    /// An encoder (bert layout): it gives hidden states and embeddings (`encode`, `embed`), not logits.
+    public var isEncoder: Bool { !transformer.config.layout.isDecoder }
+    /// The model's own sentence pooling (sentence-transformers' modules), else mean pooling without normalisation.
+    public func defaultPooling() throws -> Pooling {
+        do { return try Pooling(metadata: source.metadata) ?? Pooling(mode: .mean, normalize: false) } catch {
+            throw FileError(path: path, error)
+        }
+    }
     public var maxPositions: Int { transformer.config.maxPositions }
     /// Every dtype the model's tensors are stored in (verification picks its default thresholds by them).
     public var weightTypes: Set<DType> { Set(source.descriptors.map(\.layout.dtype)) }
@@ -36,6 +44,20 @@ public final class ModelRunner {
     /// Next-token logits for every position of `tokens`, from an empty context.
     public func logits(_ tokens: [Int]) throws -> Logits {
         do { return try transformer.prefill(tokens) } catch { throw FileError(path: path, error) }
+    }
+
+    /// An encoder's last hidden states (and pooler output) for one sequence; `tokenTypes` default to 0.
+    public func encode(_ tokens: [Int], tokenTypes: [Int]? = nil) throws -> HiddenStates {
+        do { return try transformer.encode(tokens, tokenTypes: tokenTypes) } catch { throw FileError(path: path, error) }
+    }
+
+    /// A sentence embedding (or, with `.none` pooling, the hidden states): `pooling` nil means the model's own.
+    public func embed(_ tokens: [Int], tokenTypes: [Int]? = nil, pooling: Pooling? = nil) throws -> EmbedReport {
+        let p = try pooling ?? defaultPooling()
+        let h = try encode(tokens, tokenTypes: tokenTypes)
+        let values: [Float]
+        do { values = try p.apply(h) } catch { throw FileError(path: path, error) }
+        return EmbedReport(model: path, tokens: tokens, pooling: p, positions: h.positions, width: h.width, values: values)
     }
 
     /// `logits` with the tokens and the model path, for reports.

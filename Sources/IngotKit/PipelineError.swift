@@ -22,6 +22,12 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case badMaxKLD(Double)
     /// A same-top-token limit outside [0, 1].
     case badMinTop1(Double)
+    /// An embedding-cosine limit outside [-1, 1].
+    case badMinCosine(Double)
+    /// A hidden-state NMSE limit that is negative, NaN or infinite.
+    case badMaxHiddenNMSE(Double)
+    /// A verification of an encoder against a decoder (or the other way round).
+    case kindsDiffer(reference: String, candidate: String)
     /// Token ids that are not a list of non-negative integers (the text, shortened).
     case badTokens(String)
     /// A verification without a single token sequence (an empty list, or an empty token file).
@@ -52,6 +58,9 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badThreadCount(n): "the thread count must be in \(ModelRunner.threadRange) (got \(n))"
         case let .badMaxKLD(v): "the mean KLD limit must be a finite number ≥ 0 (got \(v))"
         case let .badMinTop1(v): "the same-top-token limit must be in [0, 1] (got \(v))"
+        case let .badMinCosine(v): "the embedding cosine limit must be in [-1, 1] (got \(v))"
+        case let .badMaxHiddenNMSE(v): "the hidden-state NMSE limit must be a finite number ≥ 0 (got \(v))"
+        case let .kindsDiffer(r, c): "the reference is \(r) but the candidate is \(c)"
         case let .badTokens(s): "tokens must be non-negative integers separated by commas (got \(quoted(s)))"
         case .noSequences: "no token sequences to run"
         case let .tokenOutsideVocabulary(t, v): "token id \(t) is outside the vocabulary (\(v))"

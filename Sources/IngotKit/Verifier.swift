@@ -7,8 +7,8 @@ import IngotVerify
 import Glibc
 #endif
 
-/// Does a candidate still compute what its reference does? Both models on the same sequences, the logit comparison,
-/// the per-tensor diff, the verdict.
+/// Does a candidate still compute what its reference does? Both models on the same sequences — next-token
+/// distributions for decoders, pooled embeddings and hidden states for encoders — the per-tensor diff, the verdict.
 public enum Verifier {
     /// Runs the verification. A FAIL is a result (`report.verdict.pass == false`), not an error; errors are a model
     /// that cannot be opened or run, or a request no verification could use (`PipelineError`).
@@ -17,38 +17,92 @@ public enum Verifier {
         try request.validate()
         // The forward passes first, in a scope of their own: each model's scratch (one dequantized matrix, KV cache)
         // is freed before the per-tensor diff needs memory of its own.
-        let (comparison, sequences, candidateTypes) = try compareLogits(request, progress: progress)
+        let run = try compare(request, progress: progress)
         let diff = try TensorDiff.compare(try openModelSource(path: request.reference), try openModelSource(path: request.candidate))
-        var t = Thresholds.defaults(candidateTypes: candidateTypes, allIdentical: diff.rows.allSatisfy { $0.identical })
-        if let v = request.maxKLD { t.maxMeanKLD = v; t.requireIdentical = false; t.basis = "given" }
-        if let v = request.minTop1 { t.minTop1 = v; t.requireIdentical = false; t.basis = "given" }
-        return VerifyReport(candidate: request.candidate, reference: request.reference, sequences: sequences,
-                            comparison: comparison, thresholds: t, verdict: Verdict(comparison, t), diff: diff)
+        let identical = diff.rows.allSatisfy { $0.identical }
+        let outcome: VerifyReport.Outcome, verdict: Verdict
+        switch run.result {
+        case let .logits(c):
+            var t = Thresholds.defaults(candidateTypes: run.candidateTypes, allIdentical: identical)
+            if let v = request.maxKLD { t.maxMeanKLD = v; t.requireIdentical = false; t.basis = "given" }
+            if let v = request.minTop1 { t.minTop1 = v; t.requireIdentical = false; t.basis = "given" }
+            (outcome, verdict) = (.decoder(c, t), Verdict(c, t))
+        case let .embeddings(e):
+            var t = EncoderThresholds.defaults(candidateTypes: run.candidateTypes, allIdentical: identical)
+            if let v = request.minCosine { t.minCosine = v; t.requireIdentical = false; t.basis = "given" }
+            if let v = request.maxHiddenNMSE { t.maxHiddenNMSE = v; t.requireIdentical = false; t.basis = "given" }
+            (outcome, verdict) = (.encoder(e, t), Verdict(e, t))
+        }
+        return VerifyReport(candidate: request.candidate, reference: request.reference, sequences: run.sequences,
+                            outcome: outcome, verdict: verdict, diff: diff)
     }
 
-    /// Runs the reference over every sequence, releases it, then the candidate: one model's working memory at a time
-    /// (the reference logits are kept, [T, vocab] f32 per sequence).
-    static func compareLogits(_ request: VerifyRequest, progress: ProgressHandler?) throws
-        -> (LogitComparison, [[Int]], Set<DType>)
-    {
+    /// What the forward passes of a verification measured.
+    struct Run {
+        enum Result {
+            case logits(LogitComparison)
+            case embeddings(EmbeddingComparison)
+        }
+
+        let result: Result
+        let sequences: [[Int]]
+        let candidateTypes: Set<DType>
+    }
+
+    /// The reference's side of a verification, kept while the candidate runs (the reference itself is released).
+    enum ReferenceOutputs {
+        case logits([Logits])
+        /// Hidden states and pooled embeddings per sequence, and the pooling both sides use.
+        case embeddings([(HiddenStates, [Float])], Pooling)
+    }
+
+    /// The two models' outputs on the same sequences: the reference over every sequence, released, then the
+    /// candidate — one model's working memory at a time.
+    static func compare(_ request: VerifyRequest, progress: ProgressHandler?) throws -> Run {
         progress?(1, 2, "reference")
-        let (sequences, referenceLogits, vocab) = try { () throws -> ([[Int]], [Logits], Int) in
+        let (seqs, vocab, outputs) = try { () throws -> ([[Int]], Int, ReferenceOutputs) in
             let ref = try ModelRunner(path: request.reference, threads: request.threads)
             let seqs = request.sequences ?? defaultSequences(vocab: ref.vocabSize, maxPositions: ref.maxPositions)
             for s in seqs {
                 if let bad = s.first(where: { $0 >= ref.vocabSize }) { throw PipelineError.tokenOutsideVocabulary(token: bad, vocab: ref.vocabSize) }
             }
-            return (seqs, try seqs.map { try ref.logits($0) }, ref.vocabSize)
+            guard ref.isEncoder else { return (seqs, ref.vocabSize, .logits(try seqs.map { try ref.logits($0) })) }
+            // Both sides are pooled the reference's way, so a candidate that lost its pooling config is still
+            // compared like for like.
+            let pooling = try ref.defaultPooling()
+            let outs = try seqs.map { s -> (HiddenStates, [Float]) in
+                let h = try ref.encode(s)
+                return (h, try pooled(h, pooling, path: ref.path))
+            }
+            return (seqs, ref.vocabSize, .embeddings(outs, pooling))
         }()
         progress?(2, 2, "candidate")
         let cand = try ModelRunner(path: request.candidate, threads: request.threads)
-        guard vocab == cand.vocabSize else { throw PipelineError.vocabulariesDiffer(reference: vocab, candidate: cand.vocabSize) }
-        var acc = LogitComparison.Accumulator()
-        for (s, r) in zip(sequences, referenceLogits) {
-            guard s.count <= cand.maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: cand.maxPositions) }
-            acc.add(reference: r, candidate: try cand.logits(s), tokens: s)
+        switch outputs {
+        case let .logits(referenceLogits):
+            guard !cand.isEncoder else { throw PipelineError.kindsDiffer(reference: "a decoder", candidate: "an encoder") }
+            guard vocab == cand.vocabSize else { throw PipelineError.vocabulariesDiffer(reference: vocab, candidate: cand.vocabSize) }
+            var acc = LogitComparison.Accumulator()
+            for (s, r) in zip(seqs, referenceLogits) {
+                guard s.count <= cand.maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: cand.maxPositions) }
+                acc.add(reference: r, candidate: try cand.logits(s), tokens: s)
+            }
+            return Run(result: .logits(acc.result), sequences: seqs, candidateTypes: cand.weightTypes)
+        case let .embeddings(reference, pooling):
+            guard cand.isEncoder else { throw PipelineError.kindsDiffer(reference: "an encoder", candidate: "a decoder") }
+            guard vocab == cand.vocabSize else { throw PipelineError.vocabulariesDiffer(reference: vocab, candidate: cand.vocabSize) }
+            var acc = EmbeddingComparison.Accumulator()
+            for (s, (rh, rp)) in zip(seqs, reference) {
+                guard s.count <= cand.maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: cand.maxPositions) }
+                let ch = try cand.encode(s)
+                acc.add(reference: rh, candidate: ch, referencePooled: rp, candidatePooled: try pooled(ch, pooling, path: cand.path))
+            }
+            return Run(result: .embeddings(acc.comparison), sequences: seqs, candidateTypes: cand.weightTypes)
         }
-        return (acc.result, sequences, cand.weightTypes)
+    }
+
+    private static func pooled(_ h: HiddenStates, _ p: Pooling, path: String) throws -> [Float] {
+        do { return try p.apply(h) } catch { throw FileError(path: path, error) }
     }
 
     /// Four deterministic pseudo-random sequences (a fixed LCG), so runs and machines agree without a tokenizer.

@@ -9,11 +9,17 @@ public struct VerifyRequest: Sendable {
     public var maxKLD: Double?
     /// Fail below this same-top-token rate (0…1); nil: the default for the candidate's weight types.
     public var minTop1: Double?
+    /// Encoders: fail below this cosine of a sequence's pooled embeddings ([-1, 1]); nil: the default.
+    public var minCosine: Double?
+    /// Encoders: fail above this NMSE of the last hidden states (≥ 0); nil: the default.
+    public var maxHiddenNMSE: Double?
     /// BLAS threads for the forward passes (`ModelRunner.threadRange`).
     public var threads: Int
 
     public init(candidate: String, reference: String, sequences: [[Int]]? = nil, maxKLD: Double? = nil,
-                minTop1: Double? = nil, threads: Int = 1) {
+                minTop1: Double? = nil, minCosine: Double? = nil, maxHiddenNMSE: Double? = nil, threads: Int = 1) {
+        self.minCosine = minCosine
+        self.maxHiddenNMSE = maxHiddenNMSE
         self.candidate = candidate
         self.reference = reference
         self.sequences = sequences
@@ -27,6 +33,8 @@ public struct VerifyRequest: Sendable {
         guard ModelRunner.threadRange.contains(threads) else { throw .badThreadCount(threads) }
         if let v = maxKLD, !(v.isFinite && v >= 0) { throw .badMaxKLD(v) }
         if let v = minTop1, !(v >= 0 && v <= 1) { throw .badMinTop1(v) }
+        if let v = minCosine, !(v >= -1 && v <= 1) { throw .badMinCosine(v) }
+        if let v = maxHiddenNMSE, !(v.isFinite && v >= 0) { throw .badMaxHiddenNMSE(v) }
         if let s = sequences {
             guard !s.isEmpty else { throw .noSequences }
             for seq in s where seq.isEmpty || seq.contains(where: { $0 < 0 }) { throw .badTokens(seq.map(String.init).joined(separator: ",")) }

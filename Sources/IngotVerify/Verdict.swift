@@ -1,4 +1,4 @@
-/// PASS or FAIL with the reasons, from a logit comparison and thresholds.
+/// PASS or FAIL with the reasons, from a logit (decoder) or embedding (encoder) comparison and its thresholds.
 public struct Verdict: Sendable, Equatable {
     public let pass: Bool
     public let reasons: [String]
@@ -10,6 +10,18 @@ public struct Verdict: Sendable, Equatable {
         } else {
             if !(c.meanKLD <= t.maxMeanKLD) { reasons.append("mean KLD \(c.meanKLD) > \(t.maxMeanKLD)") }
             if !(c.sameTop1 >= t.minTop1) { reasons.append("same top token \(c.sameTop1) < \(t.minTop1)") }
+        }
+        pass = reasons.isEmpty
+        self.reasons = reasons
+    }
+
+    public init(_ e: EmbeddingComparison, _ t: EncoderThresholds) {
+        var reasons: [String] = []
+        if t.requireIdentical {
+            if !e.identical { reasons.append("tensors are identical but hidden states differ (max |Δ| \(e.maxAbsHiddenDelta))") }
+        } else {
+            if !(e.minCosine >= t.minCosine) { reasons.append("min embedding cosine \(e.minCosine) < \(t.minCosine)") }
+            if !(e.hiddenNMSE <= t.maxHiddenNMSE) { reasons.append("hidden-state NMSE \(e.hiddenNMSE) > \(t.maxHiddenNMSE)") }
         }
         pass = reasons.isEmpty
         self.reasons = reasons

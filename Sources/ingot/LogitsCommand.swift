@@ -8,13 +8,14 @@ struct LogitsCommand: ParsableCommand {
     @Argument(help: "A model: Hugging Face directory, .ingot, .gguf, …") var model: String
     @Option(help: "Token ids, comma separated.", transform: TokenSequences.parse) var tokens: [Int]
     @Option(name: .shortAndLong, help: "Write the f32 logits [T, vocab] to this .npy file.") var output: String?
+    @Flag(help: "Overwrite the output file if it exists.") var force = false
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var show: OutputOptions
 
     func run() throws {
         let report = try ModelRunner(path: model, threads: threads.threads).run(tokens)
         guard let output else { return show.print(report) }
-        try report.writeNpy(to: output)
+        try report.writeNpy(to: output, overwrite: force)
         print("wrote \(output): logits [\(report.logits.positions), \(report.logits.vocab)]")
     }
 }

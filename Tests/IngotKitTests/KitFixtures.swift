@@ -14,6 +14,8 @@ enum KitFixtures {
     static let llama = root + "/fixtures/models/llama-gqa/safetensors"
     /// The same model as llama.cpp wrote it at Q8_0.
     static let llamaQ8 = root + "/fixtures/models/llama-gqa/gguf/llama-gqa-Q8_0.gguf"
+    /// A sentence-transformers BERT directory (mean pooling + Normalize) with transformers' reference outputs.
+    static let bert = root + "/fixtures/models/bert/safetensors"
     /// A single safetensors file (no config): 21 tensors, one with rows of 176.
     static let tiny = root + "/fixtures/tiny-llama/model.safetensors"
 

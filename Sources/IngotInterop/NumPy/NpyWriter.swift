@@ -1,8 +1,16 @@
 import IngotFormat
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Writes one little-endian f32 array as `.npy` (format 1.0), through AtomicFile. Used for `ingot logits -o`.
+/// Writes one little-endian f32 array as `.npy` (format 1.0), through AtomicFile (so never over a device or a
+/// directory, and never a partial file). Used for `ingot logits -o` and `ingot embed -o`.
 public enum NpyWriter {
-    public static func writeFloat32(path: String, shape: [Int], values: [Float]) throws {
+    /// An existing file at `path` is replaced only with `overwrite`.
+    public static func writeFloat32(path: String, shape: [Int], values: [Float], overwrite: Bool = false) throws {
+        if !overwrite, access(path, F_OK) == 0 {
+            throw FileError(path: path, IngotError.io("already exists"))
+        }
         let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
         var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(dims)), }"
         // Magic (6) + version (2) + length (2) + header + "\n", padded with spaces to a multiple of 64.
