@@ -126,7 +126,25 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
         self.underlying = underlying
     }
 
-    public var description: String { "\(path): \(underlying)" }
+    /// One line: the path (control characters escaped, so a newline in a file name cannot split the message), then
+    /// the problem. An error already tagged with the same path is not tagged twice.
+    public var description: String {
+        if let inner = underlying as? FileError, inner.path == path { return inner.description }
+        return "\(displayPath(path)): \(underlying)"
+    }
+}
+
+/// A path as error messages show it: whole, with C0/DEL/C1 control characters escaped as `quoted` does.
+public func displayPath(_ path: String) -> String {
+    var out = ""
+    for scalar in path.unicodeScalars {
+        if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
+            out += "\\u{\(String(scalar.value, radix: 16))}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
 }
 
 /// Runs `body`, tagging any error with `path` (unless it is already tagged).

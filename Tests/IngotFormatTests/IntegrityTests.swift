@@ -69,3 +69,16 @@ import Testing
         #expect(throws: IngotError.io("is a directory, not a file")) { _ = try MappedFile(path: dir.path) }
     }
 }
+
+@Suite struct FileErrorTests {
+    @Test func aPathWithANewlineStaysOneLine() {
+        let e = FileError(path: "/tmp/a\nb.ingot", IngotError.badMagic)
+        #expect(!e.description.contains("\n"))
+        #expect(e.description.hasPrefix("/tmp/a\\u{a}b.ingot: "))
+    }
+
+    @Test func anErrorIsTaggedWithItsPathOnce() {
+        let inner = FileError(path: "m.ingot", IngotError.badMagic)
+        #expect(FileError(path: "m.ingot", inner).description == inner.description)
+    }
+}
