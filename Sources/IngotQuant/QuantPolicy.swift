@@ -59,13 +59,13 @@ public struct QuantPolicy: Sendable {
         do { return try Regex(pattern) } catch { throw IngotError.unsupported("bad regular expression \(quoted(pattern)): \(error)") }
     }
 
-    /// The decision for one tensor. `keep` rules are checked before overrides. The reasons name the CLI flags the
-    /// rules come from (`--keep`, `--type-for`), as the conversion table shows them.
+    /// The decision for one tensor. `keep` rules are checked before overrides. The reasons name the rule that
+    /// decided (its pattern), as the conversion table shows them.
     public func decide(_ d: TensorDescriptor) -> Decision {
         let l = d.layout
         let rule = rules.first { (try? $0.regex.firstMatch(in: d.name)) != nil }
-        if let rule, rule.dtype == nil { return .keep(reason: "--keep \(rule.pattern)", cast: nil) }
-        if let rule, let t = rule.dtype, !t.isBlockQuantized { return .keep(reason: "--type-for \(rule.pattern)", cast: t) }
+        if let rule, rule.dtype == nil { return .keep(reason: "kept by \(rule.pattern)", cast: nil) }
+        if let rule, let t = rule.dtype, !t.isBlockQuantized { return .keep(reason: "\(t.rawValue) by \(rule.pattern)", cast: t) }
         guard l.dtype.isFloat || l.dtype.isBlockQuantized else { return .keep(reason: "integer", cast: nil) }
         let target = rule?.dtype ?? dtype
         if rule == nil {

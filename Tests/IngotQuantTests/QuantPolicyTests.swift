@@ -31,7 +31,7 @@ import Testing
 
     @Test func keepRegexWins() throws {
         let p = try QuantPolicy(dtype: .q4_0, groupSize: 32, keep: ["lm_head"], typeFor: ["lm_head=q8_0"])
-        #expect(p.decide(try d("lm_head.weight", [256, 64])) == .keep(reason: "--keep lm_head", cast: nil))
+        #expect(p.decide(try d("lm_head.weight", [256, 64])) == .keep(reason: "kept by lm_head", cast: nil))
     }
 
     @Test func typeForOverridesTheType() throws {
@@ -42,7 +42,7 @@ import Testing
 
     @Test func typeForFloatTypeCasts() throws {
         let p = try QuantPolicy(dtype: .q4_0, groupSize: 32, typeFor: ["head=f16"])
-        #expect(p.decide(try d("head", [256, 64])) == .keep(reason: "--type-for head", cast: .f16))
+        #expect(p.decide(try d("head", [256, 64])) == .keep(reason: "f16 by head", cast: .f16))
     }
 
     @Test func firstMatchingRuleWins() throws {
