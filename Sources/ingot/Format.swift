@@ -61,14 +61,25 @@ struct TextTable {
         rightAligned = right
     }
 
+    /// Cells are cut to this many characters (with "…"): a hostile 64 MiB tensor name must not make every row of a
+    /// 200k-row table that wide. `--json` carries the full values.
+    static let maxCellWidth = 160
+
     func render() -> String {
+        func cut(_ c: String) -> String {
+            c.utf8.count <= Self.maxCellWidth || c.count <= Self.maxCellWidth ? c : String(c.prefix(Self.maxCellWidth - 1)) + "…"
+        }
+        let headers = self.headers.map(cut), rows = self.rows.map { $0.map(cut) }
         var widths = headers.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
+            var s = cells.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
                 return rightAligned.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ").replacing(/\s+$/, with: "")
+            }.joined(separator: "  ")
+            // Trailing padding off, in linear time (a regex like /\s+$/ backtracks quadratically on long runs).
+            while s.last == " " { s.removeLast() }
+            return s
         }
         var out = [line(headers), line(widths.map { String(repeating: "-", count: $0) })]
         out += rows.map(line)

@@ -83,3 +83,24 @@ extension CLITests {
         #expect(r.stdout.contains("\"kind\":\"encoder\"") && r.stdout.contains("\"cosine_min\""))
     }
 }
+
+extension CLITests {
+    /// A hostile 20 KB tensor name is cut in the text table (the JSON keeps it whole), so the table stays as wide as a
+    /// normal one and rendering stays linear.
+    @Test func longTensorNamesAreCutInTheTable() throws {
+        let d = tempDir()
+        let f = d + "/long.safetensors"
+        let name = String(repeating: "a", count: 20_000)
+        let header = #"{"\#(name)":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
+        var bytes = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Data($0) }
+        bytes += Data(header.utf8) + Data([0, 0, 0x80, 0x3f])
+        try bytes.write(to: URL(fileURLWithPath: f))
+        let r = try ingot("inspect", f)
+        #expect(r.status == 0)
+        #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count < 400 })
+        #expect(r.stdout.contains(String(repeating: "a", count: 159) + "…"))
+        #expect(r.stdout.split(separator: "\n").allSatisfy { !$0.hasSuffix(" ") })
+        let j = try ingot("inspect", "--json", f)
+        #expect(j.stdout.contains(name))
+    }
+}
