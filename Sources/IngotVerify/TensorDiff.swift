@@ -55,7 +55,8 @@ public struct TensorDiff: Sendable {
         return try withPath(source.path) { try buffer.withBytes { try BlockCodec.floats($0, layout: d.layout, name: d.name) } }
     }
 
-    /// SQNR of `y` against reference `x` in dB (∞ when identical), max |x − y|, cosine similarity.
+    /// SQNR of `y` against reference `x` in dB (+∞ when identical; −∞ when the reference is all zeros and `y` is not:
+    /// no signal, only noise), max |x − y|, cosine similarity.
     static func stats(_ x: [Float], _ y: [Float]) -> (Double, Double, Double) {
         var sig = 0.0, noise = 0.0, maxAbs = 0.0, dot = 0.0, yy = 0.0
         for (a, b) in zip(x, y) {

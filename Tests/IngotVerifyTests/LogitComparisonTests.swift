@@ -77,4 +77,28 @@ import Testing
         let (s2, m2, _) = TensorDiff.stats([3, 4], [3, 5])
         #expect(abs(s2 - 10 * log10(25.0)) < 1e-9 && m2 == 1)
     }
+
+    /// An all-zero reference against a candidate that is not: no signal, only noise — never "identical".
+    @Test func zeroReferenceIsNotIdentical() {
+        let (sqnr, maxAbs, _) = TensorDiff.stats([0, 0, 0], [0, 5, 0])
+        #expect(sqnr == -.infinity && maxAbs == 5)
+        #expect(TensorDiff.Row(name: "t", a: nil, b: nil, sqnrDB: sqnr, maxAbs: maxAbs, cosine: 0).identical == false)
+    }
+
+    @Test func embeddingComparisonCosineAndNMSE() {
+        var acc = EmbeddingComparison.Accumulator()
+        let h = HiddenStates(positions: 1, width: 2, values: [3, 4])
+        acc.add(reference: h, candidate: HiddenStates(positions: 1, width: 2, values: [3, 5]), referencePooled: [1, 0], candidatePooled: [1, 1])
+        let e = acc.comparison
+        #expect(abs(e.minCosine - 0.5.squareRoot()) < 1e-12 && abs(e.hiddenNMSE - 1.0 / 25) < 1e-12 && !e.identical)
+        let zero = EmbeddingComparison.Accumulator.cosine([0, 0], [0, 0])
+        #expect(zero == 1 && EmbeddingComparison.Accumulator.cosine([0, 0], [1, 0]) == 0)
+    }
+
+    @Test func encoderThresholdsFollowTheLowestPrecisionType() {
+        let t = EncoderThresholds.defaults(candidateTypes: [.f32, .q8_0], allIdentical: false)
+        #expect(t.basis == "q8_0" && t.minCosine == 0.998)
+        let e = EmbeddingComparison()
+        #expect(Verdict(e, EncoderThresholds.defaults(candidateTypes: [.f32], allIdentical: true)).pass)
+    }
 }
