@@ -23,6 +23,14 @@ struct Ingot: ParsableCommand {
     static func main() {
         tuneBLAS()
         installSignalCleanup()
+        // `ingot help NAME` for a NAME that is no command: ArgumentParser would print the overview and exit 0.
+        let args = CommandLine.arguments.dropFirst()
+        if args.first == "help", let name = args.dropFirst().first,
+            !configuration.subcommands.contains(where: { $0._commandName == name })
+        {
+            fail("no command \(quoted(name)) (the commands: \(configuration.subcommands.map { $0._commandName }.joined(separator: ", ")))",
+                 status: ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -77,4 +77,8 @@ extension CLITests {
         #expect(r.stdout.contains("\"sqnr_db\":null"))
         #expect(!r.stdout.contains("\"inf\""))
     }
+
+    @Test func helpForAnUnknownCommandIsAUsageError() throws {
+        try expectUsageError(["help", "bogus"], "no command \"bogus\"")
+    }
 }
