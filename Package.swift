@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "IngotFamilies", targets: ["IngotFamilies"]),
         .library(name: "IngotModel", targets: ["IngotModel"]),
         .library(name: "IngotKit", targets: ["IngotKit"]),
+        .library(name: "IngotText", targets: ["IngotText"]),
         .executable(name: "ingot", targets: ["ingot"]),
     ],
     dependencies: [
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
         .target(name: "IngotModel", dependencies: ["IngotFormat", "IngotFamilies", "COpenBLAS", "CIngotKernels"]),
         .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
+        // Text: tokenizers and chat templates (no dependency on the model code).
+        .target(name: "IngotText", dependencies: ["IngotFormat"]),
         // The pipelines (convert, verify, diff, check, inspect, logits) as a Swift API; the CLI parses and renders.
         .target(name: "IngotKit", dependencies: ["IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify"]),
         .executableTarget(
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
         .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies"]),
         .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat", "IngotFamilies"]),
+        .testTarget(name: "IngotTextTests", dependencies: ["IngotText", "IngotFormat"]),
         .testTarget(name: "IngotKitTests", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotVerify"]),
     ],
     swiftLanguageModes: [.v6]
