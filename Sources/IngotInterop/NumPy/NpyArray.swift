@@ -145,6 +145,7 @@ public struct NpyArray: Sendable, Equatable {
         guard data.count >= byteCount else { throw .truncatedData(expected: byteCount, actual: data.count) }
         guard data.count == byteCount else { throw .trailingData(expected: byteCount, actual: data.count) }
         if isZeroCopy { return TensorBuffer(bytes: data, owner: owner) }
+        do { try MemoryBudget.check(byteCount, for: "the reordered array") } catch { throw .wouldNotFit(error) }
         let out = OwnedBytes(count: byteCount)
         let transpose = fortranOrder && !(shape.filter { $0 > 1 }.count <= 1)
         switch dtype.scalarSize ?? 1 {

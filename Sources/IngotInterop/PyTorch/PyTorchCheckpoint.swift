@@ -86,7 +86,11 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
                 }
                 return TensorBuffer(bytes: bytes, owner: storage.owner)
             }
-            let out = OwnedBytes(count: v.elementCount &* v.elementSize)
+            // A strided view is copied out; its size was bounded when the file was opened (storage size or
+            // `maxExpandedBytes`), and is checked against the machine before it is allocated.
+            let bytes = v.elementCount &* v.elementSize
+            try MemoryBudget.check(bytes, for: "tensor \(quoted(name)) (a contiguous copy of its view)")
+            let out = OwnedBytes(count: bytes)
             storage.withBytes { v.copy(from: $0, into: out.mutable) }
             return TensorBuffer(out)
         } catch { throw FileError(path: path, error) }
