@@ -193,6 +193,13 @@ import Testing
         #expect(error(PyTorchError.self, checkpointZip(pickle: p.bytes, storages: [])) == .badKey(path: "", type: "tuple"))
     }
 
+    @Test func aRank100SizeTupleIsReportedAsRank100() {
+        let hundred = TorchTensorSpec(name: "w", key: "0", numel: 4, size: [Int](repeating: 1, count: 100),
+                                      stride: [Int](repeating: 1, count: 100))
+        let bytes = checkpointZip(pickle: stateDictPickle([hundred]), storages: [("0", Self.four)])
+        #expect(error(IngotError.self, bytes) == .badShape(tensor: "w", reason: "rank 100 exceeds the maximum of 8"))
+    }
+
     /// torch.load accepts `{5: t}`, but no module can load it and 5 is not a name: refused, not a tensor "5".
     @Test func anIntKeyHoldingATensorOrAtTheTopIsRefused() throws {
         func dict(_ build: (PickleBuilder) -> Void) -> [UInt8] {

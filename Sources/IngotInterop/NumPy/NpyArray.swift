@@ -96,6 +96,8 @@ public struct NpyArray: Sendable, Equatable {
             throw .badValue(key: "fortran_order", expected: "True or False")
         }
         guard case let .tuple(dims) = try value("shape") else { throw .badValue(key: "shape", expected: "a tuple") }
+        // The rank before the dimensions' values, so that a long shape is reported as long whatever it holds.
+        guard dims.count <= Limits.maxRank else { throw .badShape(Limits.rankExceeded(dims.count)) }
         var shape: [Int] = []
         for d in dims {
             switch d {

@@ -172,6 +172,8 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
     private static func tensor(_ name: String, _ t: PickleTensor, _ r: PickleResult, _ archive: ZipArchive,
                                folder: String) throws -> (tensor: Tensor, layout: TensorLayout) {
         let s = r.storages[t.storage]
+        // The rank before the view's own checks, so that a long size tuple is reported as such.
+        guard t.shape.count <= Limits.maxRank else { throw IngotError.badShape(tensor: name, reason: Limits.rankExceeded(t.shape.count)) }
         guard let dtype = t.dtype.dtype, let elementSize = t.dtype.elementSize else {
             throw PyTorchError.unsupportedDType(tensor: name, dtype: t.dtype.name)
         }
