@@ -83,6 +83,11 @@ public struct ModelConfig: Sendable, Equatable {
         guard let family = ModelFamilies.named(name) else { throw .unsupportedArchitecture(name) }
         let layout = family.layout, d = family.defaults
         let r = ConfigReader(config)
+        // Source values no model can run with (a GGUF import records them, keeping the file's pairs verbatim) are
+        // refused by their source key before any field falls back to a default in their place.
+        if let invalid = try r.object(Self.invalidSourceKeys), let key = invalid.keys.first {
+            throw .invalidSourceValue(key: key, reason: invalid[key]?.stringValue ?? "invalid")
+        }
         let heads = try r.positive("num_heads")
         let hidden = try r.positive("hidden_size")
         let headDefault = hidden % heads == 0 ? hidden / heads : nil
@@ -142,6 +147,9 @@ public struct ModelConfig: Sendable, Equatable {
         guard let theta = try r.double("rope_theta") ?? fallbackTheta else { throw .missingKey(r.key("rope_theta")) }
         return (theta, try RopeScaling.parse(p, path: path))
     }
+
+    /// `ingot.config.invalid_source_keys`: source key → why its value cannot be used (specs/canonical.md §2).
+    public static let invalidSourceKeys = "invalid_source_keys"
 
     /// The canonical `ingot.config` object: what `init(family:config:)` reads back to an equal config.
     public var json: JSONObject {

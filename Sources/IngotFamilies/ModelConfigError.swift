@@ -13,6 +13,9 @@ public enum ModelConfigError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidValue(key: String, reason: String)
     /// A value that names a variant this forward pass does not implement (a rope type, an activation, …).
     case unsupported(key: String, value: String)
+    /// A key of the source file (a GGUF `llama.rope.freq_base`) whose value no model can run with; the config
+    /// lists it in `invalid_source_keys` rather than carry a default in its place.
+    case invalidSourceValue(key: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +27,8 @@ public enum ModelConfigError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .wrongType(k, e, f): return "\(Self.prefix(for: k))'\(k)' must be \(e), found \(f)"
         case let .invalidValue(k, r): return "\(Self.prefix(for: k))'\(k)' \(r)"
         case let .unsupported(k, v): return "\(Self.prefix(for: k))'\(k)' = \(v) is not supported"
+        case let .invalidSourceValue(k, r):
+            return "source key '\(k)': \(r); the model cannot run without a valid value (no default is substituted)"
         }
     }
 

@@ -66,7 +66,7 @@ public struct TensorLayout: Sendable, Equatable {
     /// Validates dtype/shape/group size together; `name` only labels the error.
     public init(name: String, dtype: DType, shape: [Int], groupSize: Int?) throws(IngotError) {
         guard shape.count <= Limits.maxRank else {
-            throw .badShape(tensor: name, reason: "rank \(shape.count) exceeds \(Limits.maxRank)")
+            throw .badShape(tensor: name, reason: Limits.rankExceeded(shape.count))
         }
         for d in shape where d < 0 { throw .badShape(tensor: name, reason: "negative dimension \(d)") }
         // A zero dimension makes the count 0 whatever the others are (no overflow from [2^62, 2^62, 0]).

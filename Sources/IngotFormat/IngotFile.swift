@@ -109,6 +109,9 @@ public final class IngotFile: Sendable {
         if range.isEmpty { return TensorBuffer(OwnedBytes(count: 0)) }
         let first = range.lowerBound / g.chunkBytes, last = (range.upperBound - 1) / g.chunkBytes
         let covered = g.range(first).lowerBound..<g.range(last).upperBound
+        // Compressed chunks can claim far more than the file holds (zstd of zeros): the header's size is checked
+        // against the machine before it becomes an allocation.
+        try withPath(path) { try MemoryBudget.check(covered.count, for: "tensor \(quoted(t.name)) (decompressed)") }
         let out = OwnedBytes(count: covered.count)
         try withPath(path) {
             try ChunkCodec.decode(storedBytes(t), geometry: g, tensor: t.name, chunks: first..<(last + 1),

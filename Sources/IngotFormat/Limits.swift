@@ -5,6 +5,10 @@ public enum Limits {
     public static let maxTensors = 1_000_000
     public static let maxNameBytes = 4096
     public static let maxRank = 8
+    /// The one wording of a rank error, in every reader: the real rank, never a truncated count.
+    public static func rankExceeded(_ rank: Int, maximum: Int = maxRank) -> String {
+        "rank \(rank) exceeds the maximum of \(maximum)"
+    }
     public static let minAlignment = 8
     public static let maxAlignment = 4096
     public static let defaultAlignment = 64

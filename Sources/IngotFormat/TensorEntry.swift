@@ -74,7 +74,7 @@ public struct TensorEntry: Sendable, Equatable {
         guard let dtypeText = o["dtype"]?.stringValue else { throw .invalidHeader("tensor \(quoted(name)): missing string \"dtype\"") }
         guard let dtype = DType(rawValue: dtypeText) else { throw .unknownDType(tensor: name, dtype: dtypeText) }
         guard let dims = o["shape"]?.arrayValue else { throw .invalidHeader("tensor \(quoted(name)): missing array \"shape\"") }
-        guard dims.count <= Limits.maxRank else { throw .badShape(tensor: name, reason: "rank \(dims.count) exceeds \(Limits.maxRank)") }
+        guard dims.count <= Limits.maxRank else { throw .badShape(tensor: name, reason: Limits.rankExceeded(dims.count)) }
         var shape = [Int]()
         for d in dims {
             guard let v = d.intValue else { throw .badShape(tensor: name, reason: "dimension \(d) is not an integer") }

@@ -20,8 +20,13 @@ public final class ModelRunner {
         self.path = path
         source = try openModelSource(path: path)
         let config: ModelConfig
-        do { config = try ModelConfig(metadata: source.metadata) } catch {
-            throw PipelineError.noModelConfig(path: path, reason: "\(error)")
+        do { config = try ModelConfig(metadata: source.metadata) } catch let e as ModelConfigError {
+            // No config (an npz, an unknown architecture): say where one comes from. A config that is there but
+            // wrong (a GGUF rope base of -5) is a bad file, and the hint would mislead.
+            switch e {
+            case .missingConfig, .unsupportedArchitecture: throw PipelineError.noModelConfig(path: path, reason: "\(e)")
+            default: throw FileError(path: path, e)
+            }
         }
         do { transformer = try Transformer(config: config, weights: TensorSourceWeights(source: source), threads: threads) } catch {
             throw FileError(path: path, error)

@@ -3,6 +3,9 @@
 public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The weight provider has no tensor of this name.
     case missingTensor(String)
+    /// `num_layers` disagrees with the layers in the weights: the last layer it implies is missing
+    /// (`present` false), or a layer beyond it exists (`present` true).
+    case layerCountMismatch(numLayers: Int, tensor: String, present: Bool)
     /// A tensor's shape differs from what the config implies.
     case shapeMismatch(tensor: String, expected: [Int], found: [Int])
     /// A tensor's dtype has no f32 conversion (integer tensors are not weights).
@@ -29,6 +32,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .missingTensor(n): return "missing tensor '\(n)'"
+        case let .layerCountMismatch(n, t, present):
+            return present ? "num_layers is \(n), but the weights have more layers ('\(t)')"
+                : "num_layers is \(n), but the weights have no '\(t)'"
         case let .shapeMismatch(n, e, f): return "tensor '\(n)' has shape \(f), expected \(e)"
         case let .unsupportedDType(n, d): return "tensor '\(n)': no f32 conversion for \(d)"
         case let .rowOutOfRange(n, r, rows): return "tensor '\(n)': row \(r) is outside [0, \(rows))"

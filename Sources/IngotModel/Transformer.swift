@@ -46,7 +46,9 @@ public final class Transformer {
         case .llama:
             embedding = LlamaNames.embedding
             try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
-            let layers = try (0..<c.numLayers).map { try LlamaLayer(index: $0, config: c, loader: loader) }
+            let layers = try Self.layers(c.numLayers, loader, named: { LlamaNames.layer($0).q }) {
+                try LlamaLayer(index: $0, config: c, loader: loader)
+            }
             let finalNorm = try loader.vector(LlamaNames.finalNorm, c.hiddenSize)
             let head = c.tiedEmbeddings ? embedding : LlamaNames.head
             try loader.expect(head, [c.vocabSize, c.hiddenSize])
@@ -56,7 +58,9 @@ public final class Transformer {
             embedding = GPT2Names.tokenEmbedding
             try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
             try loader.expect(GPT2Names.positionEmbedding, [c.maxPositions, c.hiddenSize])
-            let layers = try (0..<c.numLayers).map { try GPT2Layer(index: $0, config: c, loader: loader) }
+            let layers = try Self.layers(c.numLayers, loader, named: { GPT2Names.layer($0).attn }) {
+                try GPT2Layer(index: $0, config: c, loader: loader)
+            }
             stack = .gpt2(layers, finalNormWeight: try loader.vector(GPT2Names.finalNormWeight, c.hiddenSize),
                           finalNormBias: try loader.vector(GPT2Names.finalNormBias, c.hiddenSize))
         case .bert:
@@ -64,7 +68,9 @@ public final class Transformer {
             try loader.expect(embedding, [c.vocabSize, c.hiddenSize])
             try loader.expect(BertNames.positionEmbedding, [c.maxPositions, c.hiddenSize])
             try loader.expect(BertNames.tokenTypeEmbedding, [c.typeVocabSize, c.hiddenSize])
-            let layers = try (0..<c.numLayers).map { try BertLayer(index: $0, config: c, loader: loader) }
+            let layers = try Self.layers(c.numLayers, loader, named: { BertNames.layer($0).query }) {
+                try BertLayer(index: $0, config: c, loader: loader)
+            }
             // The pooler (dense + tanh over [CLS]) is optional: sentence-transformers checkpoints often drop it.
             var pooler: (String, [Float])? = nil
             if weights.shape(BertNames.poolerWeight) != nil {
@@ -76,6 +82,19 @@ public final class Transformer {
         }
         attention = Attention(heads: c.numHeads, kvHeads: c.numKVHeads, headDim: c.headDim, causal: c.layout.isDecoder)
         cache = KVCache(layers: c.numLayers, width: c.numKVHeads * c.headDim)
+    }
+
+    /// One layer per index, built after the count is checked against the weights. `num_layers` comes from a config
+    /// file: `(0..<n).map` reserves n slots up front, so a config claiming 10^9 layers would abort the process
+    /// allocating them (and the cache sizes per-layer buffers from it) before any tensor said otherwise. The count
+    /// must match the layers present — layer n − 1 exists, layer n does not — and the array grows only as each
+    /// layer's tensors are proven.
+    static func layers<L>(_ n: Int, _ loader: WeightLoader, named first: (Int) -> String,
+                          _ make: (Int) throws -> L) throws -> [L] {
+        try loader.expectLayerCount(n, named: first)
+        var layers: [L] = []
+        for i in 0..<n { layers.append(try make(i)) }
+        return layers
     }
 
     /// The inverse rotary frequencies in use (empty for gpt2), for checks against a reference.

@@ -9,6 +9,17 @@ struct WeightLoader {
         guard s == shape else { throw ModelError.shapeMismatch(tensor: name, expected: shape, found: s) }
     }
 
+    /// The config's layer count against the weights, by each layer's first tensor (`named(i)`): the last layer
+    /// must be there and the one after it must not. Costs two lookups whatever the count claims.
+    func expectLayerCount(_ count: Int, named: (Int) -> String) throws {
+        guard count > 0, weights.shape(named(count - 1)) != nil else {
+            throw ModelError.layerCountMismatch(numLayers: count, tensor: named(max(count - 1, 0)), present: false)
+        }
+        guard weights.shape(named(count)) == nil else {
+            throw ModelError.layerCountMismatch(numLayers: count, tensor: named(count), present: true)
+        }
+    }
+
     /// A 1-D tensor of `count` floats.
     func vector(_ name: String, _ count: Int) throws -> [Float] {
         try expect(name, [count])

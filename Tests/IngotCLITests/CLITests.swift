@@ -159,6 +159,21 @@ import Testing
         #expect(r.stderr.contains("unrecognised format"))
     }
 
+    @Test func anEmptyZipIsNeverAModel() throws {
+        // End of central directory record only: the smallest valid zip.
+        let emptyZip = Data([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18))
+        let d = tempDir()
+        for (name, message) in [("empty.bin", "not a PyTorch checkpoint: no <folder>/data.pkl in the zip"),
+                                ("empty.npz", "no tensors: an empty npz archive is not a model")] {
+            FileManager.default.createFile(atPath: d + "/" + name, contents: emptyZip)
+            for command in ["inspect", "check"] {
+                let r = try ingot(command, d + "/" + name)
+                #expect(r.status == 1, "\(command) \(name)")
+                #expect(r.stderr == "ingot: \(d)/\(name): \(message)\n")
+            }
+        }
+    }
+
     @Test func usageErrorExits64() throws {
         #expect(try ingot("convert", model).status == 64)
     }

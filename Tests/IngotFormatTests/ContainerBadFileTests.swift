@@ -126,9 +126,11 @@ import Testing
         #expect(validationError(craft(header: header([row("")]), data: zeros8)) == .badName(""))
     }
 
-    @Test func rankOverCap() {
+    @Test func rankOverCapIsTheRealRank() {
         #expect(validationError(craft(header: header([row("a", shape: [1, 1, 1, 1, 1, 1, 1, 1, 2])]), data: zeros8))
-                == .badShape(tensor: "a", reason: "rank 9 exceeds 8"))
+                == .badShape(tensor: "a", reason: "rank 9 exceeds the maximum of 8"))
+        #expect(validationError(craft(header: header([row("a", shape: [Int](repeating: 1, count: 100))]), data: zeros8))
+                == .badShape(tensor: "a", reason: "rank 100 exceeds the maximum of 8"))
     }
 
     @Test func negativeDimension() {

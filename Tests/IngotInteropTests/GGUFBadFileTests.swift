@@ -210,6 +210,10 @@ import Testing
         var g = GGUFBytes(tensors: 1, kvs: 0)
         g.tensor("t", dims: [1, 1, 1, 1, 1])
         #expect(ggufError(g.bytes) == .tooManyDimensions(tensor: "t", count: 5))
+        var h = GGUFBytes(tensors: 1, kvs: 0)
+        h.tensor("t", dims: [UInt64](repeating: 1, count: 100))
+        #expect(ggufError(h.bytes) == .tooManyDimensions(tensor: "t", count: 100))
+        #expect(GGUFError.tooManyDimensions(tensor: "t", count: 100).description == "tensor \"t\": rank 100 exceeds the maximum of 4")
     }
 
     @Test func dimensionBeyondInt64() {

@@ -1,4 +1,5 @@
 import Foundation
+import IngotFamilies
 import IngotFormat
 import Testing
 
@@ -124,6 +125,79 @@ import Testing
         // Export needs a feed-forward size, as llama.cpp does.
         #expect(thrown(GGUFCanonicalError.self) { try GGUFExport.write(path: dir.file("x.gguf"), source: g) }
             == .missingKey("ingot.config.ffn_size"))
+    }
+}
+
+/// Values no model can run with: import keeps them verbatim (the file round-trips), but the typed config refuses
+/// them by their GGUF key instead of running with a default (theta 10000) in their place.
+@Suite struct GGUFCanonicalInvalidValueTests {
+    func imported(_ key: String, _ value: GGUFValue, dir: TempDir) throws -> (CanonicalGGUFSource, String) {
+        var pairs = llamaPairs(extra: [GGUFKeyValue("llama.vocab_size", .uint32(8))]).filter { $0.key != key }
+        pairs.append(GGUFKeyValue(key, value))
+        let p = dir.file("odd.gguf")
+        var r = TestRandom(state: 9)
+        try writeGGUF(p, pairs, [("blk.0.attn_q.weight", [8, 8], r.floats(64))])
+        return (try CanonicalGGUFSource(path: p), p)
+    }
+
+    func configError(_ g: CanonicalGGUFSource) -> ModelConfigError? {
+        do { _ = try ModelConfig(metadata: g.metadata) } catch { return error }
+        return nil
+    }
+
+    @Test("a rope base of -5 imports, round-trips, and ModelConfig refuses it naming llama.rope.freq_base")
+    func negativeRopeBase() throws {
+        let dir = TempDir()
+        let (g, p) = try imported("llama.rope.freq_base", .float32(-5), dir: dir)
+        #expect(g.metadata["ingot.gguf"]?.objectValue?["llama.rope.freq_base"] == .double(-5))
+        #expect(g.metadata["ingot.config"]?.objectValue?["invalid_source_keys"]
+            == .object(JSONObject([("llama.rope.freq_base", .string("-5.0 is not a finite number > 0"))])))
+        #expect(configError(g) == .invalidSourceValue(key: "llama.rope.freq_base", reason: "-5.0 is not a finite number > 0"))
+        try GGUFExport.write(path: dir.file("back.gguf"), source: g)
+        #expect(readBytes(dir.file("back.gguf")) == readBytes(p), "the file round-trips with its -5")
+    }
+
+    @Test("a rope base of 0 or NaN: the same")
+    func zeroOrNaNRopeBase() throws {
+        for v in [GGUFValue.float32(0), .float32(.nan), .float64(-.infinity)] {
+            let dir = TempDir()
+            let (g, p) = try imported("llama.rope.freq_base", v, dir: dir)
+            guard case .invalidSourceValue(key: "llama.rope.freq_base", _)? = configError(g) else {
+                Issue.record("\(v): \(String(describing: configError(g)))"); continue
+            }
+            try GGUFExport.write(path: dir.file("back.gguf"), source: g)
+            #expect(readBytes(dir.file("back.gguf")) == readBytes(p), "\(v) round-trips")
+        }
+    }
+
+    @Test("a negative or NaN epsilon, a zero block count or context: imported, kept verbatim, refused by ModelConfig")
+    func badEpsilonAndZeroCounts() throws {
+        let cases: [(String, GGUFValue, JSONValue)] = [
+            ("llama.attention.layer_norm_rms_epsilon", .float32(-1e-5), .double(Double(Float(-1e-5)))),
+            ("llama.attention.layer_norm_rms_epsilon", .float32(.nan), .string("NaN")),
+            ("llama.block_count", .uint32(0), .int(0)),
+            ("llama.context_length", .uint32(0), .int(0)),
+        ]
+        for (key, value, kept) in cases {
+            let dir = TempDir()
+            let (g, _) = try imported(key, value, dir: dir)
+            #expect(g.metadata["ingot.gguf"]?.objectValue?[key] == kept, "\(key) is kept verbatim")
+            guard case let .invalidSourceValue(k, reason)? = configError(g) else {
+                Issue.record("\(key) = \(value) was accepted: \(String(describing: configError(g)))"); continue
+            }
+            #expect(k == key)
+            #expect(!reason.isEmpty)
+        }
+        #expect(ModelConfigError.invalidSourceValue(key: "llama.block_count", reason: "0 is not a positive count").description
+            == "source key 'llama.block_count': 0 is not a positive count; the model cannot run without a valid value (no default is substituted)")
+    }
+
+    @Test("a valid file records nothing")
+    func validFileHasNoInvalidKeys() throws {
+        let dir = TempDir()
+        let (g, _) = try imported("llama.rope.freq_base", .float32(500_000), dir: dir)
+        #expect(g.metadata["ingot.config"]?.objectValue?["invalid_source_keys"] == nil)
+        #expect(configError(g) == nil)
     }
 }
 

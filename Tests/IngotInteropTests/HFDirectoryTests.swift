@@ -85,8 +85,48 @@ import Testing
             _ = try HFDirectory(path: d)
             Issue.record("expected an error")
         } catch let e as FileError {
-            #expect("\(e)".contains("no tensor named \"nope.weight"))
+            #expect(e.path == d)
+            #expect(e.underlying as? HFDirectoryError == .badIndex(file: "model.safetensors.index.json",
+                reason: "lists \"nope.weight\" in model-00001-of-00003.safetensors, but no shard has a tensor of that name"))
         }
+    }
+
+    var validIndex: String { String(decoding: readBytes(models + "/llama-gqa/sharded/model.safetensors.index.json"), as: UTF8.self) }
+
+    /// A syntax error in a side file names that file's role, never "header is not valid JSON" (the container
+    /// readers' wording), and carries the directory as its path.
+    @Test(arguments: ["config.json", "tokenizer.json", "model.safetensors.index.json", "tokenizer_config.json",
+                      "generation_config.json"])
+    func aSideFileWithAJSONSyntaxErrorIsNamed(_ file: String) throws {
+        let d = try shardedCopy(index: validIndex)
+        try "{\"model_type\": \"llama\",,}".write(toFile: d + "/" + file, atomically: true, encoding: .utf8)
+        do {
+            _ = try HFDirectory(path: d)
+            Issue.record("opened")
+        } catch let e as FileError {
+            #expect(e.path == d)
+            guard case let .invalidJSON(f, _)? = e.underlying as? HFDirectoryError else { Issue.record("\(e)"); return }
+            #expect(f == file)
+            #expect("\(e.underlying)".hasPrefix("\(file) is not valid JSON: "))
+            #expect(!"\(e)".contains("header"))
+        }
+    }
+
+    @Test func aSideFileOfTheWrongShapeOrEncodingIsNamed() throws {
+        let d = try shardedCopy(index: "[]")
+        #expect(thrown(HFDirectoryError.self) { _ = try HFDirectory(path: d) }
+            == .wrongJSONType(file: "model.safetensors.index.json", expected: "object", found: "array"))
+        try "{}".write(toFile: d + "/model.safetensors.index.json", atomically: true, encoding: .utf8)
+        #expect(thrown(HFDirectoryError.self) { _ = try HFDirectory(path: d) }
+            == .badIndex(file: "model.safetensors.index.json", reason: "no \"weight_map\" object"))
+        try Data([0x7B, 0xFF, 0x7D]).write(to: URL(fileURLWithPath: d + "/config.json"))
+        try validIndex.write(toFile: d + "/model.safetensors.index.json", atomically: true, encoding: .utf8)
+        guard case .invalidJSON(file: "config.json", _)? = thrown(HFDirectoryError.self, { _ = try HFDirectory(path: d) }) else {
+            Issue.record("a config.json that is not UTF-8 is refused naming it"); return
+        }
+        try "{}".write(toFile: d + "/config.json", atomically: true, encoding: .utf8)
+        try Data([0x7B, 0xFF, 0x7D]).write(to: URL(fileURLWithPath: d + "/tokenizer.json"))
+        #expect(thrown(HFDirectoryError.self) { _ = try HFDirectory(path: d) } == .notUTF8(file: "tokenizer.json"))
     }
 
     @Test func indexWithoutWeightMapIsRefused() throws {

@@ -148,9 +148,12 @@ import Testing
         #expect(error(Self.craft(Self.dict(shape: "(-2,)"), data: eight)) == .badShape("negative dimension -2"))
     }
 
-    @Test func rankBeyondIngotsLimit() {
+    @Test func rankBeyondIngotsLimitIsTheRealRank() {
         #expect(error(Self.craft(Self.dict(descr: "'|u1'", shape: "(1,1,1,1,1,1,1,1,1)"), data: [0]))
-                == .badShape("rank 9 exceeds Ingot's limit of 8"))
+                == .badShape("rank 9 exceeds the maximum of 8"))
+        // Rank 100, even with dimensions whose product overflows: the rank is what is wrong first.
+        let hundred = "(" + Array(repeating: "1", count: 99).joined(separator: ",") + ",99999999999999999999999)"
+        #expect(error(Self.craft(Self.dict(descr: "'|u1'", shape: hundred), data: [0])) == .badShape("rank 100 exceeds the maximum of 8"))
     }
 
     @Test func overflowingShape() {

@@ -76,6 +76,19 @@ import Testing
         guard case .dict = r.root else { Issue.record("root \(r.root)"); return }
     }
 
+    @Test func aFrameLongerThanWhatRemainsIsRefusedNamingItsOffset() {
+        // The attack campaign's frame: 2^62 bytes announced in a 20-byte pickle.
+        let tail: [UInt8] = [0x7D, 0x2E]  // EMPTY_DICT STOP
+        #expect(pickleError([0x80, 4, 0x95] + le(UInt64(1) << 62) + tail)
+            == .frameBeyondEnd(offset: 2, length: 1 << 62, remaining: 2))
+        #expect(pickleError([0x80, 4, 0x95] + le(UInt64.max) + tail) == .frameBeyondEnd(offset: 2, length: .max, remaining: 2))
+        // One byte too many is refused; exactly what remains is a valid frame.
+        #expect(pickleError([0x80, 4, 0x95] + le(UInt64(3)) + tail) == .frameBeyondEnd(offset: 2, length: 3, remaining: 2))
+        #expect(pickleError([0x80, 4, 0x95] + le(UInt64(2)) + tail) == nil)
+        #expect(PickleError.frameBeyondEnd(offset: 2, length: 1 << 62, remaining: 2).description
+            == "pickle FRAME at byte 2 claims 4611686018427387904 bytes, but only 2 remain")
+    }
+
     // MARK: Refused globals: never executed
 
     @Test func osSystemViaGlobalAndReduceIsRefused() {

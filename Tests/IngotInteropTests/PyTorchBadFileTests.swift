@@ -193,6 +193,37 @@ import Testing
         #expect(error(PyTorchError.self, checkpointZip(pickle: p.bytes, storages: [])) == .badKey(path: "", type: "tuple"))
     }
 
+    @Test func aRank100SizeTupleIsReportedAsRank100() {
+        let hundred = TorchTensorSpec(name: "w", key: "0", numel: 4, size: [Int](repeating: 1, count: 100),
+                                      stride: [Int](repeating: 1, count: 100))
+        let bytes = checkpointZip(pickle: stateDictPickle([hundred]), storages: [("0", Self.four)])
+        #expect(error(IngotError.self, bytes) == .badShape(tensor: "w", reason: "rank 100 exceeds the maximum of 8"))
+    }
+
+    /// torch.load accepts `{5: t}`, but no module can load it and 5 is not a name: refused, not a tensor "5".
+    @Test func anIntKeyHoldingATensorOrAtTheTopIsRefused() throws {
+        func dict(_ build: (PickleBuilder) -> Void) -> [UInt8] {
+            let p = PickleBuilder()
+            build(p)
+            return checkpointZip(pickle: p.stop().bytes, storages: [("0", Self.four)])
+        }
+        func tensor(_ p: PickleBuilder) { p.tensor("FloatStorage", key: "0", numel: 4, size: [4], stride: [1]) }
+        #expect(error(PyTorchError.self, dict { p in p.emptyDict().int(5); tensor(p); p.setItem() }) == .intKey(path: "", key: 5))
+        let nested = dict { p in p.emptyDict().int(5).emptyDict().string("w"); tensor(p); p.setItem().setItem() }
+        #expect(error(PyTorchError.self, nested) == .intKey(path: "", key: 5))
+        let inner = dict { p in p.emptyDict().string("m").emptyDict().int(0); tensor(p); p.setItem().setItem() }
+        #expect(error(PyTorchError.self, inner) == .intKey(path: "m", key: 0))
+        #expect(PyTorchError.intKey(path: "", key: 5).description
+            == "the state dict's key 5 is an int, not a str: a state dict is keyed by names")
+        // Inside, an int key is a name component: torch.optim's per-parameter state.
+        let optimizer = dict { p in
+            p.emptyDict().string("state").emptyDict().int(0).emptyDict().string("exp_avg")
+            tensor(p)
+            p.setItem().setItem().setItem()
+        }
+        #expect(try openCheckpoint(optimizer).descriptors.map(\.name) == ["state.0.exp_avg"])
+    }
+
     @Test func zipsWithoutDataPklOrWithStrayEntriesAreRefused() {
         let noPickle = ZipBuilder(members: [.stored("archive/data/0", Self.four)]).build()
         #expect(error(PyTorchError.self, noPickle) == .noDataPickle)

@@ -47,5 +47,8 @@ import Testing
         let ordered = try openCheckpoint(Self.harnessBytes(readBytes(Self.dir + "/hand_ordered.pkl")))
         #expect(ordered.descriptors.map(\.name) == ["a", "b.0"])
         #expect(ordered.metadata["b.n"] == .int(7))
+        // The same pickle with the int key 0 holding b's tensor: refused, not a tensor named "b.0".
+        #expect(thrown(PyTorchError.self) { try openCheckpoint(Self.harnessBytes(readBytes(Self.dir + "/int_key_tensor.pkl"))) }
+            == .intKey(path: "b", key: 0))
     }
 }

@@ -130,9 +130,13 @@ import Testing
         #expect(error("{\(Self.entry("a", shape: "[-2]"))}") == .badShape(tensor: "a", reason: "negative dimension -2"))
     }
 
-    @Test func rankBeyondIngotsLimit() {
+    @Test func rankBeyondIngotsLimitIsTheRealRank() {
         #expect(error("{\(Self.entry("a", "U8", shape: "[1,1,1,1,1,1,1,1,1]", offsets: (0, 1)))}", data: [0])
-                == .badShape(tensor: "a", reason: "rank 9 exceeds Ingot's limit of 8"))
+                == .badShape(tensor: "a", reason: "rank 9 exceeds the maximum of 8"))
+        // The attack campaign's shape: 100 dimensions were reported as "rank 9".
+        let hundred = "[" + Array(repeating: "1", count: 100).joined(separator: ",") + "]"
+        #expect(error("{\(Self.entry("a", "U8", shape: hundred, offsets: (0, 1)))}", data: [0])
+                == .badShape(tensor: "a", reason: "rank 100 exceeds the maximum of 8"))
     }
 
     @Test func malformedDataOffsets() {

@@ -1,3 +1,4 @@
+import Foundation
 import IngotFormat
 import Testing
 
@@ -54,6 +55,49 @@ import Testing
             #expect(e.underlying as? SourceOpenError == .unrecognisedFormat)
             #expect("\(e)" == "\(p): unrecognised format (expected Ingot, safetensors, GGUF, PyTorch, .npy or .npz)")
         }
+    }
+
+    /// The attack campaign's file: an empty zip named `.bin` was opened as an npz and reported as "0 tensors".
+    @Test(arguments: ["empty.bin", "empty.pt", "empty.pth", "empty.ckpt", "EMPTY.BIN"])
+    func anEmptyZipNamedAsACheckpointIsAPyTorchError(_ name: String) throws {
+        let dir = TempDir()
+        let p = dir.write(ZipBuilder(members: []).build(), name: name)
+        #expect(thrown(PyTorchError.self) { _ = try openTensorSource(path: p) } == .noDataPickle)
+        #expect(thrown(PyTorchError.self) { _ = try openModelSource(path: p) } == .noDataPickle)
+    }
+
+    @Test func aZipOfArraysNamedBinIsNotAPyTorchCheckpoint() throws {
+        let dir = TempDir()
+        let p = dir.write(readBytes(Fixtures.path("arrays.npz")), name: "pytorch_model.bin")
+        do {
+            _ = try openTensorSource(path: p)
+            Issue.record("opened")
+        } catch let e as FileError {
+            #expect("\(e)" == "\(p): not a PyTorch checkpoint: no <folder>/data.pkl in the zip")
+        }
+    }
+
+    /// Valid files that hold nothing: readable, but not models. GGUF (vocab-only files) and Ingot may be tensorless.
+    @Test func emptyFilesAreReadableButAreNotModels() throws {
+        let dir = TempDir()
+        let empty: [(String, [UInt8], String)] = [
+            ("e.npz", ZipBuilder(members: []).build(), "npz"),
+            ("e.safetensors", le(UInt64(8)) + Array("{}      ".utf8), "safetensors"),
+            ("e.pt", checkpointZip(pickle: PickleBuilder().emptyDict().stop().bytes, storages: []), "pytorch"),
+        ]
+        for (name, bytes, format) in empty {
+            let p = dir.write(bytes, name: name)
+            #expect(try openTensorSource(path: p).descriptors.isEmpty, "\(name) is a valid file")
+            #expect(thrown(SourceOpenError.self) { _ = try openModelSource(path: p) } == .noTensors(format: format), "\(name)")
+        }
+        #expect(SourceOpenError.noTensors(format: "npz").description == "no tensors: an empty npz archive is not a model")
+        // A directory whose only shard is empty.
+        try FileManager.default.createDirectory(atPath: dir.file("m"), withIntermediateDirectories: true)
+        _ = dir.write(empty[1].1, name: "m/model.safetensors")
+        #expect(thrown(SourceOpenError.self) { _ = try openModelSource(path: dir.file("m")) } == .noTensors(format: "hf-directory"))
+        // A vocab-only GGUF (llama.cpp ships such files) is a model without weights.
+        try writeGGUF(dir.file("vocab.gguf"), llamaPairs(), [])
+        #expect(try openModelSource(path: dir.file("vocab.gguf")).descriptors.isEmpty)
     }
 
     @Test func missingFileNamesThePath() {

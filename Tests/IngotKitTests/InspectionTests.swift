@@ -1,4 +1,5 @@
 import Foundation
+import IngotFamilies
 import IngotFormat
 import IngotKit
 import IngotQuant
@@ -79,6 +80,20 @@ import Testing
 
     @Test func modelRunnerNeedsAModelConfig() {
         #expect(throws: PipelineError.self) { try ModelRunner(path: KitFixtures.tiny) }
+    }
+
+    /// A config that is there but wrong is a bad file naming its key, not "needs a model config".
+    @Test func modelRunnerRefusesAnInvalidSourceValueAsABadFile() {
+        let gguf = KitFixtures.root + "/FuzzTesting/Corpus/gguf/freq_base_negative.gguf"
+        do {
+            _ = try ModelRunner(path: gguf)
+            Issue.record("ran")
+        } catch let e as FileError {
+            #expect(e.path == gguf)
+            #expect(e.underlying as? ModelConfigError == .invalidSourceValue(key: "llama.rope.freq_base", reason: "-5.0 is not a finite number > 0"))
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 
     @Test func nonFiniteNumbersAreNullInJSON() {

@@ -9,8 +9,9 @@ import IngotInterop
 /// that reaches the pickle machine, the state-dict walk, and the view checks and copies.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPyTorch(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let limits = ZipLimits(maxInflatedBytes: fuzzInflateLimit)
     guard size > 0, data[0] == 0x80 else {
-        fuzzTensorSource(data, size, path: "fuzz.pt") { try PyTorchCheckpoint(mapped: $0) }
+        fuzzTensorSource(data, size, path: "fuzz.pt") { try PyTorchCheckpoint(mapped: $0, limits: limits) }
         return 0
     }
     let pickle = Array(UnsafeBufferPointer(start: data, count: size))
@@ -21,7 +22,7 @@ public func fuzzPyTorch(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let zip = StoredZip.build(members)
     zip.withUnsafeBufferPointer { b in
         guard let base = b.baseAddress else { return }
-        fuzzTensorSource(base, b.count, path: "fuzz.pt") { try PyTorchCheckpoint(mapped: $0) }
+        fuzzTensorSource(base, b.count, path: "fuzz.pt") { try PyTorchCheckpoint(mapped: $0, limits: limits) }
     }
     return 0
 }

@@ -1,5 +1,10 @@
 import IngotFormat
 
+/// The inflate budget of the zip-based targets: the machine's `MemoryBudget` is sized for real models, but libFuzzer
+/// (run with -rss_limit_mb=2048, whose malloc limit follows it) would report a bomb the readers accept on a large
+/// machine as an out-of-memory crash. 1 GiB keeps the same rule below the fuzzer's own limit.
+public let fuzzInflateLimit = 1 << 30
+
 /// What every reader's fuzz target does: copy the input into an in-memory "mapping", open it with `open`, and load
 /// every tensor. Errors are the expected outcome for most inputs; a trap, crash or hang is the bug being hunted.
 public func fuzzTensorSource(_ data: UnsafePointer<UInt8>, _ size: Int, path: String,

@@ -5,11 +5,27 @@ import Glibc
 
 /// Opens anything `ingot convert` accepts as a model: a Hugging Face directory, or any single file
 /// `openTensorSource` reads.
+///
+/// A model has tensors. An empty safetensors file (legal for the safetensors crate), an `.npz` of
+/// `numpy.savez()` with no arrays, a `torch.save({})` checkpoint or a directory whose shards hold nothing are valid
+/// files but not models: refused with `SourceOpenError.noTensors` rather than reported as "0 tensors" and success.
+/// Two formats may hold zero tensors as models: GGUF (llama.cpp's vocab-only files carry a tokenizer and no
+/// weights) and Ingot (what such a GGUF converts to).
 public func openModelSource(path: String) throws -> any TensorSource {
     var st = stat()
-    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return try HFDirectory(path: path) }
-    let source = try openTensorSource(path: path)
-    // GGUF names and layouts are llama.cpp's: map them onto the canonical layout (specs/canonical.md).
-    if let g = source as? GGUFFile { return try CanonicalGGUFSource(g) }
+    let source: any TensorSource
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        source = try HFDirectory(path: path)
+    } else {
+        let file = try openTensorSource(path: path)
+        // GGUF names and layouts are llama.cpp's: map them onto the canonical layout (specs/canonical.md).
+        source = try (file as? GGUFFile).map { try CanonicalGGUFSource($0) } ?? file
+    }
+    if source.descriptors.isEmpty, !tensorlessModelFormats.contains(source.formatName) {
+        throw FileError(path: path, SourceOpenError.noTensors(format: source.formatName))
+    }
     return source
 }
+
+/// The formats whose files may be models without tensors (see `openModelSource`).
+let tensorlessModelFormats: Set<String> = ["gguf", "ingot"]

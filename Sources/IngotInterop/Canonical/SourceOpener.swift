@@ -1,7 +1,9 @@
 import IngotFormat
 
 /// Opens any tensor file this build reads, choosing the reader by the first bytes:
-/// Ingot's magic → `IngotFile`; `\x93NUMPY` → `NpyFile`; `PK\x03\x04` (or `PK\x05\x06`, an empty zip) → `NpzFile`.
+/// Ingot's magic → `IngotFile`; `\x93NUMPY` → `NpyFile`; a zip (`PK\x03\x04`, or `PK\x05\x06` when empty) named
+/// `.pt`/`.pth`/`.bin`/`.ckpt` or starting with `<folder>/data.pkl` → `PyTorchCheckpoint` (so that a `.bin` without
+/// a PyTorch layout is a PyTorch error, never an `.npz`); any other zip → `NpzFile`.
 /// safetensors has no magic, so it is chosen by the `.safetensors` extension, or — for extensionless files such
 /// as blobs in a model cache — by its shape: an 8-byte length followed by `{`. A `.npy`, `.npz` or `.ingot` file
 /// whose magic is wrong goes to its reader anyway, so the error names the broken rule.

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotFormat
 
 /// The llama-family hyperparameters GGUF and `ingot.config` share (specs/canonical.md §2–3), read from either side.
@@ -26,6 +27,14 @@ struct GGUFCanonicalConfig: Equatable {
     var normEps: Double?
     var ropeTheta: Double = 10000
     var rope: Rope = .none
+    /// GGUF keys whose values no model can run with (a zero size, a non-positive or NaN rope base, a negative or NaN
+    /// epsilon), with why: such a value is left out of the config (null, or rope's default) and kept verbatim in
+    /// `ingot.gguf`, so import round-trips the file — and it is written as `ingot.config.invalid_source_keys`, which
+    /// `ModelConfig` refuses, so the forward pass never runs with a default in its place.
+    var invalidKeys = JSONObject()
+
+    /// The `ingot.config` key `ModelConfig` checks (specs/canonical.md §2).
+    static let invalidKeysKey = ModelConfig.invalidSourceKeys
 
     /// From `ingot.config`. Rope comes from the first of `rope_parameters`, `ingot.hf_config.rope_parameters`, then
     /// `rope_theta` + `rope_scaling` — the order the forward pass (IngotModel's ModelConfig) reads them in, so the
@@ -132,10 +141,33 @@ extension GGUFCanonicalConfig {
                 throw .badValue(key: k, reason: "\(v) is not a finite number")
             }
         }
-        // A zero size describes no model: it is left out of the config (and so kept verbatim in ingot.gguf).
+        var invalid = JSONObject()
+        // A zero size describes no model: it is left out of the config (and so kept verbatim in ingot.gguf) and
+        // recorded as invalid.
         func positive(_ k: String) throws(GGUFCanonicalError) -> Int? {
-            guard let v = try count(k), v > 0 else { return nil }
+            guard let v = try count(k) else { return nil }
+            guard v > 0 else {
+                invalid[k] = .string("0 is not a positive count")
+                return nil
+            }
             return v
+        }
+        // A float that must be finite and pass `valid`: else left out and recorded as invalid, as above.
+        func float(_ k: String, _ rule: String, _ valid: (Double) -> Bool) throws(GGUFCanonicalError) -> Double? {
+            guard let v = g.value(forKey: k) else { return nil }
+            let d: Double
+            switch v {
+            case let .float32(f): d = Double(f)
+            case let .float64(x): d = x
+            default:
+                guard let i = v.integerValue else { throw .badValue(key: k, reason: "\(GGUFMetadata.typeName(v)) is not a number") }
+                d = Double(i)
+            }
+            guard d.isFinite, valid(d) else {
+                invalid[k] = .string("\(d) is not \(rule)")
+                return nil
+            }
+            return d
         }
         hiddenSize = try positive(a + "embedding_length")
         numLayers = try positive(a + "block_count")
@@ -153,8 +185,10 @@ extension GGUFCanonicalConfig {
         }
         ffnSize = try positive(a + "feed_forward_length")
         maxPositions = try positive(a + "context_length")
-        normEps = try number(a + "attention.layer_norm_rms_epsilon")
-        if let theta = try number(a + "rope.freq_base"), theta > 0 { ropeTheta = theta }  // else the default; kept verbatim
+        normEps = try float(a + "attention.layer_norm_rms_epsilon", "a finite number ≥ 0") { $0 >= 0 }
+        // An invalid base leaves the default here (what export regenerates when the pair is absent); the pair itself
+        // stays verbatim in ingot.gguf and the key is recorded as invalid.
+        if let theta = try float(a + "rope.freq_base", "a finite number > 0", { $0 > 0 }) { ropeTheta = theta }
         if g.value(forKey: a + "rope.scaling.type")?.stringValue == "linear", let f = try number(a + "rope.scaling.factor"),
             f > 0
         {
@@ -162,6 +196,7 @@ extension GGUFCanonicalConfig {
         }
         vocabSize = try positive(a + "vocab_size")
             ?? (g.value(forKey: "tokenizer.ggml.tokens")?.arrayValue).map { $0.count }.flatMap { $0 > 0 ? $0 : nil }
+        invalidKeys = invalid
     }
 
     /// The canonical `ingot.config` object, in the key order `CanonicalConfig.fromHF` uses.
@@ -191,6 +226,7 @@ extension GGUFCanonicalConfig {
         c["bos_token_id"] = bos
         c["eos_token_id"] = eos
         c["torch_dtype"] = .null
+        if !invalidKeys.isEmpty { c[Self.invalidKeysKey] = .object(invalidKeys) }
         return c
     }
 }

@@ -94,7 +94,7 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .alignmentNotU32(t): "general.alignment must be a u32 but is a \(t)"
         case let .badAlignment(a): "alignment \(a) is not a nonzero power of two"
         case let .duplicateTensorName(n): "duplicate tensor name \(quoted(n))"
-        case let .tooManyDimensions(t, n): "tensor \(quoted(t)): \(n) dimensions exceed the maximum of 4"
+        case let .tooManyDimensions(t, n): "tensor \(quoted(t)): \(Limits.rankExceeded(Int(n), maximum: GGUFLimits.maxDimensions))"
         case let .dimensionTooLarge(t, i, v): "tensor \(quoted(t)): dimension \(i) is \(v), beyond 2^63 - 1"
         case let .sizeOverflow(t): "tensor \(quoted(t)): size overflows"
         case let .unknownTensorType(t, id): "tensor \(quoted(t)): unknown GGML type id \(id)"

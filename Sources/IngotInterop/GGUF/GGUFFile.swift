@@ -94,6 +94,8 @@ public final class GGUFFile: TensorSource, Sendable {
         guard let outBytes = Checked.mul(t.elementCount, 4) else {
             throw FileError(path: path, GGUFError.sizeOverflow(tensor: t.name))
         }
+        // Up to 12 times the stored bytes (2.6-bit K-quants to f32): checked before it is allocated.
+        try withPath(path) { try MemoryBudget.check(outBytes, for: "tensor \(quoted(t.name)) (dequantized to f32)") }
         let out = OwnedBytes(count: outBytes)
         let blocks = t.byteCount / t.type.typeSize
         // The header proved byteCount = blocks × typeSize and elementCount = blocks × blockSize, so the kernel

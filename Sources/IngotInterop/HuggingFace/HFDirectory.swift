@@ -39,11 +39,11 @@ public final class HFDirectory: TensorSource {
             let o = try HFDirectory.readJSON(dir, index)
             files.append(index)
             guard let map = o["weight_map"]?.objectValue else {
-                throw FileError(path: dir + "/" + index, IngotError.invalidHeader("no \"weight_map\" object"))
+                throw FileError(path: dir, HFDirectoryError.badIndex(file: index, reason: "no \"weight_map\" object"))
             }
             for (_, v) in map {
                 guard let f = v.stringValue, HFDirectory.isPlainFileName(f) else {
-                    throw FileError(path: dir + "/" + index, IngotError.invalidHeader("weight_map names a bad file \(v)"))
+                    throw FileError(path: dir, HFDirectoryError.badIndex(file: index, reason: "weight_map names a bad file \(v)"))
                 }
                 if !shardNames.contains(f) { shardNames.append(f) }
             }
@@ -76,14 +76,15 @@ public final class HFDirectory: TensorSource {
                 descriptors.append(d)
             }
         }
-        if let map = weightMap {
+        if let map = weightMap, let index = files.first {
             for (tensor, file) in map {
                 guard let i = location[ExactKey(tensor)] else {
-                    throw FileError(path: dir, IngotError.noSuchTensor("\(tensor) (listed in the index for \(file.stringValue ?? "?"))"))
+                    throw FileError(path: dir, HFDirectoryError.badIndex(
+                        file: index, reason: "lists \(quoted(tensor)) in \(file.stringValue ?? "?"), but no shard has a tensor of that name"))
                 }
                 if shardNames[i] != file.stringValue {
-                    throw FileError(path: dir, IngotError.invalidHeader(
-                        "index puts \(quoted(tensor)) in \(file.stringValue ?? "?") but it is in \(shardNames[i])"))
+                    throw FileError(path: dir, HFDirectoryError.badIndex(
+                        file: index, reason: "puts \(quoted(tensor)) in \(file.stringValue ?? "?") but it is in \(shardNames[i])"))
                 }
             }
             let unlisted = descriptors.filter { map[$0.name] == nil }.count
@@ -105,7 +106,7 @@ public final class HFDirectory: TensorSource {
                     // A valid config naming a variant the forward pass lacks (yarn rope, …): the weights still convert.
                     warnings.append("config.json: \(key) = \(value) is not supported by the forward pass: converted without ingot.config")
                 } catch {
-                    throw FileError(path: dir + "/config.json", IngotError.invalidHeader(error.description))
+                    throw FileError(path: dir, HFDirectoryError.badConfig(file: "config.json", reason: error.description))
                 }
             } else {
                 let arch = hf["model_type"]?.stringValue ?? hf["architectures"]?.arrayValue?.first?.stringValue ?? "unknown"
@@ -122,7 +123,11 @@ public final class HFDirectory: TensorSource {
         }
         var tok = JSONObject()
         if exists("tokenizer.json") {
-            tok["tokenizer_json"] = .string(try HFDirectory.readText(dir, "tokenizer.json"))
+            // Kept as the file's exact text, but parsed once: a broken tokenizer.json is this directory's error now,
+            // not a GGUF export's later.
+            let f = try HFDirectory.readBytes(dir, "tokenizer.json")
+            tok["tokenizer_json"] = .string(try HFDirectory.text(f, dir, "tokenizer.json"))
+            try HFDirectory.parse(f.bytes, dir, "tokenizer.json", as: "object")
             files.append("tokenizer.json")
         }
         if exists("tokenizer_config.json") {
@@ -192,14 +197,9 @@ public final class HFDirectory: TensorSource {
     /// pooling survives conversion and an export can write the files back. nil without modules.json.
     static func sentenceTransformers(_ dir: String, files: inout [String]) throws -> JSONObject? {
         guard access(dir + "/modules.json", R_OK) == 0 else { return nil }
-        let text = try readText(dir, "modules.json")
-        let modules: JSONValue
-        do { modules = try JSONParser.parse(Array(text.utf8)) } catch {
-            throw FileError(path: dir + "/modules.json", IngotError.invalidJSON(error.description))
-        }
-        guard let list = modules.arrayValue else {
-            throw FileError(path: dir + "/modules.json", IngotError.invalidJSON("not a JSON array of modules"))
-        }
+        let f = try readBytes(dir, "modules.json")
+        let modules = try parse(f.bytes, dir, "modules.json", as: "array")
+        let list = modules.arrayValue ?? []
         files.append("modules.json")
         var st = JSONObject()
         st["modules"] = modules
@@ -208,7 +208,7 @@ public final class HFDirectory: TensorSource {
             // A module's path is one plain folder name inside the model directory ("" for the transformer itself).
             guard let path = m.objectValue?["path"]?.stringValue, !path.isEmpty else { continue }
             guard isPlainFileName(path) else {
-                throw FileError(path: dir + "/modules.json", IngotError.invalidHeader("module path \(quoted(path)) is not a folder name"))
+                throw FileError(path: dir, HFDirectoryError.badModulePath(file: "modules.json", path: path))
             }
             let name = path + "/config.json"
             guard access(dir + "/" + name, R_OK) == 0 else { continue }
@@ -228,27 +228,43 @@ public final class HFDirectory: TensorSource {
         !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")
     }
 
-    static func readText(_ dir: String, _ name: String) throws -> String {
+    /// A side file's bytes, size-capped before they are read.
+    static func readBytes(_ dir: String, _ name: String) throws -> MappedFile {
         let path = dir + "/" + name
         let f = try withPath(path) { try MappedFile(path: path) }
         guard f.bytes.count <= maxSideFileBytes else {
-            throw FileError(path: path, IngotError.unsupported("file larger than \(maxSideFileBytes) bytes"))
+            throw FileError(path: dir, HFDirectoryError.tooLarge(file: name, bytes: f.bytes.count, cap: maxSideFileBytes))
         }
+        return f
+    }
+
+    static func readText(_ dir: String, _ name: String) throws -> String {
+        try text(try readBytes(dir, name), dir, name)
+    }
+
+    static func text(_ f: MappedFile, _ dir: String, _ name: String) throws -> String {
         guard let s = String(validating: f.bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw FileError(path: path, IngotError.invalidJSON("not valid UTF-8"))
+            throw FileError(path: dir, HFDirectoryError.notUTF8(file: name))
         }
         return s
     }
 
-    static func readJSON(_ dir: String, _ name: String) throws -> JSONObject {
-        let path = dir + "/" + name
-        let f = try withPath(path) { try MappedFile(path: path) }
-        guard f.bytes.count <= maxSideFileBytes else {
-            throw FileError(path: path, IngotError.unsupported("file larger than \(maxSideFileBytes) bytes"))
-        }
+    /// Parses a side file's bytes as JSON whose top level is an `expected` ("object" or "array"); errors name the file.
+    @discardableResult
+    static func parse(_ bytes: UnsafeRawBufferPointer, _ dir: String, _ name: String, as expected: String) throws -> JSONValue {
         let v: JSONValue
-        do { v = try JSONParser.parse(f.bytes) } catch { throw FileError(path: path, IngotError.invalidJSON(error.description)) }
-        guard let o = v.objectValue else { throw FileError(path: path, IngotError.invalidJSON("not a JSON object")) }
-        return o
+        do { v = try JSONParser.parse(bytes) } catch {
+            throw FileError(path: dir, HFDirectoryError.invalidJSON(file: name, reason: error.description))
+        }
+        let ok = expected == "object" ? v.objectValue != nil : v.arrayValue != nil
+        guard ok else {
+            throw FileError(path: dir, HFDirectoryError.wrongJSONType(file: name, expected: expected, found: v.typeName))
+        }
+        return v
+    }
+
+    static func readJSON(_ dir: String, _ name: String) throws -> JSONObject {
+        let f = try readBytes(dir, name)
+        return try parse(f.bytes, dir, name, as: "object").objectValue ?? JSONObject()
     }
 }

@@ -96,6 +96,8 @@ public struct NpyArray: Sendable, Equatable {
             throw .badValue(key: "fortran_order", expected: "True or False")
         }
         guard case let .tuple(dims) = try value("shape") else { throw .badValue(key: "shape", expected: "a tuple") }
+        // The rank before the dimensions' values, so that a long shape is reported as long whatever it holds.
+        guard dims.count <= Limits.maxRank else { throw .badShape(Limits.rankExceeded(dims.count)) }
         var shape: [Int] = []
         for d in dims {
             switch d {
@@ -145,6 +147,7 @@ public struct NpyArray: Sendable, Equatable {
         guard data.count >= byteCount else { throw .truncatedData(expected: byteCount, actual: data.count) }
         guard data.count == byteCount else { throw .trailingData(expected: byteCount, actual: data.count) }
         if isZeroCopy { return TensorBuffer(bytes: data, owner: owner) }
+        do { try MemoryBudget.check(byteCount, for: "the reordered array") } catch { throw .wouldNotFit(error) }
         let out = OwnedBytes(count: byteCount)
         let transpose = fortranOrder && !(shape.filter { $0 > 1 }.count <= 1)
         switch dtype.scalarSize ?? 1 {

@@ -32,6 +32,8 @@ public enum NpyError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncatedData(expected: Int, actual: Int)
     /// More data bytes than the shape and dtype need.
     case trailingData(expected: Int, actual: Int)
+    /// A byte-swapped or transposed copy of the array would not fit in memory (`MemoryBudget`).
+    case wouldNotFit(MemoryBudget.Exceeded)
 
     public var description: String {
         switch self {
@@ -50,6 +52,7 @@ public enum NpyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sizeOverflow: "shape size overflows"
         case let .truncatedData(e, a): "truncated data: shape and dtype need \(e) bytes, \(a) present"
         case let .trailingData(e, a): "trailing data: shape and dtype need \(e) bytes, \(a) present"
+        case let .wouldNotFit(e): e.description
         }
     }
 }

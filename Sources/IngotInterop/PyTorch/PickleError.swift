@@ -8,6 +8,8 @@ public enum PickleError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(size: Int, cap: Int)
     /// The pickle ends inside an opcode's argument (or before STOP).
     case truncated(offset: Int, what: String)
+    /// A FRAME whose length runs past the end of the pickle.
+    case frameBeyondEnd(offset: Int, length: UInt64, remaining: Int)
     /// A byte that is not a pickle opcode.
     case unknownOpcode(UInt8, offset: Int)
     /// A real pickle opcode this reader refuses (text-mode protocol 0, extension registry, out-of-band buffers…).
@@ -61,6 +63,7 @@ public enum PickleError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .tooLarge(n, cap): "pickle of \(n) bytes exceeds the cap of \(cap)"
         case let .truncated(o, what): "pickle truncated at byte \(o): \(what)"
+        case let .frameBeyondEnd(o, n, r): "pickle FRAME at byte \(o) claims \(n) bytes, but only \(r) remain"
         case let .unknownOpcode(b, o): "unknown pickle opcode 0x\(String(b, radix: 16)) at byte \(o)"
         case let .unsupportedOpcode(name, o): "pickle opcode \(name) at byte \(o) is not supported (never executed)"
         case let .unsupportedProtocol(p): "pickle protocol \(p) is not supported (0-5)"

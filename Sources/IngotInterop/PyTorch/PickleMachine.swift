@@ -50,7 +50,12 @@ struct PickleMachine {
                 let p = try u8("PROTO")
                 guard p <= 5 else { throw .unsupportedProtocol(p) }
             case 0x95:  // FRAME: a length prefix for buffered reading; the opcodes inside are read as usual.
-                _ = try take(8, "FRAME")
+                // CPython reads the whole frame at once, so a frame longer than what remains is a truncated pickle
+                // there; here too (and the pickle itself is capped by `limits.maxBytes`).
+                let length = try uint(8, "FRAME")
+                guard length <= UInt64(bytes.count - pos) else {
+                    throw .frameBeyondEnd(offset: opOffset, length: length, remaining: bytes.count - pos)
+                }
             case 0x2E:  // STOP
                 guard marks.isEmpty else { throw .badStop("\(marks.count) MARKs are still open") }
                 guard stack.count == 1, let result = stack.first else {

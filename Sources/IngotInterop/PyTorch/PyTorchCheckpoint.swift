@@ -86,7 +86,11 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
                 }
                 return TensorBuffer(bytes: bytes, owner: storage.owner)
             }
-            let out = OwnedBytes(count: v.elementCount &* v.elementSize)
+            // A strided view is copied out; its size was bounded when the file was opened (storage size or
+            // `maxExpandedBytes`), and is checked against the machine before it is allocated.
+            let bytes = v.elementCount &* v.elementSize
+            try MemoryBudget.check(bytes, for: "tensor \(quoted(name)) (a contiguous copy of its view)")
+            let out = OwnedBytes(count: bytes)
             storage.withBytes { v.copy(from: $0, into: out.mutable) }
             return TensorBuffer(out)
         } catch { throw FileError(path: path, error) }
@@ -104,14 +108,17 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
     }
 
     /// True for files this reader should open: a legacy torch file (to refuse it by name), or a zip that is a
-    /// `.pt`/`.pth`/`.bin`/`.ckpt` or whose first entry is `<folder>/data.pkl` (torch.save writes it first), unless
-    /// it is named `.npz`. `openTensorSource` asks this before treating a zip as an `.npz`.
+    /// `.pt`/`.pth`/`.bin`/`.ckpt` (an empty zip too: the user named a checkpoint, so its error is "no data.pkl")
+    /// or whose first entry is `<folder>/data.pkl` (torch.save writes it first), unless it is named `.npz`.
+    /// `openTensorSource` asks this before treating a zip as an `.npz`.
     public static func recognizes(_ b: UnsafeRawBufferPointer, path: String) -> Bool {
         if isLegacy(b) { return true }
-        guard b.hasPrefix([0x50, 0x4B, 0x03, 0x04]) else { return false }
+        let entries = b.hasPrefix([0x50, 0x4B, 0x03, 0x04])
+        guard entries || b.hasPrefix([0x50, 0x4B, 0x05, 0x06]) else { return false }
         let lower = path.lowercased()
         if lower.hasSuffix(".npz") { return false }
         if [".pt", ".pth", ".bin", ".ckpt"].contains(where: { lower.hasSuffix($0) }) { return true }
+        guard entries else { return false }
         guard let n = b.le(UInt16.self, at: 26), let name = b.bounded(30, Int(n)) else { return false }
         let suffix = Array("/data.pkl".utf8)
         return name.count > suffix.count && name.suffix(suffix.count).elementsEqual(suffix)
@@ -168,6 +175,8 @@ public final class PyTorchCheckpoint: TensorSource, Sendable {
     private static func tensor(_ name: String, _ t: PickleTensor, _ r: PickleResult, _ archive: ZipArchive,
                                folder: String) throws -> (tensor: Tensor, layout: TensorLayout) {
         let s = r.storages[t.storage]
+        // The rank before the view's own checks, so that a long size tuple is reported as such.
+        guard t.shape.count <= Limits.maxRank else { throw IngotError.badShape(tensor: name, reason: Limits.rankExceeded(t.shape.count)) }
         guard let dtype = t.dtype.dtype, let elementSize = t.dtype.elementSize else {
             throw PyTorchError.unsupportedDType(tensor: name, dtype: t.dtype.name)
         }

@@ -19,6 +19,9 @@ public enum PyTorchError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAStateDict(found: String)
     /// A dict key on the path to a tensor is neither a str nor an int.
     case badKey(path: String, type: String)
+    /// An int key at the top level of the state dict (`path` empty) or holding a tensor: a tensor is named by str
+    /// keys (see `PyTorchStateDict`).
+    case intKey(path: String, key: Int)
     /// A flattened tensor name is empty, too long or holds a control character.
     case badName(String)
     /// Two tensors flatten to the same name.
@@ -52,6 +55,9 @@ public enum PyTorchError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badByteOrder(s): "bad byteorder record \(quoted(s)) (expected \"little\")"
         case let .notAStateDict(t): "the pickle holds a \(t), not a state dict"
         case let .badKey(p, t): "key of type \(t) under \(quoted(p)) is not a str or int"
+        case let .intKey(p, k):
+            p.isEmpty ? "the state dict's key \(k) is an int, not a str: a state dict is keyed by names"
+                : "int key \(k) under \(quoted(p)) holds a tensor: a tensor is named by a str key"
         case let .badName(n): "bad tensor name \(quoted(n))"
         case let .duplicateName(n): "two tensors are named \(quoted(n))"
         case let .nestingTooDeep(cap): "the state dict nests deeper than \(cap) levels"

@@ -4,6 +4,12 @@ import IngotFormat
 /// "." (`{"model": {"fc": {"weight": t}}}` → `model.fc.weight`), int keys in decimal (an optimizer's
 /// `state.0.exp_avg`), list and tuple items by index.
 ///
+/// Keys are names. torch.load (weights_only too) accepts a dict keyed by anything hashable, but a module's
+/// state_dict, an optimizer's and a training checkpoint's top level are keyed by str, `load_state_dict` cannot use
+/// any other key, and safetensors refuses one. So a top-level key and the key that holds a tensor must be strs:
+/// `{5: t}` is refused rather than read as a tensor named "5". An int key inside (the optimizer's per-parameter
+/// `state.0`, which torch.optim writes) is one component of a name, in decimal.
+///
 /// Non-tensor leaves are not tensors, but they are not thrown away either: a bool, int, finite float or str held
 /// directly by a dict is recorded as typed metadata under its flattened name (`"epoch": 3`). Everything else that
 /// is not a tensor — None, bytes, sets, big integers, non-finite floats, scalars inside lists or tuples, bare
@@ -45,7 +51,10 @@ struct PyTorchStateDict {
                 let key: String
                 switch k {
                 case let .string(s): key = s
-                case let .int(i): key = String(i)
+                case let .int(i):
+                    if prefix.isEmpty { throw .intKey(path: prefix, key: i) }
+                    if case .tensor = value { throw .intKey(path: prefix, key: i) }
+                    key = String(i)
                 default: throw .badKey(path: prefix, type: k.typeName)
                 }
                 let name = prefix.isEmpty ? key : prefix + "." + key

@@ -90,12 +90,13 @@ struct SafetensorsHeader: Sendable {
         }
 
         guard let dims = shapeValue.arrayValue else { throw .badShape(tensor: name, reason: "not a list") }
+        // The rank first, as the list has it: a long list is one error naming its real length.
+        guard dims.count <= Limits.maxRank else { throw .badShape(tensor: name, reason: Limits.rankExceeded(dims.count)) }
         var shape: [Int] = []
-        shape.reserveCapacity(min(dims.count, Limits.maxRank + 1))
+        shape.reserveCapacity(dims.count)
         for d in dims {
             guard let v = d.intValue else { throw .badShape(tensor: name, reason: "dimension \(d) is not an integer") }
             shape.append(Int(v))  // Int64 → Int is exact on the 64-bit platforms Ingot supports
-            if shape.count > Limits.maxRank { break }  // ShapeRules reports the rank; no need to read further
         }
         let layout: TensorLayout
         switch ShapeRules.layout(name: name, dtype: dtype, shape: shape) {

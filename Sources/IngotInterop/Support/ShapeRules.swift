@@ -28,7 +28,7 @@ enum ShapeRules {
     static func reason(_ p: Problem) -> String {
         switch p {
         case let .negative(d): "negative dimension \(d)"
-        case let .tooManyDimensions(n): "rank \(n) exceeds Ingot's limit of \(Limits.maxRank)"
+        case let .tooManyDimensions(n): Limits.rankExceeded(n)
         case .overflow: "size overflows"
         }
     }

@@ -27,7 +27,8 @@ public final class ZipArchive: Sendable {
     public func entry(_ name: String) -> ZipEntry? { index[ExactKey(name)].map { entries[$0] } }
 
     /// The entry's uncompressed bytes with its CRC-32 checked: a view of the mapping for stored entries, a new
-    /// buffer of exactly the declared size for deflated ones.
+    /// buffer of exactly the declared size for deflated ones (refused, before allocating, beyond
+    /// `limits.maxInflatedBytes`).
     public func contents(of e: ZipEntry) throws -> TensorBuffer {
         do { return try checkedContents(e) } catch { throw FileError(path: file.path, error) }
     }
@@ -39,6 +40,11 @@ public final class ZipArchive: Sendable {
         case .stored:
             buffer = TensorBuffer(bytes: raw, owner: file)
         case .deflated:
+            // The size is the central directory's claim: checked against the machine before it is allocated. The
+            // inflater then fills exactly this buffer and fails on a stream that would go past it.
+            guard e.uncompressedSize <= limits.maxInflatedBytes else {
+                throw .wouldNotFit(entry: e.name, size: e.uncompressedSize, cap: limits.maxInflatedBytes)
+            }
             let out = OwnedBytes(count: e.uncompressedSize)
             do { try RawInflate.exactly(raw, into: out.mutable) } catch { throw Self.zipError(error, e) }
             buffer = TensorBuffer(out)

@@ -37,6 +37,8 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
     case entryBeyondDirectory(entry: String, end: Int, directoryStart: Int)
     /// Two entries' bytes overlap (a trick of some zip bombs).
     case overlappingEntries(String, String)
+    /// A deflated entry would inflate to more bytes than the machine can hold (`ZipLimits.maxInflatedBytes`).
+    case wouldNotFit(entry: String, size: Int, cap: Int)
     /// The deflate stream is invalid or truncated.
     case corruptDeflate(entry: String, reason: String)
     /// The deflate stream produces more bytes than the entry declares (a zip bomb, or a corrupt size).
@@ -65,6 +67,8 @@ public enum ZipError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badLocalHeader(e, r): "entry \(quoted(e)): bad local header: \(r)"
         case let .entryBeyondDirectory(e, end, d): "entry \(quoted(e)) ends at byte \(end), past the central directory at \(d)"
         case let .overlappingEntries(a, b): "entries \(quoted(a)) and \(quoted(b)) overlap"
+        case let .wouldNotFit(e, s, cap):
+            "entry \(quoted(e)) would inflate to \(s) bytes, more than this machine can hold (the cap is \(cap) bytes, half its memory)"
         case let .corruptDeflate(e, r): "entry \(quoted(e)): corrupt deflate data: \(r)"
         case let .inflatesPastDeclaredSize(e, d): "entry \(quoted(e)) inflates past its declared \(d) bytes"
         case let .inflatesShort(e, d, a): "entry \(quoted(e)) inflates to \(a) bytes, \(d) declared"
