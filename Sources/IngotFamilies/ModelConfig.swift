@@ -152,32 +152,20 @@ public struct ModelConfig: Sendable, Equatable {
     public static let invalidSourceKeys = "invalid_source_keys"
 
     /// The canonical `ingot.config` object: what `init(family:config:)` reads back to an equal config.
-    public var json: JSONObject {
-        func int(_ v: Int) -> JSONValue { .int(Int64(v)) }
-        var c = JSONObject()
-        c["vocab_size"] = int(vocabSize)
-        c["hidden_size"] = int(hiddenSize)
-        c["num_layers"] = int(numLayers)
-        c["num_heads"] = int(numHeads)
-        c["num_kv_heads"] = int(numKVHeads)
-        c["head_dim"] = int(headDim)
-        c["ffn_size"] = int(ffnSize)
-        c["norm"] = .string(layout.norm)
-        c["norm_eps"] = .double(normEps)
-        c["activation"] = .string(activation.rawValue)
-        c["position"] = .string(layout.position)
-        if layout.position == "rope" {
-            c["rope_theta"] = .double(ropeTheta)
-            c["rope_scaling"] = ropeScaling.map { .object($0.json) } ?? .null
-        }
-        if layout == .bert { c["type_vocab_size"] = int(typeVocabSize) }
-        c["max_positions"] = int(maxPositions)
-        c["tied_embeddings"] = .bool(tiedEmbeddings)
-        c["attention_bias"] = .bool(attentionBias)
-        c["bos_token_id"] = bosTokenID
-        c["eos_token_id"] = eosTokenID
-        c["torch_dtype"] = torchDType
-        return c
+    public var json: JSONObject { fields.json }
+
+    /// Every field, for writing (`CanonicalConfigFields`).
+    public var fields: CanonicalConfigFields {
+        var f = CanonicalConfigFields(layout: layout, activation: activation, tiedEmbeddings: tiedEmbeddings,
+                                      attentionBias: attentionBias)
+        (f.vocabSize, f.hiddenSize, f.numLayers, f.numHeads) = (vocabSize, hiddenSize, numLayers, numHeads)
+        (f.numKVHeads, f.headDim, f.ffnSize, f.maxPositions) = (numKVHeads, headDim, ffnSize, maxPositions)
+        f.normEps = normEps
+        f.ropeTheta = ropeTheta
+        f.ropeScaling = ropeScaling.map { .object($0.json) } ?? .null
+        f.typeVocabSize = typeVocabSize
+        (f.bosTokenID, f.eosTokenID, f.torchDType) = (bosTokenID, eosTokenID, torchDType)
+        return f
     }
 
     /// The relations between fields that the forward pass relies on.

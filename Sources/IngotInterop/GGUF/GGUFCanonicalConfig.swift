@@ -201,31 +201,18 @@ extension GGUFCanonicalConfig {
 
     /// The canonical `ingot.config` object, in the key order `CanonicalConfig.fromHF` uses.
     func json(tied: Bool, attentionBias: Bool, bos: JSONValue, eos: JSONValue) -> JSONObject {
-        func int(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
-        var c = JSONObject()
-        c["vocab_size"] = int(vocabSize)
-        c["hidden_size"] = int(hiddenSize)
-        c["num_layers"] = int(numLayers)
-        c["num_heads"] = int(numHeads)
-        c["num_kv_heads"] = int(numKVHeads)
-        c["head_dim"] = int(headDim)
-        c["ffn_size"] = int(ffnSize)
-        c["norm"] = .string("rmsnorm")
-        c["norm_eps"] = normEps.map(JSONValue.double) ?? .null
-        c["activation"] = .string("silu")
-        c["position"] = .string("rope")
-        c["rope_theta"] = .double(ropeTheta)
+        var f = CanonicalConfigFields(layout: .llama, activation: .silu, tiedEmbeddings: tied, attentionBias: attentionBias)
+        (f.vocabSize, f.hiddenSize, f.numLayers, f.numHeads) = (vocabSize, hiddenSize, numLayers, numHeads)
+        (f.numKVHeads, f.headDim, f.ffnSize, f.maxPositions) = (numKVHeads, headDim, ffnSize, maxPositions)
+        f.normEps = normEps
+        f.ropeTheta = ropeTheta
         switch rope {
-        case .none, .unsupported: c["rope_scaling"] = .null
-        case let .llama3(p): c["rope_scaling"] = .object(p.json)
-        case let .linear(f): c["rope_scaling"] = .object(JSONObject([("rope_type", .string("linear")), ("factor", .double(f))]))
+        case .none, .unsupported: f.ropeScaling = .null
+        case let .llama3(p): f.ropeScaling = .object(p.json)
+        case let .linear(factor): f.ropeScaling = .object(RopeScaling.linear(factor: factor).json)
         }
-        c["max_positions"] = int(maxPositions)
-        c["tied_embeddings"] = .bool(tied)
-        c["attention_bias"] = .bool(attentionBias)
-        c["bos_token_id"] = bos
-        c["eos_token_id"] = eos
-        c["torch_dtype"] = .null
+        (f.bosTokenID, f.eosTokenID) = (bos, eos)
+        var c = f.json
         if !invalidKeys.isEmpty { c[Self.invalidKeysKey] = .object(invalidKeys) }
         return c
     }
