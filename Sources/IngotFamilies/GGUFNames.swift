@@ -18,13 +18,16 @@ public struct GGUFNames: Sendable {
     public let canonicalLayerPrefix: String
     /// llama.cpp permutes q/k rows for this family (llama), not for others (qwen2 keeps Hugging Face's order).
     public let permutesQK: Bool
+    /// The `<arch>.*` keys that carry the config.
+    public let keys: GGUFConfigKeys
 
     public init(global: [(canonical: String, gguf: String)], layer: [(canonical: String, gguf: String, role: QKRole?)],
-                canonicalLayerPrefix: String, permutesQK: Bool) {
+                canonicalLayerPrefix: String, permutesQK: Bool, keys: GGUFConfigKeys) {
         self.global = global
         self.layer = layer
         self.canonicalLayerPrefix = canonicalLayerPrefix
         self.permutesQK = permutesQK
+        self.keys = keys
     }
 
     public static let ggufLayerPrefix = "blk."
@@ -50,6 +53,28 @@ public struct GGUFNames: Sendable {
         name.hasPrefix(canonicalLayerPrefix) || global.contains { sameScalars($0.canonical, name) }
             || global.contains { $0.canonical.split(separator: ".").first.map { name.hasPrefix($0 + ".") } ?? false }
     }
+}
+
+/// The GGUF keys of a family's config, without the `<arch>.` prefix (llama.cpp's `LLM_KV_*` names). Import reads
+/// them into `ingot.config`; export writes them back, in convert_hf_to_gguf.py's order.
+public struct GGUFConfigKeys: Sendable, Equatable {
+    public var contextLength = "context_length"
+    public var embeddingLength = "embedding_length"
+    public var blockCount = "block_count"
+    public var feedForwardLength = "feed_forward_length"
+    public var headCount = "attention.head_count"
+    public var headCountKV = "attention.head_count_kv"
+    public var keyLength = "attention.key_length"
+    public var valueLength = "attention.value_length"
+    public var normEps = "attention.layer_norm_rms_epsilon"
+    public var ropeFreqBase = "rope.freq_base"
+    public var ropeDimensionCount = "rope.dimension_count"
+    public var ropeScalingType = "rope.scaling.type"
+    public var ropeScalingFactor = "rope.scaling.factor"
+    public var vocabSize = "vocab_size"
+
+    /// The keys of llama-layout families (llama, qwen2: RMSNorm epsilon, rotary keys).
+    public static let llamaLayout = GGUFConfigKeys()
 }
 
 /// Layer-indexed tensor names: `<prefix>N.<rest>`.

@@ -74,6 +74,6 @@ public enum LlamaNames {
                 ("mlp.up_proj.weight", "ffn_up.weight", nil), ("mlp.up_proj.bias", "ffn_up.bias", nil),
                 ("mlp.down_proj.weight", "ffn_down.weight", nil), ("mlp.down_proj.bias", "ffn_down.bias", nil),
             ],
-            canonicalLayerPrefix: layerPrefix, permutesQK: permutesQK)
+            canonicalLayerPrefix: layerPrefix, permutesQK: permutesQK, keys: .llamaLayout)
     }
 }

@@ -80,7 +80,7 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
                 return
             }
             self.family = family
-            var config = try GGUFCanonicalConfig(gguf: g, arch: arch)
+            var config = try GGUFCanonicalConfig(gguf: g, arch: arch, keys: names.keys)
             let heads = config.numHeads ?? 0, kvHeads = config.numKVHeads ?? heads
 
             var hasOutput = false, hasQBias = false
@@ -115,7 +115,7 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
 
             var keepFactors = false
             if let factors = ropeFactors {
-                let ropeDims = (g.value(forKey: arch + ".rope.dimension_count")?.integerValue).flatMap { Int(exactly: $0) }
+                let ropeDims = (g.value(forKey: arch + "." + names.keys.ropeDimensionCount)?.integerValue).flatMap { Int(exactly: $0) }
                 switch Llama3RopeFactors.invert(factors, theta: config.ropeTheta, headDim: ropeDims ?? config.headDim ?? 0,
                                                 contextLength: config.maxPositions) {
                 case let .exact(p):

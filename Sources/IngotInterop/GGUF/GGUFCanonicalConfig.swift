@@ -114,7 +114,7 @@ struct GGUFCanonicalConfig: Equatable {
 extension GGUFCanonicalConfig {
     /// Reads the `<arch>.*` keys of a GGUF file (specs/canonical.md §3). `key_length` is the head size when present
     /// (llama.cpp's n_embd_head_k); `rope.dimension_count` otherwise, then hidden / heads.
-    init(gguf g: GGUFFile, arch: String) throws(GGUFCanonicalError) {
+    init(gguf g: GGUFFile, arch: String, keys k: GGUFConfigKeys) throws(GGUFCanonicalError) {
         let a = arch + "."
         func count(_ k: String) throws(GGUFCanonicalError) -> Int? {
             guard let v = g.value(forKey: k) else { return nil }
@@ -169,32 +169,32 @@ extension GGUFCanonicalConfig {
             }
             return d
         }
-        hiddenSize = try positive(a + "embedding_length")
-        numLayers = try positive(a + "block_count")
-        guard let heads = try count(a + "attention.head_count") else { throw .missingKey(a + "attention.head_count") }
-        guard heads > 0 else { throw .badValue(key: a + "attention.head_count", reason: "must be positive") }
+        hiddenSize = try positive(a + k.embeddingLength)
+        numLayers = try positive(a + k.blockCount)
+        guard let heads = try count(a + k.headCount) else { throw .missingKey(a + k.headCount) }
+        guard heads > 0 else { throw .badValue(key: a + k.headCount, reason: "must be positive") }
         numHeads = heads
-        let kv = try count(a + "attention.head_count_kv") ?? heads
-        guard kv > 0 else { throw .badValue(key: a + "attention.head_count_kv", reason: "must be positive") }
+        let kv = try count(a + k.headCountKV) ?? heads
+        guard kv > 0 else { throw .badValue(key: a + k.headCountKV, reason: "must be positive") }
         numKVHeads = kv
-        let keyLength = try positive(a + "attention.key_length"), ropeDims = try positive(a + "rope.dimension_count")
+        let keyLength = try positive(a + k.keyLength), ropeDims = try positive(a + k.ropeDimensionCount)
         if let k = keyLength ?? ropeDims {
             headDim = k
         } else if let hidden = hiddenSize, hidden % heads == 0 {
             headDim = hidden / heads
         }
-        ffnSize = try positive(a + "feed_forward_length")
-        maxPositions = try positive(a + "context_length")
-        normEps = try float(a + "attention.layer_norm_rms_epsilon", "a finite number ≥ 0") { $0 >= 0 }
+        ffnSize = try positive(a + k.feedForwardLength)
+        maxPositions = try positive(a + k.contextLength)
+        normEps = try float(a + k.normEps, "a finite number ≥ 0") { $0 >= 0 }
         // An invalid base leaves the default here (what export regenerates when the pair is absent); the pair itself
         // stays verbatim in ingot.gguf and the key is recorded as invalid.
-        if let theta = try float(a + "rope.freq_base", "a finite number > 0", { $0 > 0 }) { ropeTheta = theta }
-        if g.value(forKey: a + "rope.scaling.type")?.stringValue == "linear", let f = try number(a + "rope.scaling.factor"),
+        if let theta = try float(a + k.ropeFreqBase, "a finite number > 0", { $0 > 0 }) { ropeTheta = theta }
+        if g.value(forKey: a + k.ropeScalingType)?.stringValue == "linear", let f = try number(a + k.ropeScalingFactor),
             f > 0
         {
             rope = .linear(factor: f)
         }
-        vocabSize = try positive(a + "vocab_size")
+        vocabSize = try positive(a + k.vocabSize)
             ?? (g.value(forKey: "tokenizer.ggml.tokens")?.arrayValue).map { $0.count }.flatMap { $0 > 0 ? $0 : nil }
         invalidKeys = invalid
     }

@@ -21,6 +21,7 @@ enum GGUFCanonicalKeyValues {
                          tokenizer: [GGUFKeyValue], types: JSONObject) -> [GGUFKeyValue]
     {
         let a = family.name + "."
+        let k = family.gguf?.keys ?? .llamaLayout
         var out: [GGUFKeyValue] = []
         func add(_ k: String, _ v: GGUFValue?) {
             if let v { out.append(GGUFKeyValue(k, retyped(v, types[k]))) }
@@ -33,23 +34,23 @@ enum GGUFCanonicalKeyValues {
         }
         add("general.architecture", .string(family.name))
         add("general.alignment", .uint32(alignment))
-        add(a + "block_count", u32(c.numLayers))
-        add(a + "context_length", u32(c.maxPositions))
-        add(a + "embedding_length", u32(c.hiddenSize))
-        add(a + "feed_forward_length", u32(c.ffnSize))
-        add(a + "attention.head_count", u32(c.numHeads))
-        add(a + "attention.head_count_kv", u32(c.numKVHeads))
-        add(a + "rope.freq_base", float(a + "rope.freq_base", c.ropeTheta))
-        add(a + "attention.layer_norm_rms_epsilon", float(a + "attention.layer_norm_rms_epsilon", c.normEps))
-        add(a + "attention.key_length", u32(c.headDim))
+        add(a + k.blockCount, u32(c.numLayers))
+        add(a + k.contextLength, u32(c.maxPositions))
+        add(a + k.embeddingLength, u32(c.hiddenSize))
+        add(a + k.feedForwardLength, u32(c.ffnSize))
+        add(a + k.headCount, u32(c.numHeads))
+        add(a + k.headCountKV, u32(c.numKVHeads))
+        add(a + k.ropeFreqBase, float(a + k.ropeFreqBase, c.ropeTheta))
+        add(a + k.normEps, float(a + k.normEps, c.normEps))
+        add(a + k.keyLength, u32(c.headDim))
         add(a + "attention.value_length", u32(c.headDim))
         if case let .linear(f) = c.rope {
-            add(a + "rope.scaling.type", .string("linear"))
-            add(a + "rope.scaling.factor", float(a + "rope.scaling.factor", f))
+            add(a + k.ropeScalingType, .string("linear"))
+            add(a + k.ropeScalingFactor, float(a + k.ropeScalingFactor, f))
         }
         add("general.file_type", fileType.map(GGUFValue.uint32))
-        add(a + "vocab_size", u32(c.vocabSize))
-        add(a + "rope.dimension_count", u32(c.headDim))
+        add(a + k.vocabSize, u32(c.vocabSize))
+        add(a + k.ropeDimensionCount, u32(c.headDim))
         add("general.quantization_version", .uint32(quantizationVersion))
         for kv in tokenizer { add(kv.key, kv.value) }
         return out
