@@ -71,7 +71,7 @@ import Testing
         let dir = TempDir()
         let out = dir.file("out.gguf")
         defer { #expect(!FileManager.default.fileExists(atPath: out), "nothing is left at the destination") }
-        return thrown(GGUFCanonicalError.self) { try GGUFExport.write(path: out, source: s) }
+        return thrown(GGUFCanonicalError.self) { try exportGGUF(out, s) }
     }
 
     @Test("export: config heads that contradict the q rows, or kv heads that do not divide heads")
@@ -122,7 +122,7 @@ import Testing
         let kept = try #require(g.metadata["ingot.gguf"]?.objectValue)
         #expect(kept["llama.feed_forward_length"] == .int(0) && kept["llama.rope.freq_base"] == .double(-1))
         // Export needs a feed-forward size, as llama.cpp does.
-        #expect(thrown(GGUFCanonicalError.self) { try GGUFExport.write(path: dir.file("x.gguf"), source: g) }
+        #expect(thrown(GGUFCanonicalError.self) { try exportGGUF(dir.file("x.gguf"), g) }
             == .missingKey("ingot.config.ffn_size"))
     }
 }
@@ -154,7 +154,7 @@ import Testing
             }
             opened += 1
             for d in source.descriptors { _ = try source.load(d.name) }
-            do { try GGUFExport.write(path: dir.file("o\(i).gguf"), source: source) } catch {
+            do { try exportGGUF(dir.file("o\(i).gguf"), source) } catch {
                 #expect(underlying(error, as: GGUFCanonicalError.self) != nil, "\(error)")
                 continue
             }
