@@ -9,7 +9,7 @@ struct ConvertTarget {
     let tensors: any TensorSource
     /// One tensor of `tensors` as it is appended, with its report row (nil for a tensor the export makes itself).
     let produce: (TensorDescriptor) throws -> (TensorLayout, TensorBuffer, ConvertReport.Row?)
-    /// Warnings about the output (what GGUF cannot hold).
+    /// Warnings about the output (what GGUF or a directory cannot hold).
     var warnings: [String] = []
     /// Every file put in place (for the size in the report).
     var files: [String]
@@ -19,7 +19,7 @@ struct ConvertTarget {
 
 extension OutputFormat {
     /// The writer for this format at `request.output` with everything it needs planned from `source`. A header-first
-    /// output (safetensors, GGUF) knows every layout now: quantization is refused there, so a tensor's
+    /// output (safetensors, GGUF, a directory) knows every layout now: quantization is refused there, so a tensor's
     /// layout follows from its source layout and the cast type.
     func makeTarget(for request: ConvertRequest, source src: any TensorSource) throws -> ConvertTarget {
         let out = request.output
@@ -41,6 +41,17 @@ extension OutputFormat {
             let w = try SafetensorsWriter(path: out, metadata: SafetensorsWriter.foreignMetadata(src.metadata),
                                           tensors: try Converter.exportDescriptors(src, dtype: request.dtype))
             return ConvertTarget(writer: w, tensors: src, produce: transform, files: [out])
+        case .hfDirectory:
+            // The writer knows which files it puts there and refuses existing ones; the pipeline reports that as it
+            // does for a single output file.
+            let w: HFDirectoryWriter
+            do {
+                w = try HFDirectoryWriter(path: out, metadata: src.metadata, tensors: try Converter.exportDescriptors(src, dtype: request.dtype),
+                                          overwrite: request.overwrite)
+            } catch let e as FileError where e.underlying as? HFExportError == .fileExists {
+                throw PipelineError.outputExists(path: e.path)
+            }
+            return ConvertTarget(writer: w, tensors: src, produce: transform, warnings: w.warnings, files: w.files)
         case .gguf:
             // The canonical → GGUF mapping (names, q/k permutation, llama.* keys, tokenizer) is planned from the whole
             // source, cast first (its f32 widening of 1-D tensors looks at the cast type).

@@ -5,15 +5,17 @@ import IngotQuant
 import Glibc
 #endif
 
-/// Source → (cast | quantize | dequantize) → Ingot, safetensors or GGUF, one tensor in memory at a time.
+/// Source → (cast | quantize | dequantize) → Ingot, safetensors, GGUF or a Hugging Face directory, one tensor in
+/// memory at a time.
 public enum Converter {
     /// Converts `request.source` into `request.output`. The output appears only when the whole conversion succeeded
-    /// (written to a temp file beside it, then renamed). Errors: `PipelineError` for a request that cannot be carried
-    /// out, `FileError` naming the file for bad input or a failed write.
+    /// (written to a temp file beside it, then renamed; in a directory, each file so). Errors: `PipelineError` for a
+    /// request that cannot be carried out, `FileError` naming the file for bad input or a failed write.
     public static func convert(_ request: ConvertRequest, progress: ProgressHandler? = nil) throws -> ConvertReport {
         let format = try request.validated()
         let out = request.output
-        if !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
+        // A directory is checked file by file once the source says which files it gets.
+        if format != .hfDirectory, !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
         let src = try openModelSource(path: request.source)
         var report = ConvertReport(source: request.source, output: out, format: format, quantizing: request.quantize != nil)
         report.warnings = src.warnings.map { PipelineWarning(file: request.source, message: $0) }

@@ -143,3 +143,16 @@ final class RecordingSource: TensorSource {
         #expect(dir.entries.isEmpty)
     }
 }
+
+/// `JSONWriter.encode(_:indent:)`: the layout transformers' config files have (Python's `json.dumps(indent=2)`).
+@Suite struct IndentedJSONTests {
+    @Test func membersOnTheirOwnLinesAndEmptyContainersInline() throws {
+        let v = JSONValue.object(JSONObject([
+            ("a", .int(1)), ("b", .array([.double(1e-12), .string("x\n")])), ("c", .object(JSONObject())), ("d", .array([])),
+            ("e", .object(JSONObject([("f", .null)]))),
+        ]))
+        let expected = "{\n  \"a\": 1,\n  \"b\": [\n    1e-12,\n    \"x\\n\"\n  ],\n  \"c\": {},\n  \"d\": [],\n  \"e\": {\n    \"f\": null\n  }\n}"
+        #expect(try JSONWriter.encode(v, indent: 2) == expected)
+        #expect(try JSONParser.parse(Array(expected.utf8)) == v)
+    }
+}
