@@ -117,6 +117,21 @@ import Testing
         #expect(dir.entries.isEmpty)
     }
 
+    @Test func droppingTheWriterLeavesNothing() throws {
+        let dir = TempDir()
+        do { _ = try HFDirectoryWriter(path: dir.file("out/"), metadata: JSONObject(), tensors: [tensor]) }
+        #expect(dir.entries.isEmpty)
+    }
+
+    @Test func finishingTwiceIsRefusedAndKeepsTheFiles() throws {
+        let dir = TempDir()
+        let w = try write(JSONObject([("ingot.hf_config", .object(JSONObject()))]), to: dir.path)
+        let e = #expect(throws: FileError.self) { try w.finish() }
+        #expect(e?.underlying as? TensorWriteError == .closed(committed: true))
+        w.abort()
+        #expect(Set(dir.entries) == ["config.json", "model.safetensors"])
+    }
+
     @Test func aFailedTensorAbandonsEveryFile() throws {
         let dir = TempDir()
         let hf = JSONObject([("model_type", .string("x"))])

@@ -5,8 +5,9 @@ import Glibc
 
 /// Writes a Hugging Face model directory that `from_pretrained` (transformers, sentence-transformers) and
 /// `HFDirectory` load: `model.safetensors` streamed through a `SafetensorsWriter` (the metadata without Ingot's own
-/// `ingot.*` keys, plus `format: pt`, which transformers requires of any safetensors metadata), and the side files
-/// `HFSideFiles` rebuilds from the `ingot.*` keys.
+/// `ingot.*` keys, plus `format: pt` as `save_pretrained` writes it: transformers refuses safetensors metadata
+/// without a format it knows), and the side files `HFSideFiles` rebuilds from the `ingot.*` keys. Dropping the
+/// writer unfinished is an abort.
 ///
 /// Every file appears atomically (`AtomicFile`): the side files are written unnamed at `finish` and committed
 /// before the weights, so a `model.safetensors` this writer put in place always has its config beside it. The
@@ -27,6 +28,7 @@ public final class HFDirectoryWriter: TensorFileWriter {
     private let side: HFSideFiles
     /// Directories this writer made, deepest last: `abort` removes them while they are empty.
     private var created: [String] = []
+    private var finished = false
 
     public init(path: String, metadata: JSONObject, tensors: [TensorDescriptor], overwrite: Bool = false) throws {
         let dir = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
@@ -53,7 +55,7 @@ public final class HFDirectoryWriter: TensorFileWriter {
     }
 
     /// What `model.safetensors` keeps of a source's metadata: no `ingot.*` keys (config, tokenizer, provenance live
-    /// in the side files or nowhere) and a `format` key, without which transformers refuses safetensors metadata.
+    /// in the side files or nowhere) and a `format` key (see above).
     static func weightsMetadata(_ meta: JSONObject) -> JSONObject {
         var foreign = SafetensorsWriter.foreignMetadata(meta)
         if foreign["format"] == nil { foreign["format"] = .string("pt") }
@@ -68,6 +70,7 @@ public final class HFDirectoryWriter: TensorFileWriter {
     }
 
     public func finish() throws {
+        guard !finished else { throw FileError(path: path, TensorWriteError.closed(committed: true)) }
         do {
             var pending: [PendingFile] = []
             for (name, bytes) in side.files {
@@ -78,7 +81,7 @@ public final class HFDirectoryWriter: TensorFileWriter {
             }
             for f in pending { try f.commit() }
             try weights.finish()
-            created = []
+            finished = true
         } catch {
             abort()
             throw error
@@ -87,10 +90,13 @@ public final class HFDirectoryWriter: TensorFileWriter {
 
     /// Abandons the weights (and any side file not yet committed); directories this writer made go if empty.
     public func abort() {
+        guard !finished else { return }
         weights.abort()
         Self.remove(created)
         created = []
     }
+
+    deinit { abort() }
 
     /// Creates `dir` and any missing parents (like `mkdir -p`); returns the ones it made, outermost first.
     static func makeDirectory(_ dir: String) throws -> [String] {
