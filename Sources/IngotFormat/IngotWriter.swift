@@ -8,8 +8,9 @@ import Glibc
 /// The data section is streamed into a temp file first (the header's offsets and checksums are only known at the
 /// end); `finish` then puts the header in front — by inserting pages at the file start where the filesystem can
 /// (no data copied), else by an in-kernel copy — and renames the file into place. The same tensors, metadata and
-/// options always produce the same bytes.
-public final class IngotWriter {
+/// options always produce the same bytes. Any layout may be appended (the header is written last); an error from any
+/// call abandons the file.
+public final class IngotWriter: TensorFileWriter {
     public struct Options: Sendable {
         public var alignment: Int
         /// nil: every tensor raw.
@@ -24,11 +25,11 @@ public final class IngotWriter {
         }
     }
 
-    public let path: String
     public let options: Options
+    /// Written with the header at `finish`, so it may still change after the last tensor (provenance).
     public var metadata: JSONObject
     public private(set) var entries: [TensorEntry] = []
-    private let file: AtomicFile
+    private let file: PendingFile
     private var dataEnd = 0
     private var names = Set<ExactKey>()
 
@@ -37,18 +38,19 @@ public final class IngotWriter {
         guard a >= Limits.minAlignment, a <= Limits.maxAlignment, a & (a - 1) == 0 else {
             throw FileError(path: path, IngotError.badAlignment(a))
         }
-        self.path = path
         self.options = options
         self.metadata = metadata
-        file = try withPath(path) { try AtomicFile(destination: path) }
+        file = try PendingFile(path: path)
     }
+
+    public var path: String { file.path }
 
     /// Appends a tensor; `bytes` are its decoded bytes (little-endian, C order).
-    public func add(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer) throws {
-        do { try append(name: name, layout: layout, bytes: bytes) } catch { throw FileError(path: path, error) }
+    public func append(_ d: TensorDescriptor, bytes: UnsafeRawBufferPointer) throws {
+        try file.step { f in try append(name: d.name, layout: d.layout, bytes: bytes, to: f) }
     }
 
-    private func append(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer) throws(IngotError) {
+    private func append(name: String, layout: TensorLayout, bytes: UnsafeRawBufferPointer, to file: AtomicFile) throws(IngotError) {
         guard TensorEntry.isValidName(name) else { throw .badName(name) }
         guard names.insert(ExactKey(name)).inserted else { throw .duplicateName(name) }
         guard bytes.count == layout.byteCount else {
@@ -77,10 +79,10 @@ public final class IngotWriter {
 
     /// Writes the header in front of the data, syncs and renames into place.
     public func finish() throws {
-        do { try writeHeaderAndCommit() } catch { throw FileError(path: path, error) }
+        try file.commit { f in try writeHeader(to: f) }
     }
 
-    private func writeHeaderAndCommit() throws(IngotError) {
+    private func writeHeader(to file: AtomicFile) throws(IngotError) {
         let header = IngotHeader(alignment: options.alignment, metadata: metadata, tensors: entries)
         let json = try header.encoded()
         guard json.count <= Limits.maxHeaderBytes else { throw .headerTooLarge(json.count) }
@@ -94,14 +96,13 @@ public final class IngotWriter {
         } else if ingot_insert_range(file.fd, Int64(dataOffset)) == 0 {
             try file.pwrite(front, at: 0)
         } else {
-            try rebuildWithHeader(front, dataOffset: dataOffset)
+            try rebuildWithHeader(front, dataOffset: dataOffset, in: file)
         }
-        try file.commit()
     }
 
     /// Fallback where pages cannot be inserted (tmpfs, some network filesystems): copy the data behind the header in
     /// a second temp file, which then replaces the first.
-    private func rebuildWithHeader(_ front: [UInt8], dataOffset: Int) throws(IngotError) {
+    private func rebuildWithHeader(_ front: [UInt8], dataOffset: Int, in file: AtomicFile) throws(IngotError) {
         let second = try AtomicFile(destination: path)
         try second.write(front)
         try second.write([UInt8](repeating: 0, count: dataOffset - front.count))

@@ -11,6 +11,39 @@ public enum JSONWriter {
         return out
     }
 
+    /// The layout Python's `json.dumps(value, indent: 2)` gives (what transformers writes its config files with):
+    /// one member per line, `": "` after keys, empty containers as `{}` / `[]`. Same values as `encode`.
+    public static func encode(_ value: JSONValue, indent: Int) throws(NonFiniteNumber) -> String {
+        var out = ""
+        try write(value, into: &out, indent: indent, depth: 0)
+        return out
+    }
+
+    static func write(_ value: JSONValue, into out: inout String, indent: Int, depth: Int) throws(NonFiniteNumber) {
+        let inner = "\n" + String(repeating: " ", count: indent * (depth + 1))
+        let close = "\n" + String(repeating: " ", count: indent * depth)
+        switch value {
+        case let .array(items) where !items.isEmpty:
+            out += "["
+            for (i, item) in items.enumerated() {
+                out += (i > 0 ? "," : "") + inner
+                try write(item, into: &out, indent: indent, depth: depth + 1)
+            }
+            out += close + "]"
+        case let .object(obj) where !obj.isEmpty:
+            out += "{"
+            for (i, (k, v)) in obj.enumerated() {
+                out += (i > 0 ? "," : "") + inner
+                writeString(k, into: &out)
+                out += ": "
+                try write(v, into: &out, indent: indent, depth: depth + 1)
+            }
+            out += close + "}"
+        default:
+            try write(value, into: &out)
+        }
+    }
+
     static func write(_ value: JSONValue, into out: inout String) throws(NonFiniteNumber) {
         switch value {
         case .null: out += "null"

@@ -2,7 +2,8 @@ import IngotFormat
 import IngotQuant
 
 /// What `Converter.convert` does: read `source` (any format `openModelSource` accepts), optionally cast, quantize
-/// and compress, and write `output` (.ingot, .safetensors or .gguf, by extension).
+/// and compress, and write `output` (.ingot, .safetensors or .gguf, by extension; a Hugging Face directory for a path
+/// ending in `/` or an existing directory).
 public struct ConvertRequest: Sendable {
     public var source: String
     public var output: String
@@ -14,7 +15,7 @@ public struct ConvertRequest: Sendable {
     public var quantize: QuantPolicy?
     /// How quantized groups choose their scales.
     public var method: QuantMethod
-    /// Replace `output` if it exists.
+    /// Replace `output` if it exists (for a directory: the files the conversion writes there).
     public var overwrite: Bool
 
     public init(source: String, output: String, dtype: DType? = nil, compression: CompressionOptions? = nil,

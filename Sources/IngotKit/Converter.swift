@@ -5,66 +5,39 @@ import IngotQuant
 import Glibc
 #endif
 
-/// Source → (cast | quantize | dequantize) → Ingot, safetensors or GGUF, one tensor in memory at a time.
+/// Source → (cast | quantize | dequantize) → Ingot, safetensors, GGUF or a Hugging Face directory, one tensor in
+/// memory at a time.
 public enum Converter {
     /// Converts `request.source` into `request.output`. The output appears only when the whole conversion succeeded
-    /// (written to a temp file beside it, then renamed). Errors: `PipelineError` for a request that cannot be carried
-    /// out, `FileError` naming the file for bad input or a failed write.
+    /// (written to a temp file beside it, then renamed; in a directory, each file so). Errors: `PipelineError` for a
+    /// request that cannot be carried out, `FileError` naming the file for bad input or a failed write.
     public static func convert(_ request: ConvertRequest, progress: ProgressHandler? = nil) throws -> ConvertReport {
         let format = try request.validated()
         let out = request.output
-        if !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
+        // A directory is checked file by file once the source says which files it gets.
+        if format != .hfDirectory, !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
         let src = try openModelSource(path: request.source)
         var report = ConvertReport(source: request.source, output: out, format: format, quantizing: request.quantize != nil)
         report.warnings = src.warnings.map { PipelineWarning(file: request.source, message: $0) }
 
-        func prepare(_ i: Int) throws -> (TensorLayout, TensorBuffer) {
-            let d = src.descriptors[i]
-            progress?(i + 1, src.descriptors.count, d.name)
-            let (layout, buffer, row) = try transform(d, try src.load(d.name), request: request, format: format, path: src.path)
-            report.rows.append(row)
-            return (layout, buffer)
+        let target = try format.makeTarget(for: request, source: src)
+        report.warnings += target.warnings.map { PipelineWarning(file: out, message: $0) }
+        let total = target.tensors.descriptors.count
+        try target.writer.appendAll(from: target.tensors) { i, d in
+            progress?(i + 1, total, d.name)
+            let (layout, buffer, row) = try target.produce(d)
+            if let row { report.rows.append(row) }
+            return (TensorDescriptor(name: d.name, layout: layout), buffer)
         }
-
-        switch format {
-        case .gguf:
-            // The canonical → GGUF mapping (names, q/k permutation, llama.* keys, tokenizer) needs the whole source.
-            let source: any TensorSource = try request.dtype.map { try CastSource(src, to: $0) } ?? src
-            let warnings = try GGUFExport.write(path: out, source: source)
-            report.warnings += warnings.map { PipelineWarning(file: out, message: $0) }
-            report.rows = source.descriptors.map {
-                ConvertReport.Row(name: $0.name, shape: $0.layout.shape, from: $0.layout, to: $0.layout, note: nil, error: nil)
-            }
-        case .ingot:
-            // Hashing the source files for provenance overlaps the conversion; the header is written last anyway.
-            let provenance = Background { [plan = Provenance.plan(source: src), options = request.provenanceOptions] in
-                try Provenance.make(plan, version: IngotVersion.string, options: options)
-            }
-            let w = try IngotWriter(path: out, options: IngotWriter.Options(compression: request.compression), metadata: src.metadata)
-            for i in src.descriptors.indices {
-                let (layout, buffer) = try prepare(i)
-                try buffer.withBytes { try w.add(name: src.descriptors[i].name, layout: layout, bytes: $0) }
-                src.evict(src.descriptors[i].name)
-            }
-            w.metadata["ingot.provenance"] = try provenance.value()
-            try w.finish()
-        case .safetensors:
-            // safetensors needs every size up front: without quantization they follow from the source layouts.
-            let layouts = try src.descriptors.map { try exportLayout($0, dtype: request.dtype) }
-            var position: [ExactKey: Int] = [:]
-            for (i, d) in src.descriptors.enumerated() { position[ExactKey(d.name)] = i }
-            let descriptors = zip(src.descriptors, layouts).map { TensorDescriptor(name: $0.name, layout: $1) }
-            // `ingot.*` keys are Ingot's own (config, tokenizer, provenance): safetensors gets the foreign metadata only.
-            var foreign = src.metadata
-            for k in foreign.keys where k.hasPrefix("ingot.") { foreign[k] = nil }
-            try SafetensorsWriter.write(path: out, metadata: foreign, tensors: descriptors) { d in
-                guard let i = position[ExactKey(d.name)] else { throw PipelineError.internalError("unknown tensor \(quoted(d.name))") }
-                if i > 0 { src.evict(src.descriptors[i - 1].name) }  // the previous tensor has been written by now
-                return try prepare(i).1
-            }
+        do { try target.beforeFinish() } catch {
+            target.writer.abort()
+            throw error
         }
-        var st = stat()
-        if stat(out, &st) == 0 { report.outputBytes = Int(st.st_size) }
+        try target.writer.finish()
+        for f in target.files {
+            var st = stat()
+            if stat(f, &st) == 0 { report.outputBytes += Int(st.st_size) }
+        }
         return report
     }
 
@@ -125,6 +98,11 @@ public enum Converter {
         } catch {
             throw FileError(path: path, error)
         }
+    }
+
+    /// What a header-first output (no block types, no quantization) gets: every tensor, each as `exportLayout` says.
+    static func exportDescriptors(_ src: any TensorSource, dtype: DType?) throws -> [TensorDescriptor] {
+        try src.descriptors.map { TensorDescriptor(name: $0.name, layout: try exportLayout($0, dtype: dtype)) }
     }
 
     /// The layout a tensor gets in an output without block types (no quantization possible there).

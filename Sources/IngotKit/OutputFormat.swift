@@ -1,9 +1,20 @@
-/// The formats a conversion writes, chosen by the output's extension.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The formats a conversion writes: chosen by the output's extension, or a Hugging Face directory for a path that
+/// ends in `/` or names an existing directory.
 public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
     case ingot, safetensors, gguf
+    /// `model.safetensors` plus the config, tokenizer and sentence-transformers files rebuilt from metadata.
+    case hfDirectory = "hf-directory"
 
     public init(path: String) throws(PipelineError) {
-        guard let f = Self.allCases.first(where: { path.hasSuffix(".\($0.rawValue)") }) else {
+        if path.hasSuffix("/") || Self.isDirectory(path) {
+            self = .hfDirectory
+            return
+        }
+        guard let f = [Self.ingot, .safetensors, .gguf].first(where: { path.hasSuffix(".\($0.rawValue)") }) else {
             throw .unknownOutputFormat(path: path)
         }
         self = f
@@ -11,4 +22,9 @@ public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
 
     /// Only Ingot stores q8_0/q4_0/q4_1 at any group size; the others get float tensors.
     var hasBlockTypes: Bool { self == .ingot }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
 }

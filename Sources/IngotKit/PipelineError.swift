@@ -4,7 +4,7 @@ import IngotFormat
 /// a request the pipeline cannot carry out. `description` describes the problem, never a command-line flag, so a
 /// Swift caller and the CLI read the same sentence.
 public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The output path has none of the extensions the converter writes.
+    /// The output path has none of the extensions the converter writes and is not a directory.
     case unknownOutputFormat(path: String)
     /// The output exists and the request does not allow overwriting it.
     case outputExists(path: String)
@@ -47,7 +47,7 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownOutputFormat(p): "\(p): cannot tell the output format (use a .ingot, .safetensors or .gguf extension)"
+        case let .unknownOutputFormat(p): "\(p): cannot tell the output format (use a .ingot, .safetensors or .gguf extension, or a directory path ending in /)"
         case let .outputExists(p): "\(p): already exists"
         case let .compressionNeedsIngotOutput(f): "compression needs an .ingot output: \(f.rawValue) has no compression"
         case let .quantizationNeedsIngotOutput(f):

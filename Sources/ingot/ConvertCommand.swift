@@ -7,13 +7,15 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert between formats, cast float tensors and compress.",
         discussion: """
-            The output format follows OUT's extension: .ingot, .safetensors or .gguf.
+            The output format follows OUT's extension: .ingot, .safetensors or .gguf. An OUT ending in / (or an existing \
+            directory) is a Hugging Face directory: model.safetensors plus config, tokenizer and sentence-transformers \
+            files rebuilt from the source's metadata.
             --quantize quantizes 2-D float weight matrices (never 1-D norms/biases or integer tensors) and prints a \
             per-tensor table; --keep and --type-for adjust that per tensor (first matching rule wins).
             """)
 
     @Argument(help: "The source file.") var source: String
-    @Option(name: .shortAndLong, help: "The output file (.ingot, .safetensors or .gguf).") var output: String
+    @Option(name: .shortAndLong, help: "The output file (.ingot, .safetensors or .gguf) or directory (DIR/).") var output: String
     @Option(help: "Cast float tensors (round to nearest even; NaN/Inf kept).") var dtype: CastType?
     @Option(help: "Compress an .ingot output: zstd or zstd:LEVEL. Tensors that do not shrink stay raw.",
             transform: CompressionOptions.parse)

@@ -13,7 +13,7 @@ struct Ingot: ParsableCommand {
         commandName: "ingot",
         abstract: "Inspect, convert, compress and check model-weight files.",
         discussion: """
-            Formats: .ingot, .safetensors, .gguf (read/write); Hugging Face directories, PyTorch .bin/.pt, .npy/.npz (read).
+            Formats: .ingot, .safetensors, .gguf, Hugging Face directories (read/write); PyTorch .bin/.pt, .npy/.npz (read).
             Exit status: 0 success, 1 the file is bad or the operation failed, 64 usage error.
             """,
         version: IngotVersion.string,

@@ -27,7 +27,7 @@ extension CLITests {
         let llama = Self.root + "/fixtures/models/llama-gqa/safetensors"
         let runs: [[String]] = [
             ["convert", f, "-o", d + "/out.ingot"], ["convert", f, "-o", d + "/out.safetensors"],
-            ["convert", f, "-o", d + "/out.gguf"], ["diff", llama, f], ["logits", f, "--tokens", "1,2,3"],
+            ["convert", f, "-o", d + "/out.gguf"], ["convert", f, "-o", d + "/out/"], ["diff", llama, f], ["logits", f, "--tokens", "1,2,3"],
             ["verify", f, "--reference", llama, "--tokens", "1,2,3"], ["inspect", "--stats", f],
         ]
         for args in runs {

@@ -125,9 +125,25 @@ import Testing
 
     @Test func quantizeNeedsAnIngotOutput() throws {
         let d = tempDir()
-        let r = try ingot("convert", model, "-o", d + "/q.safetensors", "--quantize", "q4_0")
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("quantization needs an .ingot output"))
+        for out in [d + "/q.safetensors", d + "/q/"] {
+            let r = try ingot("convert", model, "-o", out, "--quantize", "q4_0")
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("quantization needs an .ingot output"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: d).isEmpty)
+    }
+
+    @Test func convertWritesAHuggingFaceDirectory() throws {
+        let d = tempDir()
+        let bert = Self.root + "/fixtures/models/bert/safetensors"
+        let r = try ingot("convert", bert, "-o", d + "/out/")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.isEmpty, "no warnings: \(r.stderr)")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: d + "/out"))
+        #expect(files == Set(try FileManager.default.contentsOfDirectory(atPath: bert)))
+        let again = try ingot("convert", bert, "-o", d + "/out/")
+        #expect(again.status == 1 && again.stderr.contains("config.json: already exists (use --force to overwrite)"))
+        #expect(try ingot("convert", bert, "-o", d + "/out/", "--force").status == 0)
     }
 
     @Test func inspectJSONIsParseable() throws {

@@ -8,7 +8,7 @@ import Testing
         let original = try writeContainer([("a", weights(10))], in: dir)
         let w = try IngotWriter(path: dir.file("t.ingot"))
         let v = weights(100)
-        try v.withUnsafeBytes { try w.add(name: "b", layout: TensorLayout(name: "b", dtype: .f32, shape: [100], groupSize: nil), bytes: $0) }
+        try v.withUnsafeBytes { try w.append(TensorDescriptor(name: "b", layout: TensorLayout(name: "b", dtype: .f32, shape: [100], groupSize: nil)), bytes: $0) }
         w.abort()
         #expect(readBytes(dir.file("t.ingot")) == original)
         #expect(dir.entries == ["t.ingot"])
@@ -19,7 +19,7 @@ import Testing
         do {
             let w = try IngotWriter(path: dir.file("new.ingot"))
             let v = weights(4)
-            try v.withUnsafeBytes { try w.add(name: "b", layout: TensorLayout(name: "b", dtype: .f32, shape: [4], groupSize: nil), bytes: $0) }
+            try v.withUnsafeBytes { try w.append(TensorDescriptor(name: "b", layout: TensorLayout(name: "b", dtype: .f32, shape: [4], groupSize: nil)), bytes: $0) }
         }
         #expect(dir.entries.isEmpty)
     }
@@ -31,7 +31,7 @@ import Testing
         let v = weights(4)
         #expect(throws: FileError.self) {
             // 4 floats offered for a shape of 5: refused.
-            try v.withUnsafeBytes { try w.add(name: "b", layout: TensorLayout(name: "b", dtype: .f32, shape: [5], groupSize: nil), bytes: $0) }
+            try v.withUnsafeBytes { try w.append(TensorDescriptor(name: "b", layout: TensorLayout(name: "b", dtype: .f32, shape: [5], groupSize: nil)), bytes: $0) }
         }
         w.abort()
         #expect(readBytes(dir.file("t.ingot")) == original)
@@ -42,9 +42,9 @@ import Testing
         let w = try IngotWriter(path: dir.file("d.ingot"))
         let v = weights(2)
         let l = try TensorLayout(name: "x", dtype: .f32, shape: [2], groupSize: nil)
-        try v.withUnsafeBytes { try w.add(name: "x", layout: l, bytes: $0) }
+        try v.withUnsafeBytes { try w.append(TensorDescriptor(name: "x", layout: l), bytes: $0) }
         do {
-            try v.withUnsafeBytes { try w.add(name: "x", layout: l, bytes: $0) }
+            try v.withUnsafeBytes { try w.append(TensorDescriptor(name: "x", layout: l), bytes: $0) }
             Issue.record("expected an error")
         } catch {
             #expect(ingotError(error) == .duplicateName("x"))

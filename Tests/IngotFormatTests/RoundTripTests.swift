@@ -81,7 +81,7 @@ import Testing
             let p = dir.file("t\(threads).ingot")
             let w = try IngotWriter(path: p, options: .init(compression: CompressionOptions(chunkBytes: 4096), threads: threads))
             let v = weights(50_000)
-            try v.withUnsafeBytes { try w.add(name: "a", layout: TensorLayout(name: "a", dtype: .f32, shape: [v.count], groupSize: nil), bytes: $0) }
+            try v.withUnsafeBytes { try w.append(TensorDescriptor(name: "a", layout: TensorLayout(name: "a", dtype: .f32, shape: [v.count], groupSize: nil)), bytes: $0) }
             try w.finish()
             paths.append(p)
         }
@@ -108,9 +108,9 @@ import Testing
         let dir = TempDir()
         let p = dir.file("z.ingot")
         let w = try IngotWriter(path: p, options: .init(compression: CompressionOptions()))
-        try w.add(name: "empty", layout: TensorLayout(name: "empty", dtype: .f32, shape: [0, 4], groupSize: nil), bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+        try w.append(TensorDescriptor(name: "empty", layout: TensorLayout(name: "empty", dtype: .f32, shape: [0, 4], groupSize: nil)), bytes: UnsafeRawBufferPointer(start: nil, count: 0))
         var one: Float = 3
-        try withUnsafeBytes(of: &one) { try w.add(name: "scalar", layout: TensorLayout(name: "scalar", dtype: .f32, shape: [], groupSize: nil), bytes: $0) }
+        try withUnsafeBytes(of: &one) { try w.append(TensorDescriptor(name: "scalar", layout: TensorLayout(name: "scalar", dtype: .f32, shape: [], groupSize: nil)), bytes: $0) }
         try w.finish()
         let f = try IngotFile(path: p)
         #expect(f.tensors.map(\.shape) == [[0, 4], []])
@@ -123,7 +123,7 @@ import Testing
         let w = try IngotWriter(path: p, options: .init(alignment: 256))
         for n in ["a", "b", "c"] {
             let v = weights(3)
-            try v.withUnsafeBytes { try w.add(name: n, layout: TensorLayout(name: n, dtype: .f32, shape: [3], groupSize: nil), bytes: $0) }
+            try v.withUnsafeBytes { try w.append(TensorDescriptor(name: n, layout: TensorLayout(name: n, dtype: .f32, shape: [3], groupSize: nil)), bytes: $0) }
         }
         try w.finish()
         let f = try IngotFile(path: p)

@@ -64,7 +64,7 @@ func writeContainer(_ tensors: [(String, [Float])], compression: CompressionOpti
     let w = try IngotWriter(path: path, options: .init(compression: compression), metadata: metadata)
     for (n, v) in tensors {
         let layout = try TensorLayout(name: n, dtype: .f32, shape: [v.count], groupSize: nil)
-        try v.withUnsafeBytes { try w.add(name: n, layout: layout, bytes: $0) }
+        try v.withUnsafeBytes { try w.append(TensorDescriptor(name: n, layout: layout), bytes: $0) }
     }
     try w.finish()
     return readBytes(path)

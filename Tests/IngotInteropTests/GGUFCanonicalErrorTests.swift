@@ -72,7 +72,7 @@ import Testing
         let dir = TempDir()
         let out = dir.file("out.gguf")
         defer { #expect(!FileManager.default.fileExists(atPath: out), "nothing is left at the destination") }
-        return thrown(GGUFCanonicalError.self) { try GGUFExport.write(path: out, source: s) }
+        return thrown(GGUFCanonicalError.self) { try exportGGUF(out, s) }
     }
 
     @Test("export: config heads that contradict the q rows, or kv heads that do not divide heads")
@@ -123,7 +123,7 @@ import Testing
         let kept = try #require(g.metadata["ingot.gguf"]?.objectValue)
         #expect(kept["llama.feed_forward_length"] == .int(0) && kept["llama.rope.freq_base"] == .double(-1))
         // Export needs a feed-forward size, as llama.cpp does.
-        #expect(thrown(GGUFCanonicalError.self) { try GGUFExport.write(path: dir.file("x.gguf"), source: g) }
+        #expect(thrown(GGUFCanonicalError.self) { try exportGGUF(dir.file("x.gguf"), g) }
             == .missingKey("ingot.config.ffn_size"))
     }
 }
@@ -153,7 +153,7 @@ import Testing
         #expect(g.metadata["ingot.config"]?.objectValue?["invalid_source_keys"]
             == .object(JSONObject([("llama.rope.freq_base", .string("-5.0 is not a finite number > 0"))])))
         #expect(configError(g) == .invalidSourceValue(key: "llama.rope.freq_base", reason: "-5.0 is not a finite number > 0"))
-        try GGUFExport.write(path: dir.file("back.gguf"), source: g)
+        _ = try exportGGUF(dir.file("back.gguf"), g)
         #expect(readBytes(dir.file("back.gguf")) == readBytes(p), "the file round-trips with its -5")
     }
 
@@ -165,7 +165,7 @@ import Testing
             guard case .invalidSourceValue(key: "llama.rope.freq_base", _)? = configError(g) else {
                 Issue.record("\(v): \(String(describing: configError(g)))"); continue
             }
-            try GGUFExport.write(path: dir.file("back.gguf"), source: g)
+            _ = try exportGGUF(dir.file("back.gguf"), g)
             #expect(readBytes(dir.file("back.gguf")) == readBytes(p), "\(v) round-trips")
         }
     }
@@ -228,7 +228,7 @@ import Testing
             }
             opened += 1
             for d in source.descriptors { _ = try source.load(d.name) }
-            do { try GGUFExport.write(path: dir.file("o\(i).gguf"), source: source) } catch {
+            do { try exportGGUF(dir.file("o\(i).gguf"), source) } catch {
                 #expect(underlying(error, as: GGUFCanonicalError.self) != nil, "\(error)")
                 continue
             }

@@ -15,7 +15,7 @@ import Testing
     func hfToGGUFEqualsFixture() throws {
         let dir = TempDir()
         let out = dir.file("llama-gqa.gguf")
-        let warnings = try GGUFExport.write(path: out, source: try HFCanonicalFixture(ModelFixtures.path("llama-gqa/safetensors")))
+        let warnings = try exportGGUF(out, try HFCanonicalFixture(ModelFixtures.path("llama-gqa/safetensors")))
         #expect(warnings.isEmpty)
         let back = try GGUFFile(path: out)
         let fixture = try GGUFFile(path: ModelFixtures.path(ModelFixtures.gguf("llama-gqa", "F32")))
@@ -32,7 +32,7 @@ import Testing
     func tiedToGGUF() throws {
         let dir = TempDir()
         let out = dir.file("tied.gguf")
-        let warnings = try GGUFExport.write(path: out, source: try HFCanonicalFixture(ModelFixtures.path("llama-tied/safetensors")))
+        let warnings = try exportGGUF(out, try HFCanonicalFixture(ModelFixtures.path("llama-tied/safetensors")))
         #expect(warnings.contains { $0.contains("no tokenizer") })
         let back = try GGUFFile(path: out)
         let fixture = try GGUFFile(path: ModelFixtures.path(ModelFixtures.gguf("llama-tied", "F16")))
@@ -54,7 +54,7 @@ import Testing
         let dir = TempDir()
         let out = dir.file("qwen2.gguf")
         let hf = try HFCanonicalFixture(ModelFixtures.path("qwen2/safetensors"))
-        try GGUFExport.write(path: out, source: hf)
+        try exportGGUF(out, hf)
         let back = try GGUFFile(path: out)
         #expect(back.value(forKey: "general.architecture") == .string("qwen2"))
         #expect(back.value(forKey: "qwen2.attention.head_count")?.integerValue == hf.metadata["ingot.config"]?.objectValue?["num_heads"]?.intValue)
@@ -87,7 +87,7 @@ import Testing
         try src.add("model.layers.0.self_attn.q_proj.weight", .q8_0, [8, 64], groupSize: 64, bytes: blocks)
         let dir = TempDir()
         let out = dir.file("g64.gguf")
-        let warnings = try GGUFExport.write(path: out, source: src)
+        let warnings = try exportGGUF(out, src)
         #expect(warnings.contains { $0.contains("q_proj") && $0.contains("f32") })
         #expect(warnings.contains { $0.contains("no tokenizer") })
         let back = try GGUFFile(path: out)
@@ -104,13 +104,13 @@ import Testing
         guard let dir = ProcessInfo.processInfo.environment["INGOT_GGUF_CANONICAL_DIR"] else { return }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for m in ["llama-gqa", "llama-tied", "qwen2"] {
-            try GGUFExport.write(path: "\(dir)/\(m)-from-hf.gguf", source: try HFCanonicalFixture(ModelFixtures.path("\(m)/safetensors")))
+            try exportGGUF("\(dir)/\(m)-from-hf.gguf", try HFCanonicalFixture(ModelFixtures.path("\(m)/safetensors")))
         }
         let ggufs = ModelFixtures.gqaTypes.map { ModelFixtures.gguf("llama-gqa", $0) }
             + ModelFixtures.tiedTypes.map { ModelFixtures.gguf("llama-tied", $0) } + ["llama-k256/llama-k256-Q4_K_M.gguf"]
         for rel in ggufs {
             let name = (rel as NSString).lastPathComponent.replacingOccurrences(of: ".gguf", with: "")
-            try GGUFExport.write(path: "\(dir)/\(name)-roundtrip.gguf", source: try CanonicalGGUFSource(path: ModelFixtures.path(rel)))
+            try exportGGUF("\(dir)/\(name)-roundtrip.gguf", try CanonicalGGUFSource(path: ModelFixtures.path(rel)))
         }
     }
 
@@ -145,7 +145,7 @@ import Testing
         try src.add("model.layers.0.self_attn.k_proj.bias", .bf16, [4], bytes: bf16(4))
         let dir = TempDir()
         let out = dir.file("bf16.gguf")
-        try GGUFExport.write(path: out, source: src)
+        try exportGGUF(out, src)
         let back = try GGUFFile(path: out)
         #expect(back.tensorInfo("token_embd.weight")?.type == .bf16)
         #expect(back.tensorInfo("blk.0.attn_q.weight")?.type == .bf16)

@@ -178,7 +178,7 @@ import Testing
         for d in g.descriptors { #expect(bytes(try g.load(d.name)) == bytes(try raw.load(d.name))) }
         // … and goes back to the same file.
         let out = dir.file("back.gguf")
-        try GGUFExport.write(path: out, source: g)
+        try exportGGUF(out, g)
         #expect(readBytes(out) == readBytes(p))
     }
 
@@ -193,7 +193,7 @@ import Testing
         #expect(g.descriptors.map(\.name) == ["model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight", "blk.0.mystery.weight"])
         #expect(g.warnings.count == 1)
         let out = dir.file("back.gguf")
-        try GGUFExport.write(path: out, source: g)
+        try exportGGUF(out, g)
         #expect(readBytes(out) == readBytes(p))
     }
 }

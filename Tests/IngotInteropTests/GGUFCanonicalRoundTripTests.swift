@@ -13,11 +13,7 @@ import Testing
     /// Writes the canonical source as an Ingot file (compressed, as `ingot convert` may) and opens it.
     func throughIngot(_ source: CanonicalGGUFSource, in dir: TempDir) throws -> IngotFile {
         let p = dir.file("model.ingot")
-        let w = try IngotWriter(path: p, options: .init(compression: CompressionOptions()), metadata: source.metadata)
-        for d in source.descriptors {
-            try source.load(d.name).withBytes { try w.add(name: d.name, layout: d.layout, bytes: $0) }
-        }
-        try w.finish()
+        try IngotWriter(path: p, options: .init(compression: CompressionOptions()), metadata: source.metadata).write(source)
         return try IngotFile(path: p)
     }
 
@@ -35,7 +31,7 @@ import Testing
         let path = ModelFixtures.path(rel)
         let ingot = try throughIngot(try CanonicalGGUFSource(path: path), in: dir)
         let out = dir.file("back.gguf")
-        let warnings = try GGUFExport.write(path: out, source: ingot)
+        let warnings = try exportGGUF(out, ingot)
         #expect(warnings.isEmpty)
         try expectSame(try GGUFFile(path: path), try GGUFFile(path: out), rel)
         #expect(readBytes(out) == readBytes(path), "\(rel): file bytes")
@@ -46,7 +42,7 @@ import Testing
         let dir = TempDir()
         let path = ModelFixtures.path(rel)
         let out = dir.file("back.gguf")
-        try GGUFExport.write(path: out, source: try CanonicalGGUFSource(path: path))
+        try exportGGUF(out, try CanonicalGGUFSource(path: path))
         #expect(readBytes(out) == readBytes(path), "\(rel)")
     }
 
@@ -58,7 +54,7 @@ import Testing
         let path = ModelFixtures.path("llama-k256/llama-k256-Q4_K_M.gguf")
         let original = try GGUFFile(path: path)
         let out = dir.file("back.gguf")
-        try GGUFExport.write(path: out, source: try throughIngot(try CanonicalGGUFSource(original), in: dir))
+        try exportGGUF(out, try throughIngot(try CanonicalGGUFSource(original), in: dir))
         let back = try GGUFFile(path: out)
         #expect(back.keyValues == original.keyValues)
         #expect(back.alignment == 64)
@@ -82,7 +78,7 @@ import Testing
         #expect(g.metadata["ingot.config"]?.objectValue?["rope_scaling"] == .null)
         #expect(g.metadata["ingot.gguf"]?.objectValue?[CanonicalGGUFSource.ropeFreqsKey] == .array(factors.map { .double(Double($0)) }))
         let out = dir.file("back.gguf")
-        try GGUFExport.write(path: out, source: try throughIngot(g, in: dir))
+        try exportGGUF(out, try throughIngot(g, in: dir))
         #expect(readBytes(out) == readBytes(p))
     }
 
@@ -101,7 +97,7 @@ import Testing
         #expect(kept["llama.attention.head_count"] == .null)
         #expect(kept["llama.attention.layer_norm_rms_epsilon"] == .null)
         let out = dir.file("back.gguf")
-        try GGUFExport.write(path: out, source: g)
+        try exportGGUF(out, g)
         #expect(try GGUFFile(path: out).keyValues == GGUFFile(path: p).keyValues)
     }
 }

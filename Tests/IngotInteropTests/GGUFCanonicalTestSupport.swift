@@ -109,9 +109,9 @@ func writeGGUF(_ path: String, _ kvs: [GGUFKeyValue], _ tensors: [(String, [Int]
         descs.append(TensorDescriptor(name: n, layout: try TensorLayout(name: n, dtype: .f32, shape: shape, groupSize: nil)))
         data[n] = v
     }
-    try GGUFWriter.write(path: path, keyValues: kvs, tensors: descs) { d in
+    try GGUFWriter(path: path, keyValues: kvs, tensors: descs).write(ClosureSource(descs) { d in
         (data[d.name] ?? []).withUnsafeBytes { TensorBuffer(copying: $0) }
-    }
+    })
 }
 
 /// Deterministic pseudo-random floats (SplitMix64), so failures reproduce.
@@ -140,4 +140,13 @@ func llamaPairs(heads: UInt32 = 2, kvHeads: UInt32 = 2, hidden: UInt32 = 8, extr
         GGUFKeyValue("llama.attention.head_count_kv", .uint32(kvHeads)),
         GGUFKeyValue("llama.attention.layer_norm_rms_epsilon", .float32(1e-5)),
     ] + extra
+}
+
+/// Exports `source` to GGUF at `path` as the converter does (the `GGUFExport` view through its writer); returns the
+/// export's warnings. Errors name `path`.
+@discardableResult
+func exportGGUF(_ path: String, _ source: any TensorSource) throws -> [String] {
+    let export = try withPath(path) { try GGUFExport(source) }
+    try export.writer(path: path).write(export)
+    return export.warnings
 }

@@ -9,11 +9,7 @@ import Testing
     /// Writes `source` as an Ingot file through the real writer and opens it.
     func toIngot(_ source: GGUFFile, compression: CompressionOptions?, in dir: TempDir) throws -> IngotFile {
         let p = dir.file("model.ingot")
-        let w = try IngotWriter(path: p, options: .init(compression: compression), metadata: source.metadata)
-        for d in source.descriptors {
-            try source.load(d.name).withBytes { try w.add(name: d.name, layout: d.layout, bytes: $0) }
-        }
-        try w.finish()
+        try IngotWriter(path: p, options: .init(compression: compression), metadata: source.metadata).write(source)
         return try IngotFile(path: p)
     }
 
@@ -22,7 +18,7 @@ import Testing
     {
         let original = try GGUFFile(path: GGUFFixtures.path(fixture))
         let ingot = try toIngot(original, compression: compression, in: dir)
-        try GGUFWriter.write(path: out, source: ingot)
+        try GGUFWriter(path: out, source: ingot).write(ingot)
         return (original, try GGUFFile(path: out))
     }
 
@@ -66,7 +62,7 @@ import Testing
     @Test func directCopyOfAGGUFFile() throws {
         let dir = TempDir()
         let original = try GGUFFile(path: GGUFFixtures.path("kv_types.gguf"))
-        try GGUFWriter.write(path: dir.file("copy.gguf"), source: original)
+        try GGUFWriter(path: dir.file("copy.gguf"), source: original).write(original)
         #expect(readBytes(dir.file("copy.gguf")) == readBytes(GGUFFixtures.path("kv_types.gguf")))
     }
 
@@ -81,7 +77,7 @@ import Testing
         }
         // And a file from a non-GGUF source: safetensors metadata and tensors, types inferred.
         let st = try SafetensorsFile(path: Fixtures.path("tiny-llama/model.safetensors"))
-        try GGUFWriter.write(path: out + "/tiny-llama.gguf", source: st)
+        try GGUFWriter(path: out + "/tiny-llama.gguf", source: st).write(st)
     }
 }
 
@@ -100,12 +96,11 @@ import Testing
         print("opened \(path) in \(open): v\(g.version), \(g.keyValues.count) pairs, \(g.tensorInfos.count) tensors; "
               + "loaded \(bytes) bytes in \(load)")
         let dir = TempDir()
-        try GGUFWriter.write(path: dir.file("copy.gguf"), source: g)
+        try GGUFWriter(path: dir.file("copy.gguf"), source: g).write(g)
         // And through an Ingot file (metadata as JSON, tensors raw).
-        let w = try IngotWriter(path: dir.file("model.ingot"), metadata: g.metadata)
-        for d in g.descriptors { try g.load(d.name).withBytes { try w.add(name: d.name, layout: d.layout, bytes: $0) } }
-        try w.finish()
-        try GGUFWriter.write(path: dir.file("back.gguf"), source: try IngotFile(path: dir.file("model.ingot")))
+        try IngotWriter(path: dir.file("model.ingot"), metadata: g.metadata).write(g)
+        let ingot = try IngotFile(path: dir.file("model.ingot"))
+        try GGUFWriter(path: dir.file("back.gguf"), source: ingot).write(ingot)
         #expect(try GGUFFile(path: dir.file("back.gguf")).keyValues == g.keyValues)
         if g.tensorInfos.allSatisfy({ !$0.type.isDequantized }) {
             let original = readBytes(path)

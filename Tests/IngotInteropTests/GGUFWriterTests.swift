@@ -15,7 +15,7 @@ import Testing
                     load: ((TensorDescriptor) throws -> TensorBuffer)? = nil) -> (GGUFError?, leftFile: Bool) {
         let dir = TempDir()
         let p = dir.file("out.gguf")
-        let e = thrown(GGUFError.self) { try GGUFWriter.write(path: p, keyValues: kvs, tensors: tensors, load ?? zeros) }
+        let e = thrown(GGUFError.self) { try GGUFWriter(path: p, keyValues: kvs, tensors: tensors).write(ClosureSource(tensors, load ?? zeros)) }
         return (e, !dir.entries.isEmpty)
     }
 
@@ -23,7 +23,7 @@ import Testing
         let dir = TempDir()
         let p = dir.file("out.gguf")
         let ts = [try f32("a", [3]), try f32("b", [5]), try f32("c", [2, 4])]
-        try GGUFWriter.write(path: p, keyValues: [GGUFKeyValue("general.architecture", .string("x"))], tensors: ts, zeros)
+        try GGUFWriter(path: p, keyValues: [GGUFKeyValue("general.architecture", .string("x"))], tensors: ts).write(ClosureSource(ts, zeros))
         let f = try GGUFFile(path: p)
         #expect(f.version == 3 && f.alignment == 32 && f.dataOffset % 32 == 0)
         #expect(f.tensorInfos.map(\.offset) == [0, 32, 64])
@@ -34,8 +34,8 @@ import Testing
     @Test func alignmentComesFromTheGeneralAlignmentPair() throws {
         let dir = TempDir()
         let p = dir.file("out.gguf")
-        try GGUFWriter.write(path: p, keyValues: [GGUFKeyValue("general.alignment", .uint32(128))],
-                             tensors: [try f32("a", [1]), try f32("b", [1])], zeros)
+        let ts = [try f32("a", [1]), try f32("b", [1])]
+        try GGUFWriter(path: p, keyValues: [GGUFKeyValue("general.alignment", .uint32(128))], tensors: ts).write(ClosureSource(ts, zeros))
         let f = try GGUFFile(path: p)
         #expect(f.alignment == 128 && f.dataOffset % 128 == 0 && f.tensorInfos.map(\.offset) == [0, 128])
     }
@@ -77,17 +77,22 @@ import Testing
     }
 
     @Test func aWrongSizedBufferLeavesNothingBehind() throws {
-        let (e, left) = writeError([], [try f32("t", [4])]) { _ in TensorBuffer(OwnedBytes(count: 3)) }
-        #expect(e == .bufferSizeMismatch(tensor: "t", count: 3, expected: 16))
-        #expect(!left)
+        let dir = TempDir()
+        let t = [try f32("t", [4])]
+        let e = thrown(TensorWriteError.self) {
+            try GGUFWriter(path: dir.file("out.gguf"), keyValues: [], tensors: t).write(ClosureSource(t) { _ in TensorBuffer(OwnedBytes(count: 3)) })
+        }
+        #expect(e == .sizeMismatch(tensor: "t", count: 3, expected: 16))
+        #expect(dir.entries.isEmpty)
     }
 
     @Test func aFailingLoadLeavesAnExistingFileUntouched() throws {
         struct Boom: Error {}
         let dir = TempDir()
         let p = dir.write([1, 2, 3], name: "out.gguf")
-        #expect(throws: FileError.self) {
-            try GGUFWriter.write(path: p, keyValues: [], tensors: [try f32("t", [1])]) { _ in throw Boom() }
+        #expect(throws: Boom.self) {
+            let t = [try f32("t", [1])]
+            try GGUFWriter(path: p, keyValues: [], tensors: t).write(ClosureSource(t) { _ in throw Boom() })
         }
         #expect(readBytes(p) == [1, 2, 3])
         #expect(dir.entries == ["out.gguf"])
@@ -104,7 +109,7 @@ import Testing
         ]
         let dir = TempDir()
         let p = dir.file("kv.gguf")
-        try GGUFWriter.write(path: p, keyValues: kvs, tensors: []) { _ in TensorBuffer(OwnedBytes(count: 0)) }
+        try GGUFWriter(path: p, keyValues: kvs, tensors: []).finish()
         let f = try GGUFFile(path: p)
         #expect(f.keyValues == kvs)
         #expect(try GGUFMetadata.keyValues(from: f.metadata) == kvs, "and through metadata JSON")
@@ -151,7 +156,7 @@ import Testing
         let dir = TempDir()
         let st = try SafetensorsFile(path: Fixtures.path("tiny-llama/model.safetensors"))
         let p = dir.file("tiny.gguf")
-        try GGUFWriter.write(path: p, source: st)
+        try GGUFWriter(path: p, source: st).write(st)
         let f = try GGUFFile(path: p)
         #expect(Set(f.descriptors.map(\.name)) == Set(st.descriptors.map(\.name)))
         for d in st.descriptors {

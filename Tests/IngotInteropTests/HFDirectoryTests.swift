@@ -164,11 +164,11 @@ import Testing
         try FileManager.default.copyItem(atPath: models + "/gpt2/safetensors/config.json", toPath: d + "/config.json")
         let mask = TensorDescriptor(name: "h.0.attn.bias", layout: try TensorLayout(name: "m", dtype: .f32, shape: [1, 1, 4, 4], groupSize: nil))
         let legacy = fixture.descriptors.map { TensorDescriptor(name: String($0.name.dropFirst("transformer.".count)), layout: $0.layout) } + [mask]
-        try SafetensorsWriter.write(path: d + "/model.safetensors", metadata: JSONObject(), tensors: legacy) { t in
+        try SafetensorsWriter(path: d + "/model.safetensors", metadata: JSONObject(), tensors: legacy).write(ClosureSource(legacy) { t in
             t.name == mask.name ? TensorBuffer(copying: UnsafeRawBufferPointer(start: nil, count: 0)).withBytes { _ in
                 [Float](repeating: 1, count: 16).withUnsafeBytes { TensorBuffer(copying: $0) }
             } : try fixture.load("transformer." + t.name)
-        }
+        })
         let mapped = try HFDirectory(path: d)
         #expect(Set(mapped.descriptors.map(\.name)) == Set(fixture.descriptors.map(\.name)))
         #expect(mapped.warnings.contains("1 non-weight buffers dropped"))

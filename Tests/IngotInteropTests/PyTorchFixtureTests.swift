@@ -116,9 +116,7 @@ import Testing
         for fixture in Self.readable {
             let src = try PyTorchCheckpoint(path: TorchFixtures.path(fixture))
             let out = tmp.file(fixture + ".ingot")
-            let w = try IngotWriter(path: out, metadata: src.metadata)
-            for d in src.descriptors { try src.load(d.name).withBytes { try w.add(name: d.name, layout: d.layout, bytes: $0) } }
-            try w.finish()
+            try IngotWriter(path: out, metadata: src.metadata).write(src)
             let back = try IngotFile(path: out)
             #expect(back.descriptors == src.descriptors, "\(fixture)")
             #expect(back.metadata == src.metadata, "\(fixture)")

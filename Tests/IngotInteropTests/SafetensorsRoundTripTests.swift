@@ -10,11 +10,7 @@ import Testing
     /// Writes `source` as an Ingot file through the real writer.
     func toIngot(_ source: SafetensorsFile, compression: CompressionOptions?, in dir: TempDir) throws -> IngotFile {
         let p = dir.file("model.ingot")
-        let w = try IngotWriter(path: p, options: .init(compression: compression), metadata: source.metadata)
-        for d in source.descriptors {
-            try source.load(d.name).withBytes { try w.add(name: d.name, layout: d.layout, bytes: $0) }
-        }
-        try w.finish()
+        try IngotWriter(path: p, options: .init(compression: compression), metadata: source.metadata).write(source)
         return try IngotFile(path: p)
     }
 
@@ -23,7 +19,7 @@ import Testing
         let original = try SafetensorsFile(path: Fixtures.path(fixture))
         let ingot = try toIngot(original, compression: compression, in: dir)
         let out = dir.file("back.safetensors")
-        try SafetensorsWriter.write(path: out, source: ingot)
+        try SafetensorsWriter(path: out, source: ingot).write(ingot)
         let back = try SafetensorsFile(path: out)
         #expect(back.metadata == original.metadata)
         #expect(back.descriptors == original.descriptors)

@@ -11,10 +11,10 @@ import Testing
 
     func write(_ tensors: [(TensorDescriptor, [UInt8])], metadata: JSONObject = JSONObject(), in dir: TempDir) throws -> String {
         let p = dir.file("out.safetensors")
-        try SafetensorsWriter.write(path: p, metadata: metadata, tensors: tensors.map(\.0)) { d in
+        try SafetensorsWriter(path: p, metadata: metadata, tensors: tensors.map(\.0)).write(ClosureSource(tensors.map(\.0)) { d in
             let bytes = tensors.first { $0.0 == d }?.1 ?? []
             return bytes.withUnsafeBytes { TensorBuffer(copying: $0) }
-        }
+        })
         return p
     }
 
@@ -98,8 +98,8 @@ import Testing
     @Test func wrongBufferSizeFailsAndLeavesNothing() throws {
         let dir = TempDir()
         let d = TensorDescriptor(name: "a", layout: try layout(.f32, [2]))
-        let e = thrown(SafetensorsError.self) { _ = try write([(d, [0, 0, 0])], in: dir) }
-        #expect(e == .bufferSizeMismatch(tensor: "a", count: 3, expected: 8))
+        let e = thrown(TensorWriteError.self) { _ = try write([(d, [0, 0, 0])], in: dir) }
+        #expect(e == .sizeMismatch(tensor: "a", count: 3, expected: 8))
         #expect(dir.entries.isEmpty)
     }
 
@@ -110,11 +110,12 @@ import Testing
         let p = dir.write([1, 2, 3], name: "out.safetensors")
         let a = TensorDescriptor(name: "a", layout: try layout(.u8, [1]))
         let b = TensorDescriptor(name: "b", layout: try layout(.u8, [1]))
-        #expect(throws: FileError.self) {
-            try SafetensorsWriter.write(path: p, metadata: JSONObject(), tensors: [a, b]) { d in
+        // The source's error comes out as it was thrown (a real source names its own file).
+        #expect(throws: LoadFailed.self) {
+            try SafetensorsWriter(path: p, metadata: JSONObject(), tensors: [a, b]).write(ClosureSource([a, b]) { d in
                 if d.name == "b" { throw LoadFailed() }
                 return [UInt8(7)].withUnsafeBytes { TensorBuffer(copying: $0) }
-            }
+            })
         }
         #expect(readBytes(p) == [1, 2, 3])
         #expect(dir.entries == ["out.safetensors"])

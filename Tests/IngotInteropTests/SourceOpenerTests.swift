@@ -20,7 +20,7 @@ import Testing
         let dir = TempDir()
         let p = dir.file("m.bin")  // no extension needed: the magic decides
         let w = try IngotWriter(path: p)
-        try [Float(1), 2].withUnsafeBytes { try w.add(name: "a", layout: TensorLayout(name: "a", dtype: .f32, shape: [2], groupSize: nil), bytes: $0) }
+        try [Float(1), 2].withUnsafeBytes { try w.append(TensorDescriptor(name: "a", layout: TensorLayout(name: "a", dtype: .f32, shape: [2], groupSize: nil)), bytes: $0) }
         try w.finish()
         let isIngot = try openTensorSource(path: p) is IngotFile
         #expect(isIngot)

@@ -29,10 +29,10 @@ enum KitFixtures {
     /// A safetensors file of f32 tensors.
     static func writeSafetensors(_ path: String, _ tensors: [(name: String, shape: [Int], values: [Float])]) throws {
         let descriptors = try tensors.map { TensorDescriptor(name: $0.name, layout: try TensorLayout(name: $0.name, dtype: .f32, shape: $0.shape, groupSize: nil)) }
-        try SafetensorsWriter.write(path: path, metadata: JSONObject(), tensors: descriptors) { d in
+        try SafetensorsWriter(path: path, metadata: JSONObject(), tensors: descriptors).write(ClosureSource(descriptors) { d in
             let values = tensors.first { $0.name == d.name }?.values ?? []
             return values.withUnsafeBytes { TensorBuffer(copying: $0) }
-        }
+        })
     }
 
     /// Smooth small weights, different per tensor.

@@ -52,7 +52,7 @@ extension ModelTests {
             let kvs = src.keyValues.map { $0.key == "llama.block_count" ? GGUFKeyValue($0.key, .uint32(1_000_000_000)) : $0 }
             let p = NSTemporaryDirectory() + "ingot-layers-" + UUID().uuidString + ".gguf"
             defer { try? FileManager.default.removeItem(atPath: p) }
-            try GGUFWriter.write(path: p, keyValues: kvs, tensors: src.descriptors) { try src.load($0.name) }
+            try GGUFWriter(path: p, keyValues: kvs, tensors: src.descriptors).write(src)
             let g = try CanonicalGGUFSource(path: p)
             let config = try ModelConfig(metadata: g.metadata)
             #expect(thrown(ModelError.self) { try Transformer(config: config, weights: TensorSourceWeights(source: g)) }

@@ -65,8 +65,6 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotExport(tensor: String, dtype: DType)
     /// GGUF's Q8_0/Q4_0/Q4_1 blocks hold 32 elements; Ingot's q-types with another group size cannot be copied.
     case groupSizeNot32(tensor: String, dtype: DType, groupSize: Int)
-    /// The tensor bytes handed to the writer differ in length from the descriptor's layout.
-    case bufferSizeMismatch(tensor: String, count: Int, expected: Int)
     /// A metadata value that no GGUF type can hold, or that contradicts its recorded type.
     case unrepresentableMetadata(key: String, reason: String)
 
@@ -109,7 +107,6 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .cannotExport(t, d): "tensor \(quoted(t)): GGUF has no type for \(d)"
         case let .groupSizeNot32(t, d, g):
             "tensor \(quoted(t)): \(d) with group size \(g) cannot be written to GGUF (its blocks hold 32 elements)"
-        case let .bufferSizeMismatch(t, c, e): "tensor \(quoted(t)): got \(c) bytes, its layout needs \(e)"
         case let .unrepresentableMetadata(k, r): "metadata \(quoted(k)): \(r)"
         }
     }

@@ -1,7 +1,7 @@
 import IngotFormat
 
-/// Writes a canonical model as a GGUF v3 file llama.cpp loads (specs/canonical.md §3), the way
-/// `convert_hf_to_gguf.py` lays one out.
+/// A canonical model as the GGUF v3 file llama.cpp loads (specs/canonical.md §3), laid out the way
+/// `convert_hf_to_gguf.py` writes one.
 ///
 /// - llama / qwen2 (`ingot.architecture`): GGUF tensor names; llama's q/k rows permuted per head (k with the kv head
 ///   count); f32/f16/bf16 as they are; 2-D q8_0/q4_0/q4_1 with group size 32 as GGUF's Q8_0/Q4_0/Q4_1 blocks, byte for
@@ -17,20 +17,52 @@ import IngotFormat
 ///   tensor bytes back.
 /// - Any other architecture goes back to GGUF only if it came from GGUF (`ingot.gguf`): names and pairs untouched.
 ///
-/// Returns the warnings (tensors written as f32, an unconverted tokenizer, …). Errors name the destination;
-/// nothing is left there when one is thrown.
-public enum GGUFExport {
-    @discardableResult
-    public static func write(path: String, source: any TensorSource) throws -> [String] {
-        let plan: GGUFCanonicalExportPlan
-        do { plan = try GGUFCanonicalExportPlan(source: source) } catch let e as FileError { throw e } catch {
-            throw FileError(path: path, error)
-        }
-        let byName = Dictionary(plan.tensors.map { (ExactKey($0.descriptor.name), $0) }, uniquingKeysWith: { a, _ in a })
-        try GGUFWriter.write(path: path, keyValues: plan.keyValues, tensors: plan.tensors.map(\.descriptor)) { d in
-            guard let t = byName[ExactKey(d.name)] else { throw FileError(path: path, IngotError.noSuchTensor(d.name)) }
-            return try plan.load(t, from: source)
-        }
-        return plan.warnings
+/// This is a view: the plan is made from the source's metadata and descriptors before any tensor is read, and
+/// `descriptors` / `load` give the tensors as GGUF stores them, so any `TensorFileWriter` loop feeds them to the
+/// `GGUFWriter` that `writer(path:)` makes: `try export.writer(path: out).write(export)`. `warnings` says what the
+/// user should know (tensors written as f32, an unconverted tokenizer, …). Errors of the plan are
+/// `GGUFCanonicalError`s about the source's content, untagged: the caller names the output.
+public final class GGUFExport: TensorSource {
+    public let source: any TensorSource
+    /// The pairs the GGUF header gets, in order.
+    public let keyValues: [GGUFKeyValue]
+    public let descriptors: [TensorDescriptor]
+    public let warnings: [String]
+    private let tensors: [ExactKey: GGUFCanonicalExportPlan.Tensor]
+    private let plan: GGUFCanonicalExportPlan
+
+    public var path: String { source.path }
+    public var formatName: String { "gguf" }
+    public var metadata: JSONObject { source.metadata }
+    public var sourceFiles: [(shown: String, path: String)] { source.sourceFiles }
+
+    public init(_ source: any TensorSource) throws {
+        let plan = try GGUFCanonicalExportPlan(source: source)
+        self.source = source
+        self.plan = plan
+        keyValues = plan.keyValues
+        descriptors = plan.tensors.map(\.descriptor)
+        warnings = plan.warnings
+        tensors = Dictionary(plan.tensors.map { (ExactKey($0.descriptor.name), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The writer this plan needs: the header holds every pair and tensor info.
+    public func writer(path: String) throws -> GGUFWriter {
+        try GGUFWriter(path: path, keyValues: keyValues, tensors: descriptors)
+    }
+
+    /// The source tensor a GGUF tensor is made from; nil for one the export makes itself (`rope_freqs.weight`).
+    public func sourceName(of name: String) -> String? {
+        guard let t = tensors[ExactKey(name)], t.factors == nil else { return nil }
+        return t.sourceName
+    }
+
+    public func load(_ name: String) throws -> TensorBuffer {
+        guard let t = tensors[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        return try plan.load(t, from: source)
+    }
+
+    public func evict(_ name: String) {
+        if let s = sourceName(of: name) { source.evict(s) }
     }
 }

@@ -4,54 +4,44 @@ import IngotFormat
 /// key-value pairs in the given order, the tensor infos, zero padding to the alignment, then each tensor's bytes
 /// followed by zero padding to the alignment.
 ///
-/// All sizes are known from the descriptors, so the header goes first and tensors stream behind it one at a time:
-/// memory stays bounded by one tensor (plus the header). The file is written through `AtomicFile`, so a failure
-/// (including one thrown by `load`) leaves nothing at the destination.
+/// All sizes are known from the descriptors, so the header is written when the writer is made and tensors stream
+/// behind it one at a time (`PlannedTensorWriter`: each must be the next planned one, byte count included — ggml's
+/// rule that computed and written sizes cannot differ).
 ///
 /// The alignment is the value of `general.alignment` when the pairs hold one (a u32 power of two), else 32.
 /// Dtypes map back as `GGUFTensorType.storing` says: f32, f16, bf16, f64, i8–i64, and q8_0/q4_0/q4_1 only with group
 /// size 32 (their blocks are then GGUF's Q8_0/Q4_0/Q4_1 byte for byte). Shapes are written reversed (GGUF lists
 /// the innermost dimension first). The writer refuses anything the reader would refuse (caps, duplicates).
-public enum GGUFWriter {
+public final class GGUFWriter: TensorFileWriter {
     public static let version: UInt32 = 3
+    private let out: PlannedTensorWriter
 
-    /// Writes `keyValues` and `tensors` in the given order; `load` returns each tensor's bytes (little-endian,
-    /// C order, exactly `layout.byteCount` of them).
-    public static func write(path: String, keyValues: [GGUFKeyValue], tensors: [TensorDescriptor],
-                             _ load: (TensorDescriptor) throws -> TensorBuffer) throws {
+    public var path: String { out.path }
+
+    /// Plans `keyValues` and `tensors`, in the given order, and writes the header.
+    public init(path: String, keyValues: [GGUFKeyValue], tensors: [TensorDescriptor]) throws {
         let plan: Plan
         do { plan = try Plan(keyValues: keyValues, tensors: tensors) } catch { throw FileError(path: path, error) }
-        let file = try withPath(path) { try AtomicFile(destination: path) }
-        do {
-            try file.write(plan.header)
-            try writeZeros(plan.headerPadding, to: file)
-            for d in tensors {
-                let buffer = try load(d)
-                guard buffer.count == d.layout.byteCount else {
-                    throw GGUFError.bufferSizeMismatch(tensor: d.name, count: buffer.count, expected: d.layout.byteCount)
-                }
-                try buffer.withBytes { try file.write($0) }
-                try writeZeros(padding(d.layout.byteCount, plan.alignment), to: file)
-            }
-            try file.commit()
-        } catch {
-            file.abort()
-            if let e = error as? FileError { throw e }
-            throw FileError(path: path, error)
-        }
+        out = try PlannedTensorWriter(path: path, header: plan.header + [UInt8](repeating: 0, count: plan.headerPadding),
+                                      plan: tensors, alignment: plan.alignment)
     }
 
-    /// Exports every tensor of `source` in its order. The pairs are a GGUF source's own, else rebuilt from the
-    /// source's metadata (`GGUFMetadata.keyValues(from:)`: exact for metadata that came from GGUF).
-    public static func write(path: String, source: any TensorSource) throws {
+    /// Plans every tensor of `source` in its order (then `write(source)` copies them). The pairs are a GGUF source's
+    /// own, else rebuilt from the source's metadata (`GGUFMetadata.keyValues(from:)`: exact for metadata that came
+    /// from GGUF).
+    public convenience init(path: String, source: any TensorSource) throws {
         let kvs: [GGUFKeyValue]
         if let g = source as? GGUFFile {
             kvs = g.keyValues
         } else {
             do { kvs = try GGUFMetadata.keyValues(from: source.metadata) } catch { throw FileError(path: path, error) }
         }
-        try write(path: path, keyValues: kvs, tensors: source.descriptors) { try source.load($0.name) }
+        try self.init(path: path, keyValues: kvs, tensors: source.descriptors)
     }
+
+    public func append(_ d: TensorDescriptor, bytes: UnsafeRawBufferPointer) throws { try out.append(d, bytes: bytes) }
+    public func finish() throws { try out.finish() }
+    public func abort() { out.abort() }
 
     /// The encoded header and the layout it promises.
     struct Plan {
@@ -121,15 +111,6 @@ public enum GGUFWriter {
     }
 
     static func padding(_ n: Int, _ alignment: Int) -> Int { (alignment - n % alignment) % alignment }
-
-    private static func writeZeros(_ n: Int, to file: AtomicFile) throws(IngotError) {
-        var left = n
-        while left > 0 {
-            let k = min(left, 1 << 16)
-            try file.write([UInt8](repeating: 0, count: k))
-            left -= k
-        }
-    }
 }
 
 /// Little-endian GGUF encoding of header fields, with the reader's caps enforced as values are appended.

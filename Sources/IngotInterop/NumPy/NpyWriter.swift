@@ -3,7 +3,7 @@ import IngotFormat
 import Glibc
 #endif
 
-/// Writes one little-endian f32 array as `.npy` (format 1.0), through AtomicFile (so never over a device or a
+/// Writes one little-endian f32 array as `.npy` (format 1.0), through `PendingFile` (so never over a device or a
 /// directory, and never a partial file). Used for `ingot logits -o` and `ingot embed -o`.
 public enum NpyWriter {
     /// An existing file at `path` is replaced only with `overwrite`.
@@ -19,11 +19,9 @@ public enum NpyWriter {
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
         appendLE16(UInt16(header.utf8.count), &bytes)
         bytes += Array(header.utf8)
-        let file = try withPath(path) { try AtomicFile(destination: path) }
-        try withPath(path) {
-            try file.write(bytes)
-            try values.withUnsafeBytes { try file.write($0) }
-            try file.commit()
+        try PendingFile(path: path).commit { f in
+            try f.write(bytes)
+            try values.withUnsafeBytes { try f.write($0) }
         }
     }
 

@@ -60,8 +60,6 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
     case duplicateTensorName(String)
     /// A metadata value could not be encoded (a NaN or infinity).
     case unencodableMetadata(key: String)
-    /// The tensor bytes handed to the writer differ in length from the descriptor's layout.
-    case bufferSizeMismatch(tensor: String, count: Int, expected: Int)
 
     public var description: String {
         switch self {
@@ -92,7 +90,6 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
         case .reservedTensorName: "a tensor cannot be named \"__metadata__\" in safetensors"
         case let .duplicateTensorName(n): "duplicate tensor name \(quoted(n))"
         case let .unencodableMetadata(k): "metadata \(quoted(k)) holds a NaN or infinity, which JSON cannot encode"
-        case let .bufferSizeMismatch(t, c, e): "tensor \(quoted(t)): got \(c) bytes, its layout needs \(e)"
         }
     }
 }

@@ -3,39 +3,37 @@ import IngotFormat
 /// Writes safetensors files the way the official writer lays them out: 8-byte header length, compact JSON header
 /// (`__metadata__` first) padded with spaces to a multiple of 8, then the tensors back to back.
 ///
-/// All sizes are known from the descriptors, so the header goes first and tensors stream behind it one at a time:
-/// memory stays bounded by one tensor. The file is written through `AtomicFile`, so a failure (including one
-/// thrown by `load`) leaves nothing at the destination.
-public enum SafetensorsWriter {
-    /// Writes `tensors` in the given order; `load` returns each one's bytes (little-endian, C order).
-    /// Non-string metadata values are stored as their JSON text so nothing is lost.
-    public static func write(path: String, metadata: JSONObject, tensors: [TensorDescriptor],
-                             _ load: (TensorDescriptor) throws -> TensorBuffer) throws {
-        let headerBytes: [UInt8]
-        do { headerBytes = try header(metadata: metadata, tensors: tensors) } catch { throw FileError(path: path, error) }
-        let file = try withPath(path) { try AtomicFile(destination: path) }
-        do {
-            try writeLE(UInt64(headerBytes.count), to: file)
-            try file.write(headerBytes)
-            for d in tensors {
-                let buffer = try load(d)
-                guard buffer.count == d.layout.byteCount else {
-                    throw SafetensorsError.bufferSizeMismatch(tensor: d.name, count: buffer.count, expected: d.layout.byteCount)
-                }
-                try buffer.withBytes { try file.write($0) }
-            }
-            try file.commit()
-        } catch {
-            file.abort()
-            if let e = error as? FileError { throw e }
-            throw FileError(path: path, error)
-        }
+/// All sizes are known from the descriptors, so the header is written when the writer is made and tensors stream
+/// behind it one at a time (`PlannedTensorWriter`: each must be the next planned one, byte count included).
+/// Non-string metadata values are stored as their JSON text so nothing is lost.
+public final class SafetensorsWriter: TensorFileWriter {
+    private let out: PlannedTensorWriter
+
+    public var path: String { out.path }
+
+    public init(path: String, metadata: JSONObject, tensors: [TensorDescriptor]) throws {
+        let json: [UInt8]
+        do { json = try Self.header(metadata: metadata, tensors: tensors) } catch { throw FileError(path: path, error) }
+        let length = withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) }
+        out = try PlannedTensorWriter(path: path, header: length + json, plan: tensors)
     }
 
-    /// Exports every tensor of `source`, with its metadata, in the source's order.
-    public static func write(path: String, source: any TensorSource) throws {
-        try write(path: path, metadata: source.metadata, tensors: source.descriptors) { try source.load($0.name) }
+    /// Plans every tensor of `source`, with its metadata, in the source's order (then `write(source)` copies them).
+    public convenience init(path: String, source: any TensorSource) throws {
+        try self.init(path: path, metadata: source.metadata, tensors: source.descriptors)
     }
+
+    /// A source's metadata without Ingot's own `ingot.*` keys (config, tokenizer, provenance), which have no place in
+    /// a safetensors file: what an export keeps.
+    public static func foreignMetadata(_ meta: JSONObject) -> JSONObject {
+        var foreign = meta
+        for k in foreign.keys where k.hasPrefix("ingot.") { foreign[k] = nil }
+        return foreign
+    }
+
+    public func append(_ d: TensorDescriptor, bytes: UnsafeRawBufferPointer) throws { try out.append(d, bytes: bytes) }
+    public func finish() throws { try out.finish() }
+    public func abort() { out.abort() }
 
     /// The padded header JSON (without the 8-byte length).
     static func header(metadata: JSONObject, tensors: [TensorDescriptor]) throws(SafetensorsError) -> [UInt8] {
@@ -73,9 +71,5 @@ public enum SafetensorsWriter {
         bytes += [UInt8](repeating: 0x20, count: (8 - bytes.count % 8) % 8)
         guard bytes.count <= SafetensorsHeader.maxHeaderBytes else { throw .headerTooLarge(UInt64(bytes.count)) }
         return bytes
-    }
-
-    private static func writeLE(_ v: UInt64, to file: AtomicFile) throws(IngotError) {
-        try withUnsafeBytes(of: v.littleEndian) { b in Result { () throws(IngotError) in try file.write(b) } }.get()
     }
 }
