@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the example model bundled in fixtures/ (a tiny llama made by transformers, with GQA and llama3
-# rope scaling): import → compress → inspect → check → quantize → verify, ending with the verdict.
+# rope scaling): import → compress → inspect → check → quantize → verify, ending with the verdict; then the same for
+# a BERT encoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -27,3 +28,9 @@ $ingot convert "$out/model.ingot" -o "$out/q8.ingot" --quantize q8_0
 echo
 echo "== 5. verify: does the quantized file still compute what the original did?"
 $ingot verify "$out/q8.ingot" --reference "$model" --stamp
+echo
+echo "== 6. an encoder (BERT, sentence-transformers layout): its own pooling, then q8_0 verified by embedding cosine"
+bert=fixtures/models/bert/safetensors
+$ingot embed "$bert" --tokens 2,108,78,109,59,6,3
+$ingot convert "$bert" -o "$out/bert-q8.ingot" --quantize q8_0 | tail -1
+$ingot verify "$out/bert-q8.ingot" --reference "$bert" | tail -1
