@@ -37,6 +37,7 @@ public final class IngotWriter {
         guard a >= Limits.minAlignment, a <= Limits.maxAlignment, a & (a - 1) == 0 else {
             throw FileError(path: path, IngotError.badAlignment(a))
         }
+        do { try options.compression?.checkChunkBytes() } catch { throw FileError(path: path, error) }
         self.path = path
         self.options = options
         self.metadata = metadata
