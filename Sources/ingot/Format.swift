@@ -65,10 +65,14 @@ struct TextTable {
         var widths = headers.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
+            let s = cells.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
                 return rightAligned.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ").replacing(/\s+$/, with: "")
+            }.joined(separator: "  ")
+            // Trailing padding trimmed by a scan from the end: the regex /\s+$/ this replaces backtracked over every
+            // run of spaces inside the line, quadratic in a column's width (a 20 KB tensor name took 18 s).
+            guard let last = s.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+            return String(s[...last])
         }
         var out = [line(headers), line(widths.map { String(repeating: "-", count: $0) })]
         out += rows.map(line)

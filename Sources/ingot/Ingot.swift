@@ -23,6 +23,14 @@ struct Ingot: ParsableCommand {
     static func main() {
         tuneBLAS()
         installSignalCleanup()
+        // ArgumentParser's `help NAME` shows the root help and exits 0 for a NAME that is no subcommand: that is a
+        // usage error like any unknown argument.
+        let args = CommandLine.arguments.dropFirst()
+        if args.first == "help", let name = args.dropFirst().first, !name.hasPrefix("-"),
+            !configuration.subcommands.contains(where: { $0._commandName == name })
+        {
+            fail("unknown subcommand \(quoted(name)) (see ingot --help)", status: ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

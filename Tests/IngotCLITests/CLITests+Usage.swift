@@ -49,6 +49,10 @@ extension CLITests {
         try expectUsageError(["convert", model, "-o", tempDir() + "/m.ingot", "--quantize", "q4_0", "--keep", "("], "bad regular expression")
     }
 
+    @Test func helpForAnUnknownSubcommandIsAUsageError() throws {
+        try expectUsageError(["help", "bogus"], "unknown subcommand \"bogus\"")
+    }
+
     @Test func tokensTogetherWithTokenFileIsAUsageError() throws {
         try expectUsageError(["verify", hf, "--reference", hf, "--tokens", "1,2", "--token-file", "t.txt"], "cannot be used together")
     }

@@ -49,6 +49,27 @@ import Testing
 
     var model: String { Self.root + "/fixtures/tiny-llama/model.safetensors" }
 
+    /// A GGUF file with one empty f32 tensor named `name` (version 3, no key-value pairs).
+    func ggufWithTensor(named name: String) -> Data {
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        var b = Array("GGUF".utf8) + le(UInt32(3)) + le(UInt64(1)) + le(UInt64(0))
+        b += le(UInt64(name.utf8.count)) + Array(name.utf8) + le(UInt32(1)) + le(UInt64(0)) + le(UInt32(0)) + le(UInt64(0))
+        while b.count % 32 != 0 { b.append(0) }
+        return Data(b)
+    }
+
+    /// The tensor table's width grows with the longest name; rendering stays linear in it (trimming each line with a
+    /// regex was quadratic: a 20 KB name took 18 s).
+    @Test func inspectRendersAHugeNameInLinearTime() throws {
+        let f = tempDir() + "/long-name.gguf"
+        FileManager.default.createFile(atPath: f, contents: ggufWithTensor(named: String(repeating: "n", count: 20_480)))
+        let start = ContinuousClock.now
+        let r = try ingot("inspect", f)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains(String(repeating: "n", count: 20_480)))
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
     @Test func badFileGivesOneErrorLineAndExit1() throws {
         let d = tempDir()
         let f = d + "/bad.ingot"
