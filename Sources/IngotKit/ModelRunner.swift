@@ -23,9 +23,9 @@ public final class ModelRunner {
         do { config = try ModelConfig(metadata: source.metadata) } catch {
             throw PipelineError.noModelConfig(path: path, reason: "\(error)")
         }
-        do { transformer = try Transformer(config: config, weights: TensorSourceWeights(source: source), threads: threads) } catch {
-            throw FileError(path: path, error)
-        }
+        // withPath: an error that already names its file (a tensor's checksum) is not prefixed with the path twice.
+        let weights = TensorSourceWeights(source: source)
+        transformer = try withPath(path) { try Transformer(config: config, weights: weights, threads: threads) }
     }
 
     public var vocabSize: Int { transformer.config.vocabSize }
@@ -35,7 +35,7 @@ public final class ModelRunner {
 
     /// Next-token logits for every position of `tokens`, from an empty context.
     public func logits(_ tokens: [Int]) throws -> Logits {
-        do { return try transformer.prefill(tokens) } catch { throw FileError(path: path, error) }
+        try withPath(path) { try transformer.prefill(tokens) }
     }
 
     /// `logits` with the tokens and the model path, for reports.
