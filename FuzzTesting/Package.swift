@@ -5,6 +5,7 @@ import PackageDescription
 
 let format = Target.Dependency.product(name: "IngotFormat", package: "Ingot")
 let interop = Target.Dependency.product(name: "IngotInterop", package: "Ingot")
+let families = Target.Dependency.product(name: "IngotFamilies", package: "Ingot")
 
 let package = Package(
     name: "FuzzTesting",
@@ -17,5 +18,9 @@ let package = Package(
         .target(name: "FuzzNpz", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzGGUF", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzPyTorch", dependencies: ["FuzzSupport", interop]),
+        // Model configs: config.json through every family, ingot.config through ModelConfig.
+        .target(name: "FuzzHFConfig", dependencies: [format, families]),
+        // Tensor tables built from a recipe (FuzzSupport.TableRecipe): 200k tensors, long names, lying counts.
+        .target(name: "FuzzTensorTables", dependencies: ["FuzzSupport", format, interop, families]),
     ]
 )

@@ -38,6 +38,7 @@ public final class IngotWriter: TensorFileWriter {
         guard a >= Limits.minAlignment, a <= Limits.maxAlignment, a & (a - 1) == 0 else {
             throw FileError(path: path, IngotError.badAlignment(a))
         }
+        do { try options.compression?.checkChunkBytes() } catch { throw FileError(path: path, error) }
         self.options = options
         self.metadata = metadata
         file = try PendingFile(path: path)

@@ -4,6 +4,7 @@ public enum TensorCompression {
     /// tensor should then be stored raw).
     public static func compress(_ bytes: UnsafeRawBufferPointer, layout: TensorLayout, options: CompressionOptions,
                                 threads: Int = Parallel.cpuCount) throws -> (encoding: Encoding, stored: [UInt8])? {
+        try options.checkChunkBytes()
         guard layout.byteCount > 0 else { return nil }
         let unit = layout.unitBytes
         let chunk = max(unit, options.chunkBytes / unit * unit)
@@ -27,6 +28,17 @@ public enum TensorCompression {
             let g = ChunkCodec.Geometry(decodedBytes: layout.byteCount, chunkBytes: chunkBytes,
                                         planes: filter == .bytegroup ? (layout.dtype.floatWidth ?? 1) : 1)
             try ChunkCodec.decode(stored, geometry: g, tensor: name, chunks: 0..<g.count, into: dst, threads: threads)
+        }
+    }
+}
+
+extension CompressionOptions {
+    /// The requested chunk size must be one a reader accepts (specs/format.md §7.2: 1 … 64 MiB); the writer then
+    /// rounds it down to a multiple of each tensor's unit. Without this check a library caller could write a file
+    /// whose `chunk_size` no reader opens.
+    func checkChunkBytes() throws(IngotError) {
+        guard (1...Limits.maxChunkBytes).contains(chunkBytes) else {
+            throw .unsupported("chunk size \(chunkBytes) is outside 1…\(Limits.maxChunkBytes)")
         }
     }
 }

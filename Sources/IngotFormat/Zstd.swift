@@ -25,7 +25,8 @@ final class ZstdCompressor {
     static var levelRange: ClosedRange<Int> { Int(ZSTD_minCLevel())...Int(ZSTD_maxCLevel()) }
 }
 
-/// A zstd decompression context. Decoding insists on exactly one frame whose content size is `dst.count`.
+/// A zstd decompression context. Decoding insists on exactly one standard frame (magic 28 B5 2F FD) whose content
+/// size is `dst.count`.
 final class ZstdDecompressor {
     private let ctx: OpaquePointer
 
@@ -41,7 +42,15 @@ final class ZstdDecompressor {
         case wrongSize(Int)
     }
 
+    /// The magic of a standard zstd frame (RFC 8878 §3.1.1), little-endian 0xFD2FB528.
+    static let magic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+
     func decompress(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer) throws(Failure) {
+        // libzstd also decodes skippable frames and, where built with legacy support (Debian's is), the frames of
+        // zstd 0.5–0.7 (magics 25…27 B5 2F FD). The format allows only the standard frame: check its magic first.
+        guard src.count >= 4, src[0] == Self.magic[0], src[1] == Self.magic[1], src[2] == Self.magic[2],
+            src[3] == Self.magic[3]
+        else { throw .corrupt("not a standard zstd frame (magic 28 B5 2F FD)") }
         let frameSize = ZSTD_findFrameCompressedSize(src.baseAddress, src.count)
         if ZSTD_isError(frameSize) != 0 { throw .corrupt(String(cString: ZSTD_getErrorName(frameSize))) }
         guard frameSize == src.count else { throw .corrupt("data after the zstd frame") }

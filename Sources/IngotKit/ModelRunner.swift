@@ -28,9 +28,9 @@ public final class ModelRunner {
             default: throw FileError(path: path, e)
             }
         }
-        do { transformer = try Transformer(config: config, weights: TensorSourceWeights(source: source), threads: threads) } catch {
-            throw FileError(path: path, error)
-        }
+        // withPath: an error that already names its file (a tensor's checksum) is not prefixed with the path twice.
+        let weights = TensorSourceWeights(source: source)
+        transformer = try withPath(path) { try Transformer(config: config, weights: weights, threads: threads) }
     }
 
     public var vocabSize: Int { transformer.config.vocabSize }
@@ -48,7 +48,7 @@ public final class ModelRunner {
 
     /// Next-token logits for every position of `tokens`, from an empty context.
     public func logits(_ tokens: [Int]) throws -> Logits {
-        do { return try transformer.prefill(tokens) } catch { throw FileError(path: path, error) }
+        try withPath(path) { try transformer.prefill(tokens) }
     }
 
     /// An encoder's last hidden states (and pooler output) for one sequence; `tokenTypes` default to 0.

@@ -73,8 +73,10 @@ public struct QuantPolicy: Sendable {
         }
         if l.dtype == target && l.groupSize == groupSize { return .keep(reason: "already \(target.rawValue)", cast: nil) }
         guard let cols = l.shape.last, cols > 0, l.elementCount > 0 else { return .keep(reason: "empty or scalar", cast: nil) }
+        // A whole-row group must itself be a valid group size: even and at most 2^20.
+        let rowReason = cols % 2 != 0 ? "odd row length \(cols)" : "row length \(cols) over \(Limits.maxGroupSize)"
         if groupSize == Self.wholeRow {
-            guard cols % 2 == 0, cols <= Limits.maxGroupSize else { return .keep(reason: "odd row length \(cols)", cast: nil) }
+            guard cols % 2 == 0, cols <= Limits.maxGroupSize else { return .keep(reason: rowReason, cast: nil) }
             return .quantize(target, groupSize: cols, note: nil)
         }
         if cols % groupSize == 0 { return .quantize(target, groupSize: groupSize, note: nil) }
@@ -84,6 +86,6 @@ public struct QuantPolicy: Sendable {
         if cols % 2 == 0, cols <= Limits.maxGroupSize {
             return .quantize(target, groupSize: cols, note: "row \(cols) ∤ \(groupSize): whole row")
         }
-        return .keep(reason: "odd row length \(cols)", cast: nil)
+        return .keep(reason: rowReason, cast: nil)
     }
 }

@@ -96,6 +96,26 @@ import Testing
         }
     }
 
+    /// A tensor whose bytes no longer match its checksum stops the forward pass with an error naming the file once.
+    @Test func corruptWeightIsNamedOnce() throws {
+        let dir = KitFixtures.tempDir()
+        let good = dir + "/m.ingot", bad = dir + "/bad.ingot"
+        _ = try Converter.convert(ConvertRequest(source: KitFixtures.llama, output: good))
+        let f = try IngotFile(path: good)
+        let t = try #require(f.tensors.first { $0.name.hasSuffix("q_proj.weight") })
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: good)))
+        bytes[f.dataOffset + t.offset + t.length / 2] ^= 0x5A
+        try Data(bytes).write(to: URL(fileURLWithPath: bad))
+        do {
+            _ = try ModelRunner(path: bad).run([1, 2, 3])
+            Issue.record("a corrupt weight was used")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("checksum mismatch") && text.contains(t.name), "\(text)")
+            #expect(text.components(separatedBy: bad).count == 2, "the path appears more than once: \(text)")
+        }
+    }
+
     @Test func nonFiniteNumbersAreNullInJSON() {
         #expect(JSONValue.number(.infinity) == .null)
         #expect(JSONValue.number(-.infinity) == .null)

@@ -65,6 +65,16 @@ import Testing
         #expect(p.decide(try d("w", [8, 33])) == .keep(reason: "odd row length 33", cast: nil))
     }
 
+    @Test func rowLongerThanTheLargestGroupStaysFloat() throws {
+        // 2^20 + 2 is even but no group may be that long; 2^20 + 16 is divisible by 16, not by 32.
+        let long = Limits.maxGroupSize + 16
+        let p = try QuantPolicy(dtype: .q4_0, groupSize: 32)
+        #expect(p.decide(try d("w", [1, long])) == .keep(reason: "row length \(long) over 1048576", cast: nil))
+        let row = try QuantPolicy(dtype: .q4_0, groupSize: QuantPolicy.wholeRow)
+        #expect(row.decide(try d("w", [1, long])) == .keep(reason: "row length \(long) over 1048576", cast: nil))
+        #expect(row.decide(try d("w", [1, 33])) == .keep(reason: "odd row length 33", cast: nil))
+    }
+
     @Test func wholeRowGroupSize() throws {
         let p = try QuantPolicy(dtype: .q8_0, groupSize: QuantPolicy.wholeRow)
         #expect(p.decide(try d("w", [4, 576])) == .quantize(.q8_0, groupSize: 576, note: nil))

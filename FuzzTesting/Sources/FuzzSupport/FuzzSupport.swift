@@ -6,10 +6,11 @@ import IngotFormat
 public let fuzzInflateLimit = 1 << 30
 
 /// What every reader's fuzz target does: copy the input into an in-memory "mapping", open it with `open`, and load
-/// every tensor. Errors are the expected outcome for most inputs; a trap, crash or hang is the bug being hunted.
-public func fuzzTensorSource(_ data: UnsafePointer<UInt8>, _ size: Int, path: String,
+/// every tensor (the first `limit`). Errors are the expected outcome for most inputs; a trap, crash or hang is the
+/// bug being hunted.
+public func fuzzTensorSource(_ data: UnsafePointer<UInt8>, _ size: Int, path: String, limit: Int = .max,
                              open: (MappedFile) throws -> any TensorSource) {
     let mapped = MappedFile(copying: UnsafeRawBufferPointer(start: data, count: size), path: path)
     guard let source = try? open(mapped) else { return }
-    for d in source.descriptors { _ = try? source.load(d.name) }
+    for d in source.descriptors.prefix(limit) { _ = try? source.load(d.name) }
 }
