@@ -23,8 +23,8 @@ Classes:
   gguf      tensor_count 2^40, kv_count 2^40, a 20 KB tensor name, 50k/200k empty tensors for inspect (timed: linear)
 
 Usage: scripts/hostile_campaign.py [--ingot PATH] [--only CLASS[,CLASS…]] [--runs N] [--keep] [--dir DIR]
-The environment is passed to the children (SWIFT_BACKTRACE=enable=no, for one, turns off the Swift runtime's crash
-reporter, whose SIGBUS handler takes precedence over Ingot's mapped-file guard).
+The environment is passed to the children. (Ingot's mapped-file guard installs its SIGBUS handler in front of the
+Swift runtime's crash reporter and passes it every fault outside Ingot's own mappings.)
 The binary is --ingot, else $INGOT, else .build/debug/ingot. Prints one line per case, then a summary table; exits
 1 if any case failed.
 """

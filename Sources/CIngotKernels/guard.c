@@ -23,6 +23,8 @@ typedef struct {
 } mapping_slot;
 
 static mapping_slot mappings[MAPPINGS];
+/// The SIGBUS action before ours, for faults outside our mappings.
+static struct sigaction previous;
 static _Atomic(char *) temps[TEMPS];
 
 static void say(const char *s) {
@@ -57,22 +59,19 @@ static void on_sigbus(int sig, siginfo_t *info, void *ctx) {
             _exit(1);
         }
     }
-    // Not one of ours: the default action (a crash with a core), as if no handler were installed.
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigaction(sig, &dfl, NULL);
-    raise(sig);
+    // Not one of ours: hand the fault to whoever handled SIGBUS before (the Swift runtime's crash reporter, or the
+    // default action). Reinstalling it and returning re-executes the faulting instruction, which faults again into
+    // that handler with the original siginfo.
+    sigaction(sig, &previous, NULL);
 }
 
 static int installed = 0;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void install(void) {
-    struct sigaction old;
-    if (sigaction(SIGBUS, NULL, &old) != 0) return;
-    if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL) return;  // the host has its own handler
-    if ((old.sa_flags & SA_SIGINFO) && old.sa_sigaction != NULL) return;
+    // The handler goes in front of whatever is there (the Swift runtime installs its crash reporter for SIGBUS at
+    // startup): faults inside registered mappings are ours, every other one is passed on to `previous`.
+    if (sigaction(SIGBUS, NULL, &previous) != 0) return;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_sigbus;
@@ -125,6 +124,25 @@ int ingot_guard_temp_add(const char *path) {
 void ingot_guard_temp_remove(int slot) {
     if (slot < 0 || slot >= TEMPS) return;
     free(atomic_exchange(&temps[slot], NULL));
+}
+
+size_t ingot_guard_mapping_path(const void *addr, char *out, size_t capacity) {
+    uintptr_t a = (uintptr_t)addr;
+    for (int i = 0; i < MAPPINGS; i++) {
+        char *path = atomic_load(&mappings[i].path);
+        uintptr_t b = atomic_load(&mappings[i].base);
+        size_t n = atomic_load(&mappings[i].len);
+        if (path && a >= b && a - b < n) {
+            size_t len = strlen(path);
+            if (capacity > 0) {
+                size_t m = len < capacity - 1 ? len : capacity - 1;
+                memcpy(out, path, m);
+                out[m] = 0;
+            }
+            return len;
+        }
+    }
+    return 0;
 }
 
 int ingot_open_tmpfile(const char *dir, int mode) {

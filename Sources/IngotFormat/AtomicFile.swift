@@ -66,11 +66,25 @@ public final class AtomicFile {
             let n = Glibc.write(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
+                // EFAULT: the bytes came from a mapped input whose pages vanished (the file was truncated by another
+                // process); the kernel reports it here instead of raising SIGBUS. Name that input.
+                if errno == EFAULT, let source = Self.mappedPath(containing: p) {
+                    throw .io("the input \(displayPath(source)) changed while being read (truncated or replaced by another process)")
+                }
                 throw .io("write failed: \(errnoText())")
             }
             p = p.map { $0 + n }
             left -= n
         }
+    }
+
+    /// The file whose registered mapping holds `address` (see MappedFile), if any.
+    static func mappedPath(containing address: UnsafeRawPointer?) -> String? {
+        guard let address else { return nil }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = ingot_guard_mapping_path(address, &buffer, buffer.count)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public func write(_ bytes: [UInt8]) throws(IngotError) {

@@ -82,3 +82,20 @@ import Testing
         #expect(FileError(path: "m.ingot", inner).description == inner.description)
     }
 }
+
+/// The SIGBUS guard knows every live mapping: a fault (or an EFAULT from a write whose source pages vanished) inside
+/// one is reported naming its file. (The truncation race itself is exercised by scripts/hostile_campaign.py.)
+@Suite struct MappingGuardTests {
+    @Test func aMappedAddressNamesItsFileUntilUnmapped() throws {
+        let dir = TempDir()
+        let p = dir.file("m.bin")
+        writeBytes([UInt8](repeating: 7, count: 8192), to: p)
+        var address: UnsafeRawPointer? = nil
+        do {
+            let f = try MappedFile(path: p)
+            address = f.bytes.baseAddress.map { UnsafeRawPointer($0 + 100) }
+            #expect(AtomicFile.mappedPath(containing: address) == p)
+        }
+        #expect(AtomicFile.mappedPath(containing: address) == nil)
+    }
+}

@@ -8,7 +8,11 @@ import Glibc
 public enum NpyWriter {
     /// An existing file at `path` is replaced only with `overwrite`.
     public static func writeFloat32(path: String, shape: [Int], values: [Float], overwrite: Bool = false) throws {
+        // The pending file refuses a destination that is not a regular file (a device, a FIFO, a directory) whatever
+        // `overwrite` says, so it is made before the existence check: that refusal is the more useful message.
+        let pending = try PendingFile(path: path)
         if !overwrite, access(path, F_OK) == 0 {
+            pending.abort()
             throw FileError(path: path, IngotError.io("already exists"))
         }
         let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
@@ -19,7 +23,7 @@ public enum NpyWriter {
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
         appendLE16(UInt16(header.utf8.count), &bytes)
         bytes += Array(header.utf8)
-        try PendingFile(path: path).commit { f in
+        try pending.commit { f in
             try f.write(bytes)
             try values.withUnsafeBytes { try f.write($0) }
         }
