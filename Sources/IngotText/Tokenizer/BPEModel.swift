@@ -14,8 +14,10 @@ final class BPEModel: Sendable {
     }
 
     let vocab: Vocabulary
-    /// Model-space bytes → id: raw bytes behind ByteLevel, else the tokens' UTF-8.
-    private let symbols: ByteStringTable
+    /// Behind ByteLevel the model sees raw bytes; a byte's symbol is its ByteLevel character's UTF-8.
+    private let spelled: [[UInt8]]
+    /// The id of each byte's symbol alone (no prefix or suffix), -1 when absent.
+    private let byteSymbols: [Int32]
     private let merges: PairTable
     private let options: Options
     private let unkID: Int32?
@@ -26,7 +28,7 @@ final class BPEModel: Sendable {
     private let suffixBytes: [UInt8]
     private let cache = WordCache()
 
-    init(vocab: Vocabulary, merges: [(String, String)], options: Options, byteLevel: Bool) throws(TokenizerError) {
+    init(vocab: Vocabulary, merges: MergeList, options: Options, byteLevel: Bool) throws(TokenizerError) {
         self.vocab = vocab
         self.options = options
         self.byteLevel = byteLevel
@@ -43,25 +45,39 @@ final class BPEModel: Sendable {
         // tokenizers.
         let prefixLength = options.continuingSubwordPrefix?.utf8.count ?? 0
         var table = PairTable(capacity: merges.count)
-        for (rank, (a, b)) in merges.enumerated() {
-            guard let ia = vocab.id(a) else { throw .badModel("merge \(rank + 1) names \(quoted(a)), not in the vocabulary") }
-            guard let ib = vocab.id(b) else { throw .badModel("merge \(rank + 1) names \(quoted(b)), not in the vocabulary") }
-            let merged = a + String(decoding: Array(b.utf8).dropFirst(min(prefixLength, b.utf8.count)), as: UTF8.self)
-            guard let id = vocab.id(merged) else {
-                throw .badModel("merge \(rank + 1) makes \(quoted(merged)), not in the vocabulary")
+        var merged: [UInt8] = []
+        var guess: Int32 = -1
+        for rank in 0..<merges.count {
+            let a = merges.left(rank)
+            let b = merges.right(rank)
+            guard let ia = a.withUnsafeBytes({ vocab.table.get($0.baseAddress, $0.count) }) else {
+                throw .badModel("merge \(rank + 1) names \(quoted(String(decoding: a, as: UTF8.self))), not in the vocabulary")
+            }
+            guard let ib = b.withUnsafeBytes({ vocab.table.get($0.baseAddress, $0.count) }) else {
+                throw .badModel("merge \(rank + 1) names \(quoted(String(decoding: b, as: UTF8.self))), not in the vocabulary")
+            }
+            merged.removeAll(keepingCapacity: true)
+            merged.append(contentsOf: a)
+            merged.append(contentsOf: b.dropFirst(prefixLength))
+            // Trained vocabularies list merge results in merge order: try the id after the last result before
+            // hashing (a byte comparison of a token the array walk has in cache).
+            if let t = vocab.token(guess + 1), t.utf8.elementsEqual(merged) {
+                guess += 1
+                table.set(ia, ib, rank: UInt32(rank), id: guess)
+                continue
+            }
+            guard let id = vocab.table.get(merged) else {
+                throw .badModel("merge \(rank + 1) makes \(quoted(String(decoding: merged, as: UTF8.self))), not in the vocabulary")
             }
             table.set(ia, ib, rank: UInt32(rank), id: id)
+            guess = id
         }
         self.merges = table
-        if byteLevel {
-            symbols = vocab.byteLevelTable()
-            prefixBytes = ByteLevelAlphabet.decode(options.continuingSubwordPrefix ?? "") ?? []
-            suffixBytes = ByteLevelAlphabet.decode(options.endOfWordSuffix ?? "") ?? []
-        } else {
-            symbols = vocab.table
-            prefixBytes = Array((options.continuingSubwordPrefix ?? "").utf8)
-            suffixBytes = Array((options.endOfWordSuffix ?? "").utf8)
-        }
+        prefixBytes = Array((options.continuingSubwordPrefix ?? "").utf8)
+        suffixBytes = Array((options.endOfWordSuffix ?? "").utf8)
+        let spelled = (0..<256).map { b in byteLevel ? Array(ByteLevelAlphabet.encode([UInt8(b)]).utf8) : [UInt8(b)] }
+        self.spelled = spelled
+        byteSymbols = spelled.map { vocab.table.get($0) ?? -1 }
     }
 
     /// Appends (id, length in model bytes) pairs for one word.
@@ -69,15 +85,24 @@ final class BPEModel: Sendable {
         let n = hi - lo
         guard n > 0, let base = p.baseAddress else { return }
         let word = UnsafeRawPointer(base + lo)
-        if options.ignoreMerges, let id = symbols.get(word, n) {
-            out.append(id)
-            out.append(Int32(n))
-            return
-        }
         if cache.lookup(word, n, into: &out) { return }
         let start = out.count
-        mergeWord(UnsafeBufferPointer(start: base + lo, count: n), into: &out)
+        // ignore_merges: a word that is a token is that token (checked after the cache, which gives the same).
+        if options.ignoreMerges, let id = wholeWord(UnsafeBufferPointer(start: base + lo, count: n)) {
+            out.append(id)
+            out.append(Int32(n))
+        } else {
+            mergeWord(UnsafeBufferPointer(start: base + lo, count: n), into: &out)
+        }
         cache.store(word, n, out[start...])
+    }
+
+    private func wholeWord(_ w: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard byteLevel else { return vocab.table.get(UnsafeRawPointer(w.baseAddress), w.count) }
+        var key: [UInt8] = []
+        key.reserveCapacity(w.count * 2)
+        for b in w { key.append(contentsOf: spelled[Int(b)]) }
+        return vocab.table.get(key)
     }
 
     /// Initial symbols (tokenizers' `merge_word`) then the merge loop (`Word::merge_all`).
@@ -92,12 +117,20 @@ final class BPEModel: Sendable {
         while i < w.count {
             let len = byteLevel ? 1 : UTF8Scan.length(lead: w[i])
             let end = min(i + len, w.count)
-            key.removeAll(keepingCapacity: true)
-            if i > 0 { key.append(contentsOf: prefixBytes) }
-            key.append(contentsOf: w[i..<end])
-            if end == w.count { key.append(contentsOf: suffixBytes) }
             defer { i = end }
-            if let id = symbols.get(key) {
+            var found: Int32? = nil
+            if byteLevel && (i == 0 || prefixBytes.isEmpty) && (end < w.count || suffixBytes.isEmpty) {
+                let id = byteSymbols[Int(w[i])]
+                found = id >= 0 ? id : nil
+                if found == nil { key = spelled[Int(w[i])] }
+            } else {
+                key.removeAll(keepingCapacity: true)
+                if i > 0 { key.append(contentsOf: prefixBytes) }
+                if byteLevel { key.append(contentsOf: spelled[Int(w[i])]) } else { key.append(contentsOf: w[i..<end]) }
+                if end == w.count { key.append(contentsOf: suffixBytes) }
+                found = vocab.table.get(key)
+            }
+            if let id = found {
                 if let u = pendingUnk {
                     ids.append(u.0)
                     lens.append(u.1)
@@ -108,10 +141,9 @@ final class BPEModel: Sendable {
                 continue
             }
             if options.byteFallback {
-                // The fallback spells the symbol's string in the vocabulary's own form, byte by byte.
-                let spelled = byteLevel ? Array(ByteLevelAlphabet.encode(key).utf8) : key
-                if spelled.allSatisfy({ byteTokens[Int($0)] >= 0 }) {
-                    for b in spelled {
+                // The fallback spells the symbol's string (its UTF-8, as the vocabulary writes it) byte by byte.
+                if key.allSatisfy({ byteTokens[Int($0)] >= 0 }) {
+                    for b in key {
                         ids.append(byteTokens[Int(b)])
                         lens.append(1)
                     }

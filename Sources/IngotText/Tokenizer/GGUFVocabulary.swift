@@ -65,8 +65,8 @@ extension Tokenizer {
                 postProcessor: Self.bosEOSTemplate(v, addBOSDefault: false), decoder: .byteLevel)
         case "llama":
             let vocab = try Vocabulary(v.tokens.enumerated().map { ($1, Int64($0)) }, lastWins: true)
-            let merges: [(String, String)]
-            if let m = v.merges { merges = try Self.splitMerges(m) } else { merges = try Self.mergesFromScores(v) }
+            let merges: MergeList
+            if let m = v.merges { merges = try Self.splitMerges(m) } else { merges = MergeList(try Self.mergesFromScores(v)) }
             var o = BPEModel.Options()
             o.fuseUnk = true
             o.byteFallback = true
@@ -120,13 +120,11 @@ extension Tokenizer {
         return m
     }()
 
-    static func splitMerges(_ merges: [String]) throws(TokenizerError) -> [(String, String)] {
-        var out: [(String, String)] = []
-        out.reserveCapacity(merges.count)
+    static func splitMerges(_ merges: [String]) throws(TokenizerError) -> MergeList {
+        var out = MergeList()
         for (i, m) in merges.enumerated() {
-            let parts = m.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw .badModel("merge \(i + 1) \(quoted(m)) is not two tokens") }
-            out.append((String(parts[0]), String(parts[1])))
+            var m = m
+            guard m.withUTF8({ out.appendSpaced($0) }) else { throw .badModel("merge \(i + 1) \(quoted(m)) is not two tokens") }
         }
         return out
     }

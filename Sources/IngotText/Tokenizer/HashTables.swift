@@ -1,29 +1,30 @@
 /// Open-addressing map from byte strings to Int32, looked up with a pointer and a length (no String, no
-/// allocation): vocabularies are probed once per candidate token in the hot loops.
+/// allocation): vocabularies are probed once per candidate token in the hot loops, and 450k times while a 150k
+/// merge list is resolved. Each slot holds the key's first 8 bytes, so a lookup of a short key touches one cache
+/// line; longer keys continue in an arena.
 struct ByteStringTable: Sendable {
+    private struct Slot {
+        var tag: UInt32 = 0  // high hash bits | 1; 0 is empty
+        var length: Int32 = 0
+        var value: Int32 = 0
+        var start: Int32 = 0  // of bytes 8… in the arena
+        var head: UInt64 = 0  // bytes 0..<8, zero-padded
+    }
     private var arena: [UInt8] = []
-    private var keyStart: [Int32] = []
-    private var keyLength: [Int32] = []
-    private(set) var values: [Int32] = []
-    private var slots: [Int32]
+    private var slots: [Slot]
     private var mask: Int
+    private(set) var count = 0
 
     init(capacity: Int) {
         var n = 16
-        while n < capacity * 2 { n <<= 1 }
-        slots = [Int32](repeating: -1, count: n)
+        while n < capacity + capacity / 2 { n <<= 1 }
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
-        arena.reserveCapacity(capacity * 6)
-        keyStart.reserveCapacity(capacity)
-        keyLength.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
     }
 
-    var count: Int { values.count }
-
-    @inline(__always) static func hash(_ p: UnsafeRawPointer?, _ n: Int) -> Int {
+    @inline(__always) static func hash(_ p: UnsafeRawPointer?, _ n: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
-        guard let p else { return Int(truncatingIfNeeded: h) }
+        guard let p else { return h }
         var i = 0
         while i + 8 <= n {
             h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
@@ -37,26 +38,43 @@ struct ByteStringTable: Sendable {
             shift += 8
             i += 1
         }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 32
-        return Int(truncatingIfNeeded: h)
+        // murmur3's finalizer: every input bit reaches the low bits that pick the slot.
+        h ^= tail
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+
+    /// The first 8 bytes, zero-padded.
+    @inline(__always) private static func head(_ p: UnsafeRawPointer?, _ n: Int) -> UInt64 {
+        guard let p else { return 0 }
+        if n >= 8 { return p.loadUnaligned(as: UInt64.self) }
+        var v: UInt64 = 0
+        for i in 0..<n { v |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << (8 * UInt64(i)) }
+        return v
     }
 
     /// The value for the bytes, or nil.
     @inline(__always) func get(_ p: UnsafeRawPointer?, _ n: Int) -> Int32? {
-        var s = Self.hash(p, n) & mask
+        let h = Self.hash(p, n)
+        let tag = UInt32(truncatingIfNeeded: h >> 32) | 1
+        let head = Self.head(p, n)
+        var s = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { slot in
-            arena.withUnsafeBufferPointer { a in
-                while true {
-                    let e = Int(slot[s])
-                    if e < 0 { return nil }
-                    if Int(keyLength[e]) == n,
-                        n == 0 || (a.baseAddress.map { memcmpBytes($0 + Int(keyStart[e]), p, n) } ?? false)
-                    {
-                        return values[e]
+            while true {
+                let x = slot[s]
+                if x.tag == 0 { return nil }
+                if x.tag == tag && Int(x.length) == n && x.head == head {
+                    if n <= 8 { return x.value }
+                    let same = arena.withUnsafeBufferPointer { a in
+                        a.baseAddress.map { memcmpBytes($0 + Int(x.start), p.map { $0 + 8 }, n - 8) } ?? false
                     }
-                    s = (s + 1) & mask
+                    if same { return x.value }
                 }
+                s = (s + 1) & mask
             }
         }
     }
@@ -70,23 +88,26 @@ struct ByteStringTable: Sendable {
 
     /// Inserts or replaces; returns the previous value.
     @discardableResult mutating func set(_ bytes: UnsafeRawBufferPointer, _ value: Int32) -> Int32? {
-        if count * 2 >= slots.count { grow() }
-        var s = Self.hash(bytes.baseAddress, bytes.count) & mask
+        if (count + 1) * 3 > slots.count * 2 { grow() }
+        let n = bytes.count
+        let h = Self.hash(bytes.baseAddress, n)
+        let tag = UInt32(truncatingIfNeeded: h >> 32) | 1
+        let head = Self.head(bytes.baseAddress, n)
+        var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = Int(slots[s])
-            if e < 0 { break }
-            if Int(keyLength[e]) == bytes.count && arena[Int(keyStart[e])..<(Int(keyStart[e]) + bytes.count)].elementsEqual(bytes) {
-                let old = values[e]
-                values[e] = value
-                return old
+            let x = slots[s]
+            if x.tag == 0 { break }
+            if x.tag == tag && Int(x.length) == n && x.head == head
+                && (n <= 8 || arena[Int(x.start)..<(Int(x.start) + n - 8)].elementsEqual(bytes[8...]))
+            {
+                slots[s].value = value
+                return x.value
             }
             s = (s + 1) & mask
         }
-        slots[s] = Int32(values.count)
-        keyStart.append(Int32(arena.count))
-        keyLength.append(Int32(bytes.count))
-        arena.append(contentsOf: bytes)
-        values.append(value)
+        slots[s] = Slot(tag: tag, length: Int32(n), value: value, start: Int32(arena.count), head: head)
+        if n > 8 { arena.append(contentsOf: bytes[8...]) }
+        count += 1
         return nil
     }
 
@@ -94,25 +115,21 @@ struct ByteStringTable: Sendable {
         bytes.withUnsafeBytes { set($0, value) }
     }
 
-    /// Every key with its value, in insertion order.
-    func forEach(_ body: (UnsafeBufferPointer<UInt8>, Int32) -> Void) {
-        arena.withUnsafeBufferPointer { a in
-            for e in 0..<values.count {
-                body(UnsafeBufferPointer(rebasing: a[Int(keyStart[e])..<Int(keyStart[e] + keyLength[e])]), values[e])
-            }
-        }
-    }
-
+    /// Doubles the slots; keys are rehashed from their head and arena tail.
     private mutating func grow() {
+        let old = slots
         let n = slots.count * 2
-        slots = [Int32](repeating: -1, count: n)
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
-        arena.withUnsafeBytes { a in
-            for e in 0..<values.count {
-                var s = Self.hash(a.baseAddress.map { $0 + Int(keyStart[e]) }, Int(keyLength[e])) & mask
-                while slots[s] >= 0 { s = (s + 1) & mask }
-                slots[s] = Int32(e)
-            }
+        var key: [UInt8] = []
+        for x in old where x.tag != 0 {
+            key.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: x.head) { key.append(contentsOf: $0.prefix(min(8, Int(x.length)))) }
+            if x.length > 8 { key.append(contentsOf: arena[Int(x.start)..<(Int(x.start) + Int(x.length) - 8)]) }
+            let h = key.withUnsafeBytes { Self.hash($0.baseAddress, $0.count) }
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s].tag != 0 { s = (s + 1) & mask }
+            slots[s] = x
         }
     }
 }
@@ -136,18 +153,21 @@ struct ByteStringTable: Sendable {
     return true
 }
 
-/// Merge ranks keyed by a pair of token ids packed into a UInt64: rank and new id packed in the value.
+/// Merge ranks keyed by a pair of token ids packed into a UInt64, rank and new id packed in the value; key and value
+/// share a slot so a probe is one cache line.
 struct PairTable: Sendable {
-    private var keys: [UInt64]
-    private var vals: [UInt64]
+    private struct Slot {
+        var key: UInt64 = 0  // 0 is empty
+        var value: UInt64 = 0
+    }
+    private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
 
     init(capacity: Int) {
         var n = 16
-        while n < capacity * 2 { n <<= 1 }
-        keys = [UInt64](repeating: 0, count: n)
-        vals = [UInt64](repeating: 0, count: n)
+        while n < capacity + capacity / 2 { n <<= 1 }
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
     }
 
@@ -156,21 +176,20 @@ struct PairTable: Sendable {
     }
 
     @inline(__always) private static func slot(_ k: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 29) & mask
+        var h = k &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h) & mask
     }
 
     /// (rank, new id) of merging `a` then `b`.
     @inline(__always) func get(_ a: Int32, _ b: Int32) -> (rank: UInt32, id: Int32)? {
         let k = Self.key(a, b)
         var s = Self.slot(k, mask)
-        return keys.withUnsafeBufferPointer { ks in
+        return slots.withUnsafeBufferPointer { ss in
             while true {
-                let x = ks[s]
-                if x == k {
-                    let v = vals[s]
-                    return (UInt32(truncatingIfNeeded: v >> 32), Int32(truncatingIfNeeded: v))
-                }
-                if x == 0 { return nil }
+                let x = ss[s]
+                if x.key == k { return (UInt32(truncatingIfNeeded: x.value >> 32), Int32(truncatingIfNeeded: x.value)) }
+                if x.key == 0 { return nil }
                 s = (s + 1) & mask
             }
         }
@@ -178,27 +197,23 @@ struct PairTable: Sendable {
 
     /// A later merge of the same pair replaces the earlier one (tokenizers builds its map the same way).
     mutating func set(_ a: Int32, _ b: Int32, rank: UInt32, id: Int32) {
-        if count * 2 >= keys.count { grow() }
+        if (count + 1) * 3 > slots.count * 2 { grow() }
         let k = Self.key(a, b)
         var s = Self.slot(k, mask)
-        while keys[s] != 0 && keys[s] != k { s = (s + 1) & mask }
-        if keys[s] == 0 { count += 1 }
-        keys[s] = k
-        vals[s] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: id))
+        while slots[s].key != 0 && slots[s].key != k { s = (s + 1) & mask }
+        if slots[s].key == 0 { count += 1 }
+        slots[s] = Slot(key: k, value: UInt64(rank) << 32 | UInt64(UInt32(bitPattern: id)))
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldVals = vals
-        let n = keys.count * 2
-        keys = [UInt64](repeating: 0, count: n)
-        vals = [UInt64](repeating: 0, count: n)
+        let old = slots
+        let n = slots.count * 2
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
-        for (i, k) in oldKeys.enumerated() where k != 0 {
-            var s = Self.slot(k, mask)
-            while keys[s] != 0 { s = (s + 1) & mask }
-            keys[s] = k
-            vals[s] = oldVals[i]
+        for x in old where x.key != 0 {
+            var s = Self.slot(x.key, mask)
+            while slots[s].key != 0 { s = (s + 1) & mask }
+            slots[s] = x
         }
     }
 }

@@ -7,11 +7,19 @@ extension Tokenizer {
     }
 
     public convenience init(jsonBytes: [UInt8]) throws(TokenizerError) {
+        // The vocabulary and merges are read directly into tables; JSONParser reads the rest (see LargeMembers).
+        let located = jsonBytes.withUnsafeBufferPointer { LargeMembers.locate($0) }
         let root: JSONValue
         do {
-            root = try JSONParser.parse(jsonBytes)
+            root = try JSONParser.parse(located.map { LargeMembers.blanked(jsonBytes, $0) } ?? jsonBytes)
         } catch {
             throw .invalidJSON(error.description)
+        }
+        var large: (vocab: [(String, Int64)], merges: MergeList?)? = nil
+        if let l = located {
+            large = try jsonBytes.withUnsafeBufferPointer { p throws(TokenizerError) in
+                (try LargeMembers.vocabulary(p, l.vocab), try l.merges.map { r throws(TokenizerError) in try LargeMembers.merges(p, r) })
+            }
         }
         let top = try JSONFields(root, path: "")
         let normalizer = try top.has("normalizer") ? TokenizerJSON.normalizer(JSONFields(top.object["normalizer"], path: "normalizer")) : nil
@@ -20,7 +28,7 @@ extension Tokenizer {
             ? TokenizerJSON.preTokenizer(JSONFields(top.object["pre_tokenizer"], path: "pre_tokenizer")) : nil
         if let preTokenizer { try TokenizerJSON.checkByteLevelLast(preTokenizer) }
         let model = try TokenizerJSON.model(
-            JSONFields(top.object["model"], path: "model"), byteLevel: preTokenizer?.isByteLevel ?? false)
+            JSONFields(top.object["model"], path: "model"), byteLevel: preTokenizer?.isByteLevel ?? false, large: large)
         var added: [AddedToken] = []
         if top.has("added_tokens") {
             for t in try top.objects("added_tokens") {
@@ -124,11 +132,12 @@ enum TokenizerJSON {
         }
     }
 
-    static func model(_ f: JSONFields, byteLevel: Bool) throws(TokenizerError) -> TokenModel {
+    static func model(
+        _ f: JSONFields, byteLevel: Bool, large: (vocab: [(String, Int64)], merges: MergeList?)?
+    ) throws(TokenizerError) -> TokenModel {
         let type = try f.type()
-        var entries: [(String, Int64)] = []
+        var entries: [(String, Int64)] = large?.vocab ?? []
         let vocab = try JSONFields(f.object["vocab"], path: f.sub("vocab"))
-        entries.reserveCapacity(vocab.object.count)
         for (k, v) in vocab.object {
             guard let id = v.intValue else { throw .badField(path: vocab.sub(k), expected: "an integer id") }
             entries.append((k, id))
@@ -139,19 +148,17 @@ enum TokenizerJSON {
             if let d = f.object["dropout"]?.doubleValue, d != 0 {
                 throw .unsupported(component: "model", type: "BPE with dropout \(d)")
             }
-            var merges: [(String, String)] = []
+            var merges = large?.merges ?? MergeList()
             let list = f.has("merges") ? try f.array("merges") : []
-            merges.reserveCapacity(list.count)
             var rank = 0
             for m in list {
                 rank += 1
                 if let s = m.stringValue {
-                    if s.hasPrefix("#version") { continue }
-                    let parts = s.split(separator: " ", omittingEmptySubsequences: false)
-                    guard parts.count == 2 else { throw .badModel("merge \(rank) \(quoted(s)) is not two tokens") }
-                    merges.append((String(parts[0]), String(parts[1])))
+                    if s.utf8.starts(with: "#version".utf8) { continue }
+                    var s = s
+                    guard s.withUTF8({ merges.appendSpaced($0) }) else { throw .badModel("merge \(rank) \(quoted(s)) is not two tokens") }
                 } else if let a = m.arrayValue, a.count == 2, let x = a[0].stringValue, let y = a[1].stringValue {
-                    merges.append((x, y))
+                    merges.append(Array(x.utf8), Array(y.utf8))
                 } else {
                     throw .badField(path: "\(f.sub("merges"))[\(rank - 1)]", expected: "\"a b\" or [a, b]")
                 }

@@ -35,16 +35,6 @@ struct Vocabulary: Sendable {
     func id(_ s: String) -> Int32? { table.get(s) }
 
     func token(_ id: Int32) -> String? { id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil }
-
-    /// Keys decoded from ByteLevel's alphabet to raw bytes; tokens outside the alphabet cannot come out of a
-    /// byte-level pre-tokenizer and are left out.
-    func byteLevelTable() -> ByteStringTable {
-        var raw = ByteStringTable(capacity: count)
-        table.forEach { key, id in
-            if let bytes = ByteLevelAlphabet.decode(key) { raw.set(bytes, id) }
-        }
-        return raw
-    }
 }
 
 /// GPT-2's byte ↔ printable character table (tokenizers' `bytes_char`).
