@@ -99,7 +99,9 @@ struct AddedVocabulary: Sendable {
                 }
                 if t.lstrip {
                     var s = start
-                    while s > lo, let w = Self.whitespace(before: s, p, lo) { s -= w }
+                    // Stops at the previous match: tokenizers clamps to it anyway, and this keeps runs of
+                    // matches linear.
+                    while s > startOffset, let w = Self.whitespace(before: s, p, lo) { s -= w }
                     start = max(s, startOffset)
                 }
                 if t.rstrip {

@@ -201,6 +201,23 @@ final class BPEModel: Sendable {
     }
 }
 
+extension BPEModel {
+    /// The plain quadratic BPE (merge the lowest-ranked adjacent pair, leftmost first, until none is left) over a
+    /// byte-level word: the reference the heap is tested against.
+    func referenceTokenize(_ word: [UInt8]) -> [Int] {
+        var ids = word.map { byteSymbols[Int($0)] }
+        while true {
+            var best: (rank: UInt32, at: Int, id: Int32)? = nil
+            for k in 0..<max(0, ids.count - 1) {
+                if let m = merges.get(ids[k], ids[k + 1]), m.rank < (best?.rank ?? .max) { best = (m.rank, k, m.id) }
+            }
+            guard let b = best else { return ids.map(Int.init) }
+            ids[b.at] = b.id
+            ids.remove(at: b.at + 1)
+        }
+    }
+}
+
 /// Min-heap of pending merges ordered by (rank, position), as tokenizers orders its queue.
 struct MergeHeap {
     struct Entry {

@@ -14,6 +14,8 @@ struct ByteStringTable: Sendable {
     private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
+    /// The longest key's length: no longer byte string can be a key.
+    private(set) var maxLength = 0
 
     init(capacity: Int) {
         var n = 16
@@ -108,6 +110,7 @@ struct ByteStringTable: Sendable {
         slots[s] = Slot(tag: tag, length: Int32(n), value: value, start: Int32(arena.count), head: head)
         if n > 8 { arena.append(contentsOf: bytes[8...]) }
         count += 1
+        maxLength = max(maxLength, n)
         return nil
     }
 

@@ -29,10 +29,14 @@ struct TextBuffer {
         ends = e
     }
 
+    /// Grows geometrically: reserving exactly what each piece needs would copy the buffer once per piece.
     mutating func reserve(_ extra: Int) {
-        bytes.reserveCapacity(bytes.count + extra)
-        starts.reserveCapacity(starts.count + extra)
-        ends.reserveCapacity(ends.count + extra)
+        let need = bytes.count + extra
+        guard need > bytes.capacity else { return }
+        let c = max(need, bytes.capacity * 2)
+        bytes.reserveCapacity(c)
+        starts.reserveCapacity(c)
+        ends.reserveCapacity(c)
     }
 
     @inline(__always) mutating func append(_ b: UInt8, _ s: Int32, _ e: Int32) {
@@ -50,12 +54,24 @@ struct TextBuffer {
         }
     }
 
-    /// Copies bytes [lo, hi) with their alignments to the end.
+    /// Copies bytes [lo, hi) with their alignments to the end. (Appending `bytes[lo..<hi]` to `bytes` would copy
+    /// the whole array first: the slice keeps the old buffer alive.)
     mutating func appendCopy(_ lo: Int, _ hi: Int) {
         guard lo < hi else { return }
-        bytes.append(contentsOf: bytes[lo..<hi])
-        starts.append(contentsOf: starts[lo..<hi])
-        ends.append(contentsOf: ends[lo..<hi])
+        let n = hi - lo
+        reserve(n)
+        Self.appendSelf(&bytes, lo, n, 0)
+        Self.appendSelf(&starts, lo, n, 0)
+        Self.appendSelf(&ends, lo, n, 0)
+    }
+
+    private static func appendSelf<T>(_ a: inout [T], _ lo: Int, _ n: Int, _ zero: T) {
+        let old = a.count
+        a.append(contentsOf: repeatElement(zero, count: n))
+        a.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            (base + old).update(from: base + lo, count: n)
+        }
     }
 
     /// Hugging Face's `transform`: replaces the piece's text by `ops`, each a character and a change (0 replaces the

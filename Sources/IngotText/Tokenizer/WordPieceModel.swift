@@ -32,8 +32,16 @@ final class WordPieceModel: Sendable {
         let mark = out.count
         var key = prefix
         var start = lo
+        let longest = vocab.table.maxLength
         while start < hi {
+            // Candidates longer than the longest token cannot match: start below it (same result as
+            // tokenizers, without hashing up to 100 characters' worth of misses at every position).
             var end = hi
+            let limit = start + longest - (start > lo ? prefix.count : 0)
+            if end > limit {
+                end = max(limit, start)
+                while end > start && end < hi && p[end] & 0xC0 == 0x80 { end -= 1 }
+            }
             var found: Int32? = nil
             while start < end {
                 if start > lo {
