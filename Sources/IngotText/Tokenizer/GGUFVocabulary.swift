@@ -31,6 +31,9 @@ public struct GGUFVocabulary: Sendable {
     }
 
     func token(_ id: Int?) -> String? { id.flatMap { $0 >= 0 && $0 < tokens.count ? tokens[$0] : nil } }
+
+    /// The bos, eos and unk tokens: transformers makes them special tokens of the tokenizer it builds.
+    var namedSpecials: [String] { [bosID, eosID, unkID].compactMap { token($0) } }
 }
 
 extension Tokenizer {
@@ -58,7 +61,7 @@ extension Tokenizer {
                 pre = .byteLevel(addPrefixSpace: false, useRegex: true)
             }
             let control = tokens(ofType: 3).filter { ByteLevelAlphabet.decode($0) != nil }
-            var added = control.map { AddedToken(content: $0, normalized: false, special: true) }
+            var added = (control + v.namedSpecials).map { AddedToken(content: $0, normalized: false, special: true) }
             added += tokens(ofType: 4).filter { vocab.id($0) != nil }.map { AddedToken(content: $0, normalized: false) }
             self.init(
                 normalizer: nil, preTokenizer: pre, model: .bpe(model), addedTokens: added,
@@ -74,7 +77,7 @@ extension Tokenizer {
             let prefix = v.addSpacePrefix ?? true
             var decoders: [Decoder] = [.replace(pattern: "\u{2581}", content: " "), .byteFallback, .fuse]
             if prefix { decoders.append(.strip(content: 0x20, start: 1, stop: 0)) }
-            var added = tokens(ofType: 3).map { AddedToken(content: $0, normalized: false, special: true) }
+            var added = (tokens(ofType: 3) + v.namedSpecials).map { AddedToken(content: $0, normalized: false, special: true) }
             added += tokens(ofType: 4).map { AddedToken(content: $0, normalized: false) }
             self.init(
                 normalizer: nil, preTokenizer: .metaspace(replacement: 0x2581, scheme: prefix ? .first : .never, split: false),
