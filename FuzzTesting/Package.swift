@@ -5,6 +5,7 @@ import PackageDescription
 
 let format = Target.Dependency.product(name: "IngotFormat", package: "Ingot")
 let interop = Target.Dependency.product(name: "IngotInterop", package: "Ingot")
+let text = Target.Dependency.product(name: "IngotText", package: "Ingot")
 
 let package = Package(
     name: "FuzzTesting",
@@ -17,5 +18,6 @@ let package = Package(
         .target(name: "FuzzNpz", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzGGUF", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzPyTorch", dependencies: ["FuzzSupport", interop]),
+        .target(name: "FuzzTokenizer", dependencies: [text]),
     ]
 )

@@ -61,7 +61,7 @@ final class BPEModel: Sendable {
             merged.append(contentsOf: b.dropFirst(prefixLength))
             // Trained vocabularies list merge results in merge order: try the id after the last result before
             // hashing (a byte comparison of a token the array walk has in cache).
-            if let t = vocab.token(guess + 1), t.utf8.elementsEqual(merged) {
+            if var t = vocab.token(guess + 1), t.withUTF8({ Self.same($0, merged) }) {
                 guess += 1
                 table.set(ia, ib, rank: UInt32(rank), id: guess)
                 continue
@@ -78,6 +78,12 @@ final class BPEModel: Sendable {
         let spelled = (0..<256).map { b in byteLevel ? Array(ByteLevelAlphabet.encode([UInt8(b)]).utf8) : [UInt8(b)] }
         self.spelled = spelled
         byteSymbols = spelled.map { vocab.table.get($0) ?? -1 }
+    }
+
+    private static func same(_ u: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        guard u.count == b.count else { return false }
+        guard let a = u.baseAddress else { return true }
+        return b.withUnsafeBytes { memcmpBytes(a, $0.baseAddress, u.count) }
     }
 
     /// Appends (id, length in model bytes) pairs for one word.

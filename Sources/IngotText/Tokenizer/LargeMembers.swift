@@ -1,21 +1,56 @@
 /// The two large members of a tokenizer.json — `model.vocab` (often 150k keys) and `model.merges` — read straight
 /// into Ingot's tables instead of through a JSONValue tree (which costs ~300k String allocations and hashes).
-/// Everything else still goes through IngotFormat's JSONParser: the members are located, parsed here with the
-/// same strictness (UTF-8 validated, escapes decoded, duplicate keys rejected, integers exact) and replaced by
-/// `{}` / `[]` padded with spaces, so the parser sees the rest of the document at its original offsets.
+/// Everything else still goes through IngotFormat's JSONParser: the members are parsed here with the same
+/// strictness (UTF-8 validated, escapes decoded, exact integers; duplicate tokens are rejected by `Vocabulary`) and
+/// cut out of the document, leaving `{}` / `[]` in their place for the parser.
 enum LargeMembers {
-    struct Located {
-        var vocab: Range<Int>
-        var merges: Range<Int>?
+    struct Read {
+        var vocab: [(String, Int64)]
+        var merges: MergeList?
+        /// The document without the two members.
+        var rest: [UInt8]
+        /// (offset in `rest`, bytes removed before it), to report parser errors at offsets of the original.
+        var cuts: [(Int, Int)]
+
+        func originalOffset(_ offset: Int) -> Int {
+            var shift = 0
+            for (at, removed) in cuts where offset >= at { shift = removed }
+            return offset + shift
+        }
     }
 
-    /// Where `model.vocab` and `model.merges` are, or nil when the document is not shaped simply enough (the
+    /// The members parsed and cut out, or nil when the document is not shaped simply enough to find them (the
     /// caller then parses everything with JSONParser, which also reports any syntax error).
-    static func locate(_ p: UnsafeBufferPointer<UInt8>) -> Located? {
+    static func read(_ bytes: [UInt8]) throws(TokenizerError) -> Read? {
+        let found: (vocab: Range<Int>, entries: [(String, Int64)], merges: (Range<Int>, MergeList)?)?
+        found = try bytes.withUnsafeBufferPointer { p throws(TokenizerError) in try locate(p) }
+        guard let found else { return nil }
+        var cuts: [Range<Int>] = [found.vocab]
+        if let m = found.merges { cuts.append(m.0) }
+        cuts.sort { $0.lowerBound < $1.lowerBound }
+        var rest: [UInt8] = []
+        rest.reserveCapacity(bytes.count - cuts.reduce(0) { $0 + $1.count } + 8)
+        var at = 0
+        var removed = 0
+        var map: [(Int, Int)] = []
+        for c in cuts {
+            rest.append(contentsOf: bytes[at..<c.lowerBound])
+            rest.append(contentsOf: (bytes[c.lowerBound] == UInt8(ascii: "{") ? "{}" : "[]").utf8)
+            removed += c.count - 2
+            map.append((rest.count, removed))
+            at = c.upperBound
+        }
+        rest.append(contentsOf: bytes[at...])
+        return Read(vocab: found.entries, merges: found.merges?.1, rest: rest, cuts: map)
+    }
+
+    private static func locate(
+        _ p: UnsafeBufferPointer<UInt8>
+    ) throws(TokenizerError) -> (vocab: Range<Int>, entries: [(String, Int64)], merges: (Range<Int>, MergeList)?)? {
         var i = skipSpace(p, 0)
         guard i < p.count, p[i] == UInt8(ascii: "{") else { return nil }
         i += 1
-        var found: Located? = nil
+        var found: (vocab: Range<Int>, entries: [(String, Int64)], merges: (Range<Int>, MergeList)?)? = nil
         while true {
             i = skipSpace(p, i)
             guard i < p.count else { return nil }
@@ -25,8 +60,8 @@ enum LargeMembers {
             i = skipSpace(p, keyEnd)
             guard i < p.count, p[i] == UInt8(ascii: ":") else { return nil }
             i = skipSpace(p, i + 1)
-            if isModel {
-                guard found == nil, let (end, l) = locateInModel(p, i) else { return nil }
+            if isModel && found == nil {
+                guard let (end, l) = try model(p, i) else { return nil }
                 found = l
                 i = end
             } else {
@@ -39,11 +74,14 @@ enum LargeMembers {
         }
     }
 
-    private static func locateInModel(_ p: UnsafeBufferPointer<UInt8>, _ start: Int) -> (Int, Located)? {
+    /// Inside `model`: parses `vocab` (an object) and `merges` (an array) where they are, skips the rest.
+    private static func model(
+        _ p: UnsafeBufferPointer<UInt8>, _ start: Int
+    ) throws(TokenizerError) -> (Int, (vocab: Range<Int>, entries: [(String, Int64)], merges: (Range<Int>, MergeList)?))? {
         guard start < p.count, p[start] == UInt8(ascii: "{") else { return nil }
         var i = start + 1
-        var vocab: Range<Int>? = nil
-        var merges: Range<Int>? = nil
+        var vocab: (Range<Int>, [(String, Int64)])? = nil
+        var merges: (Range<Int>, MergeList)? = nil
         while true {
             i = skipSpace(p, i)
             guard i < p.count else { return nil }
@@ -54,16 +92,24 @@ enum LargeMembers {
             i = skipSpace(p, keyEnd)
             guard i < p.count, p[i] == UInt8(ascii: ":") else { return nil }
             i = skipSpace(p, i + 1)
-            guard let end = skipValue(p, i, depth: 1) else { return nil }
-            if isVocab { vocab = i..<end }
-            if isMerges { merges = i..<end }
+            guard i < p.count else { return nil }
+            var end = i
+            if isVocab && vocab == nil && p[i] == UInt8(ascii: "{") {
+                let entries = try vocabulary(p, i, end: &end)
+                vocab = (i..<end, entries)
+            } else if isMerges && merges == nil && p[i] == UInt8(ascii: "[") {
+                let list = try Self.merges(p, i, end: &end)
+                merges = (i..<end, list)
+            } else {
+                guard let e = skipValue(p, i, depth: 1) else { return nil }
+                end = e
+            }
             i = skipSpace(p, end)
             guard i < p.count else { return nil }
             if p[i] == UInt8(ascii: ",") { i += 1 }
         }
-        guard let vocab, p[vocab.lowerBound] == UInt8(ascii: "{") else { return nil }
-        if let m = merges, p[m.lowerBound] != UInt8(ascii: "[") { return nil }
-        return (i + 1, Located(vocab: vocab, merges: merges))
+        guard let vocab else { return nil }
+        return (i + 1, (vocab.0, vocab.1, merges))
     }
 
     private static func equal(_ p: UnsafeBufferPointer<UInt8>, _ at: Int, _ s: StaticString) -> Bool {
@@ -126,18 +172,5 @@ enum LargeMembers {
             while i < p.count, !",}] \n\r\t".utf8.contains(p[i]) { i += 1 }
             return i
         }
-    }
-
-    /// The document with both members replaced by empty ones of the same length.
-    static func blanked(_ bytes: [UInt8], _ l: Located) -> [UInt8] {
-        var out = bytes
-        for (r, empty) in [(l.vocab, "{}"), (l.merges, "[]")] {
-            guard let r else { continue }
-            for k in r { out[k] = 0x20 }
-            let e = Array(empty.utf8)
-            out[r.lowerBound] = e[0]
-            out[r.lowerBound + 1] = e[1]
-        }
-        return out
     }
 }

@@ -4,12 +4,16 @@ extension LargeMembers {
     private static func fail(_ what: String, _ at: Int) -> TokenizerError { .invalidJSON("\(what) at byte \(at)") }
 
     /// `{"token": id, …}` as (token, id) pairs in file order (a repeated token is rejected by `Vocabulary`).
-    static func vocabulary(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) throws(TokenizerError) -> [(String, Int64)] {
+    static func vocabulary(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, end: inout Int) throws(TokenizerError) -> [(String, Int64)] {
+        let r = start..<p.count
         var out: [(String, Int64)] = []
-        out.reserveCapacity((r.count / 12) + 16)
+        out.reserveCapacity(1024)
         var scratch: [UInt8] = []
         var i = skipSpace(p, r.lowerBound + 1)
-        if i < r.upperBound && p[i] == UInt8(ascii: "}") { return out }
+        if i < r.upperBound && p[i] == UInt8(ascii: "}") {
+            end = i + 1
+            return out
+        }
         while true {
             let key = try string(p, &i, r.upperBound, &scratch)
             i = skipSpace(p, i)
@@ -19,20 +23,25 @@ extension LargeMembers {
             out.append((key, id))
             i = skipSpace(p, i)
             guard i < r.upperBound else { throw fail("unterminated object", i) }
-            if p[i] == UInt8(ascii: "}") { return out }
+            if p[i] == UInt8(ascii: "}") {
+                end = i + 1
+                return out
+            }
             guard p[i] == UInt8(ascii: ",") else { throw fail("expected ',' or '}'", i) }
             i = skipSpace(p, i + 1)
         }
     }
 
     /// `["a b", …]` or `[["a", "b"], …]`; "#version" lines are skipped as tokenizers does.
-    static func merges(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) throws(TokenizerError) -> MergeList {
+    static func merges(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, end: inout Int) throws(TokenizerError) -> MergeList {
+        let r = start..<p.count
         var out = MergeList()
-        out.arena.reserveCapacity(r.count)
-        out.parts.reserveCapacity(r.count / 3)
         var scratch: [UInt8] = []
         var i = skipSpace(p, r.lowerBound + 1)
-        if i < r.upperBound && p[i] == UInt8(ascii: "]") { return out }
+        if i < r.upperBound && p[i] == UInt8(ascii: "]") {
+            end = i + 1
+            return out
+        }
         var rank = 0
         while true {
             rank += 1
@@ -62,7 +71,10 @@ extension LargeMembers {
             }
             i = skipSpace(p, i)
             guard i < r.upperBound else { throw fail("unterminated array", i) }
-            if p[i] == UInt8(ascii: "]") { return out }
+            if p[i] == UInt8(ascii: "]") {
+                end = i + 1
+                return out
+            }
             guard p[i] == UInt8(ascii: ",") else { throw fail("expected ',' or ']'", i) }
             i = skipSpace(p, i + 1)
         }
@@ -197,26 +209,28 @@ extension LargeMembers {
         let n = s.count
         while i < n {
             let b = s[i]
-            if b < 0x80 { i += 1; continue }
-            func cont(_ k: Int) -> Bool { i + k < n && s[i + k] & 0xC0 == 0x80 }
-            switch b {
-            case 0xC2...0xDF:
-                guard cont(1) else { return false }
-                i += 2
-            case 0xE0...0xEF:
-                guard cont(1), cont(2) else { return false }
-                let b1 = s[i + 1]
-                if b == 0xE0 && b1 < 0xA0 { return false }  // overlong
-                if b == 0xED && b1 >= 0xA0 { return false }  // surrogate
-                i += 3
-            case 0xF0...0xF4:
-                guard cont(1), cont(2), cont(3) else { return false }
-                let b1 = s[i + 1]
-                if b == 0xF0 && b1 < 0x90 { return false }
-                if b == 0xF4 && b1 >= 0x90 { return false }
-                i += 4
-            default: return false
+            if b < 0x80 {
+                i += 1
+                continue
             }
+            if b >= 0xC2 && b <= 0xDF {  // the common case in byte-level vocabularies (Ġ is C4 A0)
+                guard i + 1 < n, s[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+                continue
+            }
+            if b >= 0xE0 && b <= 0xEF {
+                guard i + 2 < n, s[i + 1] & 0xC0 == 0x80, s[i + 2] & 0xC0 == 0x80 else { return false }
+                if b == 0xE0 && s[i + 1] < 0xA0 { return false }  // overlong
+                if b == 0xED && s[i + 1] >= 0xA0 { return false }  // surrogate
+                i += 3
+                continue
+            }
+            guard b >= 0xF0 && b <= 0xF4, i + 3 < n, s[i + 1] & 0xC0 == 0x80, s[i + 2] & 0xC0 == 0x80,
+                s[i + 3] & 0xC0 == 0x80
+            else { return false }
+            if b == 0xF0 && s[i + 1] < 0x90 { return false }
+            if b == 0xF4 && s[i + 1] >= 0x90 { return false }
+            i += 4
         }
         return true
     }

@@ -8,19 +8,14 @@ extension Tokenizer {
 
     public convenience init(jsonBytes: [UInt8]) throws(TokenizerError) {
         // The vocabulary and merges are read directly into tables; JSONParser reads the rest (see LargeMembers).
-        let located = jsonBytes.withUnsafeBufferPointer { LargeMembers.locate($0) }
+        let read = try LargeMembers.read(jsonBytes)
         let root: JSONValue
         do {
-            root = try JSONParser.parse(located.map { LargeMembers.blanked(jsonBytes, $0) } ?? jsonBytes)
+            root = try JSONParser.parse(read?.rest ?? jsonBytes)
         } catch {
-            throw .invalidJSON(error.description)
+            throw .invalidJSON("\(error.message) at byte \(read?.originalOffset(error.offset) ?? error.offset)")
         }
-        var large: (vocab: [(String, Int64)], merges: MergeList?)? = nil
-        if let l = located {
-            large = try jsonBytes.withUnsafeBufferPointer { p throws(TokenizerError) in
-                (try LargeMembers.vocabulary(p, l.vocab), try l.merges.map { r throws(TokenizerError) in try LargeMembers.merges(p, r) })
-            }
-        }
+        let large = read.map { (vocab: $0.vocab, merges: $0.merges) }
         let top = try JSONFields(root, path: "")
         let normalizer = try top.has("normalizer") ? TokenizerJSON.normalizer(JSONFields(top.object["normalizer"], path: "normalizer")) : nil
         let preTokenizer =
