@@ -6,6 +6,7 @@ import PackageDescription
 let format = Target.Dependency.product(name: "IngotFormat", package: "Ingot")
 let interop = Target.Dependency.product(name: "IngotInterop", package: "Ingot")
 let families = Target.Dependency.product(name: "IngotFamilies", package: "Ingot")
+let text = Target.Dependency.product(name: "IngotText", package: "Ingot")
 
 let package = Package(
     name: "FuzzTesting",
@@ -22,5 +23,6 @@ let package = Package(
         .target(name: "FuzzHFConfig", dependencies: [format, families]),
         // Tensor tables built from a recipe (FuzzSupport.TableRecipe): 200k tensors, long names, lying counts.
         .target(name: "FuzzTensorTables", dependencies: ["FuzzSupport", format, interop, families]),
+        .target(name: "FuzzTokenizer", dependencies: [text]),
     ]
 )

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import IngotText
-
-@Suite struct IngotTextModuleTests {
-    @Test func moduleLinks() { _ = IngotText.self }
-}
