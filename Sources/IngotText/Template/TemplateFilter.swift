@@ -1,0 +1,35 @@
+/// The jinja2 filters Ingot implements (names resolved when the template is parsed: an unknown one is an error
+/// at parse time, as in jinja2, which checks filters when it compiles a template).
+enum TemplateFilter: String, Sendable, CaseIterable {
+    case abs, attr, capitalize, center, `default`, dictsort, escape, first, float, indent, int, items, join, last
+    case length, list, lower, map, max, min, reject, rejectattr, replace, reverse, round, safe, select, selectattr
+    case sort, string, sum, title, tojson, trim, unique, upper, wordcount
+
+    static func named(_ name: String) -> TemplateFilter? {
+        switch name {
+        case "d": .default
+        case "e": .escape
+        case "count": .length
+        default: TemplateFilter(rawValue: name)
+        }
+    }
+}
+
+/// The jinja2 tests (`x is name`) Ingot implements, with their aliases.
+enum TemplateTest: String, Sendable, CaseIterable {
+    case defined, undefined, none, string, mapping, number, integer, float, iterable, sequence, boolean
+    case `true`, `false`, odd, even, divisibleby, eq, ne, lt, le, gt, ge, `in`, callable, lower, upper, sameas
+    case escaped, filter, test
+
+    static func named(_ name: String) -> TemplateTest? {
+        switch name {
+        case "equalto", "==": .eq
+        case "!=": .ne
+        case "lessthan", "<": .lt
+        case "<=": .le
+        case "greaterthan", ">": .gt
+        case ">=": .ge
+        default: TemplateTest(rawValue: name)
+        }
+    }
+}
