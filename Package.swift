@@ -45,6 +45,8 @@ let package = Package(
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
         .executableTarget(name: "ingot-bench", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotModel"]),
+        // Renders a chat template with a JSON context, for scripts/check_templates_real.py; not installed.
+        .executableTarget(name: "ingot-template-check", dependencies: ["IngotText", "IngotFormat"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat", "IngotFamilies"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
