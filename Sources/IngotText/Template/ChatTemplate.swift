@@ -17,12 +17,22 @@ public struct ChatTemplate: Sendable {
     public init(source: String, limits: TemplateLimits = TemplateLimits()) throws(TemplateError) {
         self.source = source
         self.limits = limits
-        nodes = try TemplateParser.parse(source)
+        let stack = LargeStack.bytes(maxDepth: limits.maxDepth)
+        nodes = try LargeStack.run(bytes: stack) {
+            Result { () throws(TemplateError) in try TemplateParser.parse(source) }
+        }.get()
     }
 
     /// Renders with exactly these variables (jinja2's `template.render(**context)`): a variable not in
     /// `context` is undefined. `now` is what `strftime_now` formats.
     public func render(_ context: JSONObject, now: TemplateDate = .now()) throws(TemplateError) -> String {
+        try LargeStack.run(bytes: LargeStack.bytes(maxDepth: limits.maxDepth)) {
+            Result { () throws(TemplateError) in try renderHere(context, now: now) }
+        }.get()
+    }
+
+    /// Renders on the current thread (`render` calls this on a thread with a large enough stack).
+    private func renderHere(_ context: JSONObject, now: TemplateDate) throws(TemplateError) -> String {
         let scope = TemplateScope(parent: nil)
         for (k, v) in context { scope.set(k, try TemplateValue.from(v, maxDepth: TemplateValue.maxNesting)) }
         return try TemplateRenderer(limits: limits, now: now).render(nodes, scope: scope)

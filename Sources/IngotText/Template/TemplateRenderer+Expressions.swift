@@ -162,14 +162,19 @@ extension TemplateRenderer {
             var out: [TemplateValue] = []
             for _ in 0..<max(k, 0) { out += items }
             return .list(try checked(out))
-        case (.modulo, .string, _):
-            throw TemplateError(.unsupported, "printf-style string formatting ('%')")
+        case let (.modulo, .string(s), arguments):
+            return .string(try checked(try PythonPercentFormat.format(s, arguments)))
         default: break
         }
         if case let .undefined(message) = a { throw TemplateError(.undefined, message) }
         if case let .undefined(message) = b { throw TemplateError(.undefined, message) }
-        throw TemplateError(
-            .type, "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        switch (op, a) {
+        case (.add, .string), (.add, .list), (.add, .tuple):
+            throw TemplateError(.type, "can only concatenate \(a.typeName) (not \"\(b.typeName)\") to \(a.typeName)")
+        default:
+            throw TemplateError(
+                .type, "unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")
+        }
     }
 
     /// Python's indexing and slicing of lists, tuples and strings (by code point, negative from the end).

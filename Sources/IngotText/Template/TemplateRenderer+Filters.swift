@@ -147,6 +147,15 @@ extension TemplateRenderer {
                 inWord = word
             }
             return .int(Int64(count))
+        case .format:
+            // `value % (args or kwargs)`, as jinja2's do_format.
+            guard args.positional.isEmpty || args.keyword.isEmpty else {
+                throw TemplateError(.type, "format() can't handle positional and keyword arguments at the same time")
+            }
+            var mapping = TemplateDict()
+            for (k, v) in args.keyword { mapping[k] = v }
+            let arguments: TemplateValue = args.keyword.isEmpty ? .tuple(args.positional) : .dict(mapping)
+            return .string(try checked(try PythonPercentFormat.format(try text(), arguments)))
         case .attr:
             let b = try args.exactly(1, name)
             return try attribute(of: value, try b[0].stringArgument("attribute name"))

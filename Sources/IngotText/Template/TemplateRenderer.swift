@@ -94,7 +94,9 @@ final class TemplateRenderer {
         case let .text(s):
             try write(s)
         case let .output(e):
-            try write(try eval(e, scope).str())
+            let text: String
+            do { text = try eval(e, scope).str() } catch { throw error.at(e.line) }
+            try write(text)
         case let .conditional(branches, otherwise):
             for branch in branches where try eval(branch.condition, scope).truthy {
                 return try run(branch.body, scope)
