@@ -4,8 +4,10 @@ public struct TemplateLimits: Sendable, Equatable {
     /// Evaluation steps per render: one per expression node, statement and loop iteration, plus one per 256 bytes
     /// or 16 elements a string or list operation copies (so doubling a string in a loop is charged for its work).
     public var maxSteps: Int
-    /// Bytes of rendered output, and of any single string or list a template builds.
+    /// Bytes of rendered output, and of any single string a template builds.
     public var maxOutputBytes: Int
+    /// Items of any single list a template builds.
+    public var maxItems: Int
     /// Nesting of evaluation at render time (expressions inside statements inside macro calls), and of values
     /// (lists in lists) that are printed, compared or serialised.
     public var maxDepth: Int
@@ -15,11 +17,12 @@ public struct TemplateLimits: Sendable, Equatable {
     public var maxRange: Int
 
     public init(
-        maxSteps: Int = 10_000_000, maxOutputBytes: Int = 16 << 20, maxDepth: Int = 500, maxCallDepth: Int = 100,
-        maxRange: Int = 100_000
+        maxSteps: Int = 10_000_000, maxOutputBytes: Int = 16 << 20, maxItems: Int = 1 << 21, maxDepth: Int = 500,
+        maxCallDepth: Int = 100, maxRange: Int = 100_000
     ) {
         self.maxSteps = maxSteps
         self.maxOutputBytes = maxOutputBytes
+        self.maxItems = maxItems
         self.maxDepth = maxDepth
         self.maxCallDepth = maxCallDepth
         self.maxRange = maxRange

@@ -184,6 +184,7 @@ extension TemplateRenderer {
             }
             for (k, v) in args.keyword { d[k] = v }
             guard f == .namespace else { return .dict(d) }
+            for name in d.keys { try TemplateNamespace.checkName(name) }
             let ns = TemplateNamespace()
             ns.attributes = d
             return .namespace(ns)

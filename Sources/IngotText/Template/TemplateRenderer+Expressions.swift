@@ -156,8 +156,8 @@ extension TemplateRenderer {
         case let (.multiply, .list(items), n), let (.multiply, n, .list(items)):
             guard case let .int(k)? = n.number else { break }
             let count = Int64(items.count).multipliedReportingOverflow(by: max(k, 0))
-            guard !count.overflow, count.partialValue <= limits.maxOutputBytes / 8 else {
-                throw TemplateError(.limit, "list longer than \(limits.maxOutputBytes / 8) items")
+            guard !count.overflow, count.partialValue <= limits.maxItems else {
+                throw TemplateError(.limit, "list longer than \(limits.maxItems) items")
             }
             var out: [TemplateValue] = []
             for _ in 0..<max(k, 0) { out += items }

@@ -42,8 +42,8 @@ final class TemplateRenderer {
 
     /// Charges the work of building a list of `count` items and refuses one over the size cap.
     func checked(_ items: [TemplateValue]) throws(TemplateError) -> [TemplateValue] {
-        guard items.count <= limits.maxOutputBytes / 8 else {
-            throw TemplateError(.limit, "list longer than \(limits.maxOutputBytes / 8) items")
+        guard items.count <= limits.maxItems else {
+            throw TemplateError(.limit, "list longer than \(limits.maxItems) items")
         }
         try step(1 + items.count >> 4)
         return items
@@ -174,6 +174,7 @@ final class TemplateRenderer {
             guard case let .namespace(ns)? = scope.lookup(n) else {
                 throw TemplateError(.type, "cannot assign attribute on non-namespace object", line: line)
             }
+            do { try TemplateNamespace.checkName(attribute) } catch { throw error.at(line) }
             ns.attributes[attribute] = value
         case let .tuple(names):
             let items: [TemplateValue]

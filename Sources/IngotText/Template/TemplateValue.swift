@@ -120,6 +120,15 @@ enum TemplateFunction: String {
 /// after it (jinja2's scoping otherwise keeps loop assignments inside the loop).
 final class TemplateNamespace {
     var attributes = TemplateDict()
+
+    /// transformers refuses underscore-prefixed names on a namespace (they could reach Python internals).
+    static func checkName(_ name: String) throws(TemplateError) {
+        guard name.hasPrefix("_") else { return }
+        throw TemplateError(
+            .unsupported,
+            "Chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'. "
+                + "Please rename the attribute.")
+    }
 }
 
 /// A macro bound to the scope it was defined in (it reads that scope's variables as they are when it is called).
