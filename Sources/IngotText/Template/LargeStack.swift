@@ -4,17 +4,24 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs parsing and rendering on a thread of its own with a known, large stack.
+/// Runs parsing and rendering on a thread of its own whose stack is known to be deep enough.
 ///
 /// Templates recurse (nested expressions, blocks, macro calls); the caps in `TemplateLimits` bound how deep,
-/// but how much stack each level takes depends on the build (a debug build's frames are ~5× a release build's)
-/// and the caller's thread may have as little as 512 KiB (secondary threads on macOS). A dedicated thread
-/// makes the bound hold everywhere: one level of `TemplateLimits.maxDepth` takes up to ~14 KiB in a debug build
-/// (~3 KiB in release), so the default caps need under 8 MiB. The stack is reserved virtual memory; only the
-/// pages actually used are committed.
+/// but how much stack each level takes depends on the build, and the caller's thread may have as little as
+/// 512 KiB (secondary threads on macOS). Measured at the caps, one level of `TemplateLimits.maxDepth` takes up to
+/// ~14 KiB in a debug build and ~3 KiB in release; the budget below allows more than twice that. The stacks stay
+/// under glibc's 40 MiB stack cache, so a render reuses one instead of mapping a new one (a thread then costs
+/// tens of microseconds).
 enum LargeStack {
-    /// 64 MiB, or 32 KiB per level of evaluation depth when a caller raises `maxDepth` past 2048.
-    static func bytes(maxDepth: Int) -> Int { max(64 << 20, min(maxDepth, 1 << 16) * (32 << 10)) }
+    #if DEBUG
+    private static let bytesPerLevel = 32 << 10
+    #else
+    private static let bytesPerLevel = 8 << 10
+    #endif
+
+    /// Stack a render with this evaluation depth cap needs, plus 1 MiB for the parser (whose nesting is capped
+    /// by `TemplateLimits.maxParseDepth`) and the conversion of the inputs.
+    static func bytes(maxDepth: Int) -> Int { min(max(maxDepth, 1), 1 << 16) * bytesPerLevel + (1 << 20) }
 
     /// What the thread runs. `@unchecked Sendable`: the caller blocks in `pthread_join` while the thread runs,
     /// so whatever the job writes is read by the caller only after the join.
