@@ -8,8 +8,9 @@ public struct TemplateLimits: Sendable, Equatable {
     public var maxOutputBytes: Int
     /// Items of any single list a template builds.
     public var maxItems: Int
-    /// Nesting of evaluation at render time (expressions inside statements inside macro calls), and of values
-    /// (lists in lists) that are printed, compared or serialised.
+    /// Nesting of evaluation at render time (expressions inside statements inside macro calls); the render
+    /// thread's stack is sized from it. (Values nested deeper than `TemplateValue.maxNesting`, 256, are refused
+    /// when printed, compared or serialised.)
     public var maxDepth: Int
     /// Nested macro calls (recursion).
     public var maxCallDepth: Int
@@ -28,6 +29,7 @@ public struct TemplateLimits: Sendable, Equatable {
         self.maxRange = maxRange
     }
 
-    /// Parse-time caps: nesting of expressions and of block tags. A deeper template is refused before it runs.
+    /// Parse-time caps: nesting of block tags (100) and of expressions (twice that). A deeper template is refused
+    /// before it runs.
     static let maxParseDepth = 100
 }
