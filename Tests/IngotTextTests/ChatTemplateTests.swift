@@ -63,3 +63,28 @@ import Testing
         }
     }
 }
+
+extension ChatTemplateTests {
+    /// A render frees everything it made, even a namespace holding itself and macros (which hold their scope).
+    @Test func rendersLeaveNoReferenceCycles() throws {
+        let nodes = try TemplateParser.parse(
+            "{% set ns = namespace(items=[]) %}{% set ns.me = ns %}{% set ns.items = [ns] %}"
+                + "{% macro m() %}{{ ns.items | length }}{% endmacro %}{% for i in [1] %}{% set ns.l = loop %}{% endfor %}{{ m() }}")
+        weak var weakScope: TemplateScope?
+        weak var weakNamespace: TemplateNamespace?
+        do {
+            let scope = TemplateScope(parent: nil)
+            weakScope = scope
+            #expect(try TemplateRenderer(limits: TemplateLimits(), now: fixedNow).render(nodes, scope: scope) == "1")
+            if case let .namespace(ns)? = scope.lookup("ns") { weakNamespace = ns }
+        }
+        #expect(weakNamespace == nil)
+        #expect(weakScope == nil)
+    }
+
+    /// A macro called after the loop iteration that defined it has ended is refused, not run in a dead scope.
+    @Test func macroOutlivingItsScopeIsRefused() {
+        let source = "{% set ns = namespace() %}{% for i in [1] %}{% macro m() %}{{ i }}{% endmacro %}{% set ns.m = m %}{% endfor %}{{ ns.m() }}"
+        #expect(renderError(source)?.message == "macro 'm' called after the loop or macro call that defined it ended")
+    }
+}

@@ -116,7 +116,11 @@ extension TemplateRenderer {
         guard callDepth <= limits.maxCallDepth else {
             throw TemplateError(.limit, "macro calls nested deeper than \(limits.maxCallDepth)", line: line)
         }
-        let scope = TemplateScope(parent: m.scope)
+        guard let defining = m.scope else {
+            throw TemplateError(
+                .unsupported, "macro '\(d.name)' called after the loop or macro call that defined it ended", line: line)
+        }
+        let scope = TemplateScope(parent: defining)
         var extraKeywords = TemplateDict()
         for (name, value) in args.keyword {
             if let i = d.parameters.firstIndex(of: name) {
@@ -186,6 +190,7 @@ extension TemplateRenderer {
             guard f == .namespace else { return .dict(d) }
             for name in d.keys { try TemplateNamespace.checkName(name) }
             let ns = TemplateNamespace()
+            track(ns)
             ns.attributes = d
             return .namespace(ns)
         case .raiseException:

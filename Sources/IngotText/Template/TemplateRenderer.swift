@@ -7,6 +7,15 @@ final class TemplateRenderer {
     private var depth = 0
     var callDepth = 0
     private var output = ""
+    /// Every namespace made in this render, held weakly. A namespace can hold itself (`set ns.me = ns`, or through
+    /// lists, other namespaces, `loop`); clearing the live ones when the render ends breaks every such cycle,
+    /// since each runs through a namespace's attributes (macros hold their scope weakly).
+    private var namespaces: [WeakNamespace] = []
+    private var liveNamespacesAtLastSweep = 0
+
+    private struct WeakNamespace {
+        weak var value: TemplateNamespace?
+    }
 
     enum Flow { case normal, breakLoop, continueLoop }
 
@@ -16,8 +25,21 @@ final class TemplateRenderer {
     }
 
     func render(_ nodes: [TemplateNode], scope: TemplateScope) throws(TemplateError) -> String {
+        defer {
+            for ns in namespaces { ns.value?.attributes = TemplateDict() }
+        }
         _ = try run(nodes, scope)
         return output
+    }
+
+    /// Registers a new namespace; the list drops dead entries whenever it has doubled since the last sweep, so it
+    /// stays proportional to the namespaces alive.
+    func track(_ ns: TemplateNamespace) {
+        namespaces.append(WeakNamespace(value: ns))
+        if namespaces.count > 2 * liveNamespacesAtLastSweep + 64 {
+            namespaces.removeAll { $0.value == nil }
+            liveNamespacesAtLastSweep = namespaces.count
+        }
     }
 
     // MARK: Budget
