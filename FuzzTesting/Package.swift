@@ -1,10 +1,11 @@
 // swift-tools-version:5.4
-// libFuzzer targets for every Ingot reader. Kept in a nested package because `-sanitize=fuzzer` links only with
+// libFuzzer targets for every Ingot reader and the chat-template interpreter. Kept in a nested package because `-sanitize=fuzzer` links only with
 // a plain `.target` in a package of tools version ≤ 5.4. Build and run with scripts/fuzz.sh (see README.md).
 import PackageDescription
 
 let format = Target.Dependency.product(name: "IngotFormat", package: "Ingot")
 let interop = Target.Dependency.product(name: "IngotInterop", package: "Ingot")
+let text = Target.Dependency.product(name: "IngotText", package: "Ingot")
 
 let package = Package(
     name: "FuzzTesting",
@@ -17,5 +18,6 @@ let package = Package(
         .target(name: "FuzzNpz", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzGGUF", dependencies: ["FuzzSupport", interop]),
         .target(name: "FuzzPyTorch", dependencies: ["FuzzSupport", interop]),
+        .target(name: "FuzzTemplate", dependencies: [format, text]),
     ]
 )
