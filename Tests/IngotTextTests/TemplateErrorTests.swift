@@ -12,14 +12,22 @@ import Testing
         #expect(e?.line == 3)
     }
 
-    /// An unknown filter is refused when the template is parsed, even in a branch never taken (as jinja2
-    /// refuses it when it compiles the template).
+    /// An unknown filter is refused when the template is parsed, even where it never runs (as jinja2 refuses it
+    /// when it compiles the template)…
     @Test func unknownFilterIsRefusedAtParseTime() {
-        let e = renderError("line one\n{% if false %}{{ x | frobnicate }}{% endif %}")
-        #expect(e?.kind == .unsupported)
-        #expect(e?.message == "unsupported filter 'frobnicate'")
-        #expect(e?.line == 2)
+        #expect(throws: TemplateError(.unsupported, "unsupported filter 'frobnicate'", line: 2)) {
+            try ChatTemplate(source: "line one\n{% for m in [] %}{{ m | frobnicate }}{% endfor %}")
+        }
         #expect(renderError("{{ [1] | map('frobnicate') | list }}")?.message == "unsupported filter 'frobnicate'")
+    }
+
+    /// …except inside an `if` or a conditional expression, where jinja2 (3.0 and later) fails only when the
+    /// filter or test runs.
+    @Test func unknownFilterInsideIfFailsOnlyWhenRun() throws {
+        #expect(try render("{% if false %}{{ x | frobnicate }}{% endif %}{{ 1 if true else x is frobby }}ok") == "1ok")
+        #expect(renderError("{% if true %}{{ x | frobnicate }}{% endif %}")?.message == "unsupported filter 'frobnicate'")
+        #expect(renderError("{% if false %}{% for i in [] %}{{ i | frobnicate }}{% endfor %}{% endif %}") != nil)
+        #expect(try render("{{ [] | map('frobnicate') | list }}{{ [] | select('frobby') | list }}") == "[][]")
     }
 
     /// An unknown test is refused at parse time; a test named by a string (`select`) when it is used.
@@ -105,5 +113,18 @@ import Testing
         #expect(TemplateError(.raised, "no", line: 2).description == "chat template raised an exception (line 2: no)")
         #expect(TemplateError(.unsupported, "unsupported filter 'x'", line: 1).description
             == "chat template unsupported error: line 1: unsupported filter 'x'")
+    }
+}
+
+extension TemplateErrorTests {
+    /// What Python refuses on an iterator (a generator from `map`, `select`, … or `reverse`'s iterator).
+    @Test func iteratorsHaveNoLengthIndexOrJSON() {
+        let m = #"{"m": [{"c": "a"}]}"#
+        #expect(renderError("{{ m | map(attribute='c') | length }}", m)?.message == "object of type 'generator' has no len()")
+        #expect(renderError("{{ m | reverse | length }}", m)?.message == "object of type 'list_reverseiterator' has no len()")
+        #expect(renderError("{{ m | map(attribute='c') | last }}", m)?.message == "'generator' object is not reversible")
+        #expect(renderError("{{ (m | map(attribute='c'))[1:] }}", m)?.message == "'generator' object is not subscriptable")
+        #expect(renderError("{{ m | select | tojson }}", m)?.message == "Object of type generator is not JSON serializable")
+        #expect(renderError("{{ [1] | map('nope') | list }}")?.message == "unsupported filter 'nope'")
     }
 }

@@ -93,6 +93,14 @@ import Testing
         #expect(try render("{{ '%s and %r' | format('a', 'b') }} {{ '%(x)s!' | format(x=3) }} {{ '%d items' % 3 }} {{ '%5.2f|%-4s|%04d|%x' % (3.14159, 'ab', 7, 255) }} {{ '%s' % [1, 2] }} {{ '%.1e %%' % 12345.678 }}") == "a and 'b' 3! 3 items  3.14|ab  |0007|ff [1, 2] 1.2e+04 %")
     }
 
+    /// `map`, `select`, `reject`, `selectattr`, `rejectattr`, `unique`, `items` and `reverse` return Python iterators:
+    /// always true, no length, read once, lazy (an unknown filter inside is no error until an item is read).
+    @Test func iteratorFiltersReturnGenerators() throws {
+        #expect(try render("{% set g = m | map(attribute='c') %}{% for x in g %}{{ x }}{% endfor %}|{% for x in g %}{{ x }}{% endfor %}|{{ g | list }}", #"{"m": [{"c": "a"}, {"c": "b"}]}"#) == "ab||[]")
+        #expect(try render("{% set g = m | map(attribute='c') %}{{ g | first }}{{ 'b' in g }}{{ g | list }}|{% if m | selectattr('c', 'eq', 'z') %}true though empty{% endif %}", #"{"m": [{"c": "a"}, {"c": "b"}, {"c": "c"}]}"#) == "aTrue['c']|true though empty")
+        #expect(try render("{% set g = [1] | map('nope') %}{{ [] | map('nope') | list }}{{ [1, 2] | map('string') == ['1', '2'] }} {{ [1] | select is sequence }} {{ [1] | select is iterable }} {{ [1, 2] | reverse | list }} {{ {'a': 1} | items | list }}") == "[]False False True [2, 1] [('a', 1)]")
+    }
+
     /// `center`, `wordcount`, `attr`.
     @Test func otherFilters() throws {
         #expect(try render("[{{ 'ab' | center(7) }}] {{ 'hello big_world, 2 times' | wordcount }} {{ 'x' | attr('upper') is callable }}") == "[   ab  ] 4 True")

@@ -57,18 +57,21 @@ struct TemplateArguments: Sendable {
     var all: [TemplateExpr] { positional + keyword.map(\.value) }
 }
 
+/// A filter or test Ingot does not know is nil here: it is refused when parsed, unless it sits where jinja2
+/// only looks it up when it runs (see `TemplateNameCheck`).
 struct TemplateFilterCall: Sendable {
-    let filter: TemplateFilter
+    let filter: TemplateFilter?
     let name: String
     let arguments: TemplateArguments
     let line: Int
 }
 
 struct TemplateTestCall: Sendable {
-    let test: TemplateTest
+    let test: TemplateTest?
     let name: String
     let arguments: TemplateArguments
     let negated: Bool
+    let line: Int
 }
 
 enum TemplateBinaryOperator: String, Sendable {

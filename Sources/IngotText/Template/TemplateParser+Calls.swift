@@ -48,9 +48,9 @@ extension TemplateParser {
     mutating func filterCall() throws(TemplateError) -> TemplateFilterCall {
         let line = current.line
         let name = try expectName()
-        guard let filter = TemplateFilter.named(name) else {
-            throw TemplateError(.unsupported, "unsupported filter '\(name)'", line: line)
-        }
+        // An unknown name is kept: whether it is an error now or only when run depends on where it is (see
+        // TemplateNameCheck).
+        let filter = TemplateFilter.named(name)
         let args = isOp("(") ? try arguments() : TemplateArguments()
         return TemplateFilterCall(filter: filter, name: name, arguments: args, line: line)
     }
@@ -74,9 +74,7 @@ extension TemplateParser {
             advance()
         }
         let name = try expectName()
-        guard let test = TemplateTest.named(name) else {
-            throw TemplateError(.unsupported, "unsupported test '\(name)'", line: line)
-        }
+        let test = TemplateTest.named(name)
         var args = TemplateArguments()
         switch current.kind {
         case .op("("): args = try arguments()
@@ -86,6 +84,6 @@ extension TemplateParser {
             args.positional = [try postfix(try primary())]
         default: break
         }
-        return TemplateTestCall(test: test, name: name, arguments: args, negated: negated)
+        return TemplateTestCall(test: test, name: name, arguments: args, negated: negated, line: line)
     }
 }

@@ -22,6 +22,7 @@ struct TemplateParser {
     static func parse(_ source: String) throws(TemplateError) -> [TemplateNode] {
         var parser = TemplateParser(tokens: try TemplateLexer.tokenize(source))
         let (nodes, _) = try parser.body(until: [])
+        try TemplateNameCheck.check(nodes, soft: false)
         return nodes
     }
 

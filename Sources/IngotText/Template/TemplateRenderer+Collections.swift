@@ -22,7 +22,7 @@ extension TemplateRenderer {
     }
 
     /// Lower-cases strings for the case-insensitive comparisons of `sort`, `unique`, `min`, `max`, `dictsort`.
-    private func sortKey(_ v: TemplateValue, caseSensitive: Bool) -> TemplateValue {
+    func sortKey(_ v: TemplateValue, caseSensitive: Bool) -> TemplateValue {
         if !caseSensitive, case let .string(s) = v { return .string(s.lowercased()) }
         return v
     }
@@ -65,56 +65,26 @@ extension TemplateRenderer {
     }
 
     /// The test a `select`-style filter applies: a named jinja2 test with its arguments, or truthiness.
-    private func predicate(_ args: ArraySlice<TemplateValue>, _ keyword: [(name: String, value: TemplateValue)])
+    func predicate(_ args: ArraySlice<TemplateValue>, _ keyword: [(name: String, value: TemplateValue)])
         throws(TemplateError) -> (TemplateValue) throws(TemplateError) -> Bool
     {
         guard let first = args.first else { return { $0.truthy } }
         let name = try first.stringArgument("test name")
-        guard let test = TemplateTest.named(name) else {
-            throw TemplateError(.unsupported, "unsupported test '\(name)'")
-        }
         let rest = TemplateCallArguments(Array(args.dropFirst()), keyword: keyword)
-        return { v throws(TemplateError) in try self.test(test, name, v, rest) }
+        // Looked up per item, as jinja2 does: an unknown test over an empty sequence is no error.
+        return { v throws(TemplateError) in
+            guard let test = TemplateTest.named(name) else { throw TemplateError(.unsupported, "unsupported test '\(name)'") }
+            return try self.test(test, name, v, rest)
+        }
     }
 
     func collectionFilter(_ f: TemplateFilter, _ name: String, _ value: TemplateValue, _ args: TemplateCallArguments)
         throws(TemplateError) -> TemplateValue
     {
         switch f {
-        case .map:
-            let items = try value.iterate()
-            if args.positional.isEmpty, let attribute = args.keyword.first(where: { $0.name == "attribute" })?.value {
-                let fallback = args.keyword.first(where: { $0.name == "default" })?.value
-                if let extra = args.keyword.first(where: { $0.name != "attribute" && $0.name != "default" }) {
-                    throw TemplateError(.type, "Unexpected keyword argument '\(extra.name)'")
-                }
-                var out: [TemplateValue] = []
-                for item in items { out.append(try path(item, attribute, default: fallback)) }
-                return .list(try checked(out))
-            }
-            guard let first = args.positional.first else { throw TemplateError(.type, "map requires a filter argument") }
-            let filterName = try first.stringArgument("filter name")
-            guard let mapped = TemplateFilter.named(filterName) else {
-                throw TemplateError(.unsupported, "unsupported filter '\(filterName)'")
-            }
-            let rest = TemplateCallArguments(Array(args.positional.dropFirst()), keyword: args.keyword)
-            var out: [TemplateValue] = []
-            for item in items { out.append(try filter(mapped, filterName, item, rest)) }
-            return .list(try checked(out))
-        case .select, .reject, .selectattr, .rejectattr:
-            let byAttribute = f == .selectattr || f == .rejectattr
-            guard !byAttribute || !args.positional.isEmpty else {
-                throw TemplateError(.type, "\(name)() needs an attribute name")
-            }
-            let test = try predicate(args.positional.dropFirst(byAttribute ? 1 : 0), args.keyword)
-            let keep = f == .select || f == .selectattr
-            var out: [TemplateValue] = []
-            for item in try value.iterate() {
-                let probe = byAttribute ? try path(item, args.positional[0], default: nil) : item
-                if try test(probe) == keep { out.append(item) }
-            }
-            return .list(try checked(out))
-        case .sort, .unique, .min, .max:
+        case .map, .select, .reject, .selectattr, .rejectattr, .unique:
+            return try generatorFilter(f, name, value, args)
+        case .sort, .min, .max:
             let names = f == .sort ? ["reverse", "case_sensitive", "attribute"] : ["case_sensitive", "attribute"]
             var b = try args.bind(names, name)
             let reverse = f == .sort ? (b.removeFirst()?.truthy ?? false) : false
@@ -128,16 +98,6 @@ extension TemplateRenderer {
             switch f {
             case .sort:
                 return .list(try stableSorted(items, keys, reverse: reverse))
-            case .unique:
-                var out: [TemplateValue] = []
-                var seen: [TemplateValue] = []
-                for (item, key) in zip(items, keys) {
-                    if try key.isIn(.list(seen)) { continue }
-                    try step(1 + seen.count >> 4)
-                    seen.append(key)
-                    out.append(item)
-                }
-                return .list(out)
             default:
                 guard var best = items.indices.first else {
                     return .undefined("No aggregated item, sequence was empty.")

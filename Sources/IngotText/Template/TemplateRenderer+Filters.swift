@@ -11,8 +11,11 @@ extension TemplateRenderer {
     {
         var args = TemplateCallArguments(try evalAll(call.arguments.positional, scope))
         for (name, e) in call.arguments.keyword { args.keyword.append((name, try eval(e, scope))) }
+        guard let f = call.filter else {
+            throw TemplateError(.unsupported, "unsupported filter '\(call.name)'", line: call.line)
+        }
         do {
-            return try filter(call.filter, call.name, value, args)
+            return try filter(f, call.name, value, args)
         } catch {
             throw error.at(call.line)
         }
@@ -75,13 +78,26 @@ extension TemplateRenderer {
             return .string(try checked(parts.joined(separator: try b[0]?.str() ?? "")))
         case .items:
             _ = try bind([])
-            switch value {
-            case .undefined: return .list([])
-            case let .dict(d): return .list(try checked(d.pairs.map { .tuple([.string($0.0), $0.1]) }))
-            default: throw TemplateError(.type, "Can only get item pairs from a mapping.")
-            }
+            // do_items is a generator: the value is checked when the first pair is read.
+            var pairs: [TemplateValue]?
+            return .iterator(
+                TemplateIterator(function: "do_items") { () throws(TemplateError) -> TemplateValue? in
+                    if pairs == nil {
+                        switch value {
+                        case .undefined: pairs = []
+                        case let .dict(d): pairs = d.pairs.map { .tuple([.string($0.0), $0.1]) }.reversed()
+                        default: throw TemplateError(.type, "Can only get item pairs from a mapping.")
+                        }
+                    }
+                    return pairs?.popLast()
+                })
         case .first, .last:
             _ = try bind([])
+            if case let .iterator(it) = value {
+                // first: next(iter(x)) reads one item; last: reversed(x) refuses an iterator.
+                guard f == .first else { throw TemplateError(.type, "'\(it.typeName)' object is not reversible") }
+                return try it.next() ?? .undefined("No first item, sequence was empty.")
+            }
             let items = try value.iterate()
             let picked = f == .first ? items.first : items.last
             return picked ?? .undefined("No \(name) item, sequence was empty.")
@@ -90,8 +106,21 @@ extension TemplateRenderer {
             return .list(try checked(try value.iterate()))
         case .reverse:
             _ = try bind([])
-            if case let .string(s) = value { return .string(PythonString.string(s.unicodeScalars.reversed())) }
-            return .list(try checked(try value.iterate().reversed()))
+            // A string reversed; a list, tuple or dict gives Python's reversed() iterator; anything else that
+            // iterates (an iterator) a reversed list.
+            let typeName: String
+            switch value {
+            case let .string(s): return .string(PythonString.string(s.unicodeScalars.reversed()))
+            case .list: typeName = "list_reverseiterator"
+            case .dict: typeName = "dict_reversekeyiterator"
+            case .tuple, .undefined: typeName = "reversed"
+            default: return .list(try checked(try value.iterate().reversed()))
+            }
+            var items = try value.iterate()
+            return .iterator(
+                TemplateIterator(typeName: typeName, function: "reverse") { () throws(TemplateError) -> TemplateValue? in
+                    items.popLast()
+                })
         case .int:
             let b = try bind(["default", "base"])
             return try toInt(value, default: b[0] ?? .int(0), base: try b[1]?.intArgument("base") ?? 10)

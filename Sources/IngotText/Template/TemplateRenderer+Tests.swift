@@ -6,7 +6,10 @@ extension TemplateRenderer {
     {
         var args = TemplateCallArguments(try evalAll(call.arguments.positional, scope))
         for (name, e) in call.arguments.keyword { args.keyword.append((name, try eval(e, scope))) }
-        return try test(call.test, call.name, value, args)
+        guard let t = call.test else {
+            throw TemplateError(.unsupported, "unsupported test '\(call.name)'", line: call.line)
+        }
+        return try test(t, call.name, value, args)
     }
 
     func test(_ t: TemplateTest, _ name: String, _ value: TemplateValue, _ args: TemplateCallArguments)
@@ -27,9 +30,11 @@ extension TemplateRenderer {
         case .integer: try none(); if case .int = value { return true } else { return false }
         case .float: try none(); if case .float = value { return true } else { return false }
         case .iterable, .sequence:
+            // A sequence also has a length, which an iterator has not.
             try none()
             switch value {
             case .undefined, .string, .list, .tuple, .dict: return true
+            case .iterator: return t == .iterable
             default: return false
             }
         case .callable:

@@ -39,6 +39,9 @@ extension TemplateValue {
         case let .function(f): return "<function \(f.rawValue)>"
         case let .method(receiver, name): return "<built-in method \(name) of \(receiver.typeName) object>"
         case let .loop(l): return "<LoopContext \(l.index0 + 1)/\(l.items.count)>"
+        // Python adds the object's address, which no other run reproduces.
+        case let .iterator(it):
+            return it.typeName == "generator" ? "<generator object \(it.function)>" : "<\(it.typeName) object>"
         }
     }
 
@@ -74,6 +77,7 @@ extension TemplateValue {
             return true
         case let (.namespace(x), .namespace(y)): return x === y
         case let (.loop(x), .loop(y)): return x === y
+        case let (.iterator(x), .iterator(y)): return x === y
         default:
             guard let x = a.number, let y = b.number else { return false }
             return numbersEqual(x, y)
@@ -131,6 +135,12 @@ extension TemplateValue {
         case let .dict(d):
             if case let .string(key) = self { return d[key] != nil }
             return false
+        case let .iterator(it):
+            // Python's `in` reads an iterator up to the first match, consuming what it reads.
+            while let item = try it.next() {
+                if try Self.equal(self, item) { return true }
+            }
+            return false
         default:
             throw TemplateError(.type, "argument of type '\(container.typeName)' is not iterable")
         }
@@ -143,6 +153,7 @@ extension TemplateValue {
         case let .list(items), let .tuple(items): return items
         case let .dict(d): return d.keys.map { .string($0) }
         case let .string(s): return s.unicodeScalars.map { .string(String(Character($0))) }
+        case let .iterator(it): return try it.drain()
         default: throw TemplateError(.type, "'\(typeName)' object is not iterable")
         }
     }

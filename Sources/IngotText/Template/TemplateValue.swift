@@ -20,6 +20,7 @@ enum TemplateValue {
     /// `receiver.name`, a str/dict/list method not yet called.
     indirect case method(TemplateValue, String)
     case loop(TemplateLoopState)
+    case iterator(TemplateIterator)
 
     static func undefinedName(_ name: String) -> TemplateValue { .undefined("'\(name)' is undefined") }
 
@@ -42,6 +43,7 @@ enum TemplateValue {
         case .function: "builtin_function_or_method"
         case .method: "builtin_function_or_method"
         case .loop: "LoopContext"
+        case let .iterator(it): it.typeName
         }
     }
 
@@ -55,7 +57,7 @@ enum TemplateValue {
         case let .string(s): !s.isEmpty
         case let .list(a), let .tuple(a): !a.isEmpty
         case let .dict(d): !d.isEmpty
-        case .namespace, .macro, .function, .method, .loop: true
+        case .namespace, .macro, .function, .method, .loop, .iterator: true
         }
     }
 
