@@ -90,6 +90,7 @@ import Testing
 
     /// `format` and `%` use Python's printf-style formatting.
     @Test func formatFilterAndPercentOperator() throws {
+        #expect(try render("{{ 'no fields' % x }} {{ 'abc' % [1] }} {{ 'abc' % {'a': 1} }} {{ '%s' % {'a': 1} }}") == "no fields abc abc {'a': 1}")
         #expect(try render("{{ '%s and %r' | format('a', 'b') }} {{ '%(x)s!' | format(x=3) }} {{ '%d items' % 3 }} {{ '%5.2f|%-4s|%04d|%x' % (3.14159, 'ab', 7, 255) }} {{ '%s' % [1, 2] }} {{ '%.1e %%' % 12345.678 }}") == "a and 'b' 3! 3 items  3.14|ab  |0007|ff [1, 2] 1.2e+04 %")
     }
 

@@ -40,6 +40,7 @@ import Testing
     @Test func commentsVanishWithTheirLine() throws {
         #expect(try render("a\n  {# note #}\nb {# inline #}\nc") == "a\nb c")
         #expect(try render("a {#- strip -#}   b{# multi\nline #}\nc") == "abc")
+        #expect(try render("an unclosed comment at the very end is dropped {#") == "an unclosed comment at the very end is dropped ")
     }
 
     /// `{% raw %}` keeps tag-like text as is.

@@ -77,7 +77,14 @@ enum PythonPercentFormat {
             if let value { v = value } else { v = try next() }
             out += try convert(v, conversion, flags: flags, width: Int(width) ?? 0, precision: precision)
         }
-        if mapping == nil, used < positional.count {
+        // Python complains about unused arguments only when they are not a mapping (anything indexable
+        // but a tuple or a string counts: a dict, a list, undefined).
+        let mappingLike: Bool =
+            switch argument {
+            case .dict, .list, .undefined: true
+            default: false
+            }
+        if !mappingLike, used < positional.count {
             throw fail("not all arguments converted during string formatting")
         }
         return out

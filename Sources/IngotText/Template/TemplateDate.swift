@@ -57,59 +57,91 @@ public struct TemplateDate: Sendable, Equatable {
         daysSinceEpoch - TemplateDate(year: year, month: 1, day: 1).daysSinceEpoch + 1
     }
 
-    /// `strftime` in the C locale for the directives chat templates use, with glibc's `-` (no padding) flag.
+    /// ISO 8601 week-based year and week number (`%G`, `%V`).
+    private var isoWeek: (year: Int, week: Int) {
+        // The week belongs to the year of its Thursday.
+        let thursday = daysSinceEpoch - weekdayFromMonday + 3
+        var y = year + 1
+        while TemplateDate(year: y, month: 1, day: 1).daysSinceEpoch > thursday { y -= 1 }
+        return (y, (thursday - TemplateDate(year: y, month: 1, day: 1).daysSinceEpoch) / 7 + 1)
+    }
+
+    /// `strftime` as Python's `datetime.strftime` does it on Linux (glibc, C locale): the flags `-` (no padding),
+    /// `_` (space padding), `0`, `^` (upper case) and `#` (names in upper case), the `E`/`O` modifiers, `%z`/`%Z`
+    /// empty (a naive datetime), an unknown directive kept as written, and the format cut at a NUL character.
+    /// `%s` and `%f` need a time zone or microseconds that `TemplateDate` does not have: they are refused.
     func format(_ format: String) throws(TemplateError) -> String {
+        let s = Array(format.unicodeScalars.prefix { $0 != "\0" })
         var out = ""
-        var it = format.unicodeScalars.makeIterator()
-        while let c = it.next() {
-            guard c == "%" else {
-                out.unicodeScalars.append(c)
+        var i = 0
+        while i < s.count {
+            guard s[i] == "%" else {
+                out.unicodeScalars.append(s[i])
+                i += 1
                 continue
             }
-            guard var d = it.next() else {
-                out += "%"
+            var j = i + 1
+            var flags: Set<Unicode.Scalar> = []
+            while j < s.count, "-_0^#".unicodeScalars.contains(s[j]) {
+                flags.insert(s[j])
+                j += 1
+            }
+            while j < s.count, s[j] == "E" || s[j] == "O" { j += 1 }
+            guard j < s.count else {
+                out.unicodeScalars.append(contentsOf: s[i...])
                 break
             }
-            var pad = true
-            if d == "-", let next = it.next() {
-                pad = false
-                d = next
-            }
+            let d = s[j]
+            let written = PythonString.string(s[i...j])
+            i = j + 1
             func num(_ v: Int, _ width: Int, _ fill: Character = "0") -> String {
-                let s = String(v)
-                return pad && s.count < width ? String(repeating: fill, count: width - s.count) + s : s
+                let digits = String(v)
+                let padding: Character? = flags.contains("-") ? nil : flags.contains("_") ? " " : flags.contains("0") ? "0" : fill
+                guard let padding, digits.count < width else { return digits }
+                return String(repeating: padding, count: width - digits.count) + digits
             }
+            func name(_ text: String) -> String { flags.contains("^") || flags.contains("#") ? text.uppercased() : text }
             switch d {
-            case "a": out += String(Self.dayNames[weekdayFromMonday].prefix(3))
-            case "A": out += Self.dayNames[weekdayFromMonday]
-            case "b", "h": out += String(Self.monthNames[month - 1].prefix(3))
-            case "B": out += Self.monthNames[month - 1]
+            case "a": out += name(String(Self.dayNames[weekdayFromMonday].prefix(3)))
+            case "A": out += name(Self.dayNames[weekdayFromMonday])
+            case "b", "h": out += name(String(Self.monthNames[month - 1].prefix(3)))
+            case "B": out += name(Self.monthNames[month - 1])
             case "d": out += num(day, 2)
             case "e": out += num(day, 2, " ")
             case "m": out += num(month, 2)
             case "y": out += num(year % 100, 2)
-            case "Y": out += String(year)
+            case "Y": out += num(year, 1)
             case "C": out += num(year / 100, 2)
+            case "G": out += num(isoWeek.year, 1)
+            case "g": out += num(isoWeek.year % 100, 2)
+            case "V": out += num(isoWeek.week, 2)
+            case "U": out += num((dayOfYear - 1 + 7 - (weekdayFromMonday + 1) % 7) / 7, 2)
+            case "W": out += num((dayOfYear - 1 + 7 - weekdayFromMonday) / 7, 2)
             case "H": out += num(hour, 2)
+            case "k": out += num(hour, 2, " ")
             case "I": out += num(hour % 12 == 0 ? 12 : hour % 12, 2)
+            case "l": out += num(hour % 12 == 0 ? 12 : hour % 12, 2, " ")
             case "M": out += num(minute, 2)
             case "S": out += num(second, 2)
-            case "p": out += hour < 12 ? "AM" : "PM"
+            case "p": out += flags.contains("#") ? (hour < 12 ? "am" : "pm") : (hour < 12 ? "AM" : "PM")
+            case "P": out += hour < 12 ? "am" : "pm"
             case "j": out += num(dayOfYear, 3)
             case "w": out += String((weekdayFromMonday + 1) % 7)
             case "u": out += String(weekdayFromMonday + 1)
-            case "D": out += try self.format("%m/%d/%y")
+            case "D", "x": out += try self.format("%m/%d/%y")
             case "F": out += try self.format("%Y-%m-%d")
-            case "T": out += try self.format("%H:%M:%S")
+            case "T", "X": out += try self.format("%H:%M:%S")
             case "R": out += try self.format("%H:%M")
+            case "r": out += try self.format("%I:%M:%S %p")
             case "c": out += try self.format("%a %b %e %H:%M:%S %Y")
-            case "x": out += try self.format("%m/%d/%y")
-            case "X": out += try self.format("%H:%M:%S")
+            case "z", "Z": break
             case "n": out += "\n"
             case "t": out += "\t"
             case "%": out += "%"
-            default:
+            case "s", "f":
                 throw TemplateError(.unsupported, "unsupported strftime directive '%\(d)'")
+            default:
+                out += written
             }
         }
         return out

@@ -157,6 +157,11 @@ struct TemplateLexer {
     }
 
     private mutating func comment(after open: Int) throws(TemplateError) {
+        // jinja2 ends without complaint when the template ends right after `{#` (its error rule needs a character).
+        if open >= s.count {
+            advance(to: s.count)
+            return
+        }
         var i = open
         while i < s.count {
             if let end = blockLikeEnd(at: i, "#}") {
@@ -172,6 +177,7 @@ struct TemplateLexer {
     private mutating func raw(after open: Int) throws(TemplateError) {
         lineStarting = s[open - 1] == "\n"
         advance(to: open)
+        if open >= s.count { return }
         var i = open
         while i < s.count {
             if at(i, "{%") {
