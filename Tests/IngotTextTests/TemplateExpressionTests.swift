@@ -33,6 +33,7 @@ import Testing
     /// `/` is always float, `//` and `%` floor like Python, ints stay ints, `**` with a negative exponent is float.
     @Test func integerAndFloatArithmetic() throws {
         #expect(try render("{{ 7 / 2 }} {{ 10 / 5 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ -7 % 3 }} {{ 7 % -3 }} {{ 7.5 // 2 }} {{ -7.5 % 2 }}") == "3.5 2.0 3 -4 2 -2 3.0 0.5")
+        #expect(try render("{{ (1, 2) * 2 }} {{ true * [0] }} {{ 'ab' * true }}") == "(1, 2, 1, 2) [0] ab")
         #expect(try render("{{ 2 ** 10 }} {{ 2 ** -1 }} {{ 2 ** 0.5 }} {{ -2 ** 2 }} {{ 1 + true }} {{ 3 * 1.5 }} {{ 10 - 0.5 }}") == "1024 0.5 1.4142135623730951 4 2 4.5 9.5")
     }
 

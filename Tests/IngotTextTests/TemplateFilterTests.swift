@@ -52,6 +52,7 @@ import Testing
     /// `int`, `float`, `abs`, `round` with Python's conversions and rounding.
     @Test func numberFilters() throws {
         #expect(try render("{{ '42' | int }} {{ ' 7 ' | int }} {{ '3.9' | int }} {{ 3.9 | int }} {{ 'x' | int }} {{ 'x' | int(5) }} {{ '0x1A' | int(base=16) }} {{ '1_000' | int }} {{ true | int }}") == "42 7 3 3 0 5 26 1000 1")
+        #expect(try render("{{ x | int(5) if false else 'undefined has no int' }} {{ none | int(7) }} {{ [] | float(1.5) }}") == "undefined has no int 7 1.5")
         #expect(try render("{{ '2.5' | float }} {{ 3 | float }} {{ 'x' | float }} {{ ' -1e3 ' | float }} {{ 'inf' | float }} {{ -3 | abs }} {{ -2.5 | abs }}") == "2.5 3.0 0.0 -1000.0 inf 3 2.5")
         #expect(try render("{{ 2.5 | round }} {{ 3.5 | round }} {{ 2.675 | round(2) }} {{ 7 | round }} {{ 1.55 | round(1, 'floor') }} {{ 1.51 | round(1, 'ceil') }}") == "2.0 4.0 2.67 7 1.5 1.6")
     }
@@ -71,9 +72,11 @@ import Testing
         #expect(try render("{{ 'x' | tojson(indent='\\t') }}{{ [1] | tojson(indent='\\t') }}") == "\"x\"[\n\t1\n]")
     }
 
-    /// `safe` changes nothing (no autoescaping); `escape`/`e` escapes HTML.
+    /// `safe` and `escape`/`e` make markupsafe's Markup: printed as is (no autoescaping), but `+`, `*` and `%` escape
+    /// the other operand for HTML.
     @Test func safeAndEscapeFilters() throws {
-        #expect(try render("{{ '<b>&' | safe }} {{ '<b>&\"\\'' | e }} {{ 1 | safe }}") == "<b>& &lt;b&gt;&amp;&#34;&#39; 1")
+        #expect(try render("{{ '<b>&' | safe }} {{ '<b>&\"\\'' | e }} {{ 1 | safe }} {{ ('<' | e) | e }} {{ ['x' | safe] }}") == "<b>& &lt;b&gt;&amp;&#34;&#39; 1 &lt; [Markup('x')]")
+        #expect(try render("{{ ('<b>' | safe) + '<i>' }} {{ '<i>' + ('<b>' | safe) }} {{ ('<b>' | safe) ~ '<i>' }} {{ ('%s<' | safe) % '<' }} {{ ('a' | safe) * 2 }}") == "<b>&lt;i&gt; &lt;i&gt;<b> <b><i> &lt;< aa")
     }
 
     /// `sort`, `unique`, `min`, `max` (case-insensitive by default), `sum`, `reverse`, `dictsort`.

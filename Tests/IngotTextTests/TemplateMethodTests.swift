@@ -40,8 +40,9 @@ import Testing
         #expect(try render("{{ 'abc'.removeprefix('a') }} {{ 'abc'.removesuffix('c') }} {{ 'k=v=w'.partition('=') }} {{ '12'.isdigit() }} {{ 'ab'.isalpha() }} {{ ' '.isspace() }} {{ ''.isdigit() }}") == "bc ab ('k', '=', 'v=w') True True True False")
     }
 
-    /// `items()`, `keys()`, `values()`, `get(key, default)`.
+    /// `items()`, `keys()`, `values()` (Python's views: printed as such, sized, not indexable), `get(key, default)`.
     @Test func dictMethods() throws {
+        #expect(try render("{{ d.keys() }} {{ d.values() }} {{ d.items() }} {{ d.keys() | length }} {{ 'a' in d.keys() }} [{{ d.keys()[0] }}] {{ d.keys() is sequence }}", #"{"d": {"a": 1, "b": [2]}}"#) == "dict_keys(['a', 'b']) dict_values([1, [2]]) dict_items([('a', 1), ('b', [2])]) 2 True [] False")
         #expect(try render("{{ d.items() | list }} {{ d.keys() | list }} {{ d.values() | list }} {{ d.get('a') }} {{ d.get('z') }} {{ d.get('z', 0) }} {% for k, v in d.items() %}{{ k }}{% endfor %}", #"{"d": {"a": 1, "b": [2]}}"#) == "[('a', 1), ('b', [2])] ['a', 'b'] [1, [2]] 1 None 0 ab")
     }
 

@@ -36,7 +36,7 @@ struct PythonJSON {
             } else {
                 out += PythonRepr.float(d)
             }
-        case let .string(s): writeString(s, into: &out)
+        case let .string(s), let .markup(s): writeString(s, into: &out)
         case let .list(items), let .tuple(items):
             guard !items.isEmpty else {
                 out += "[]"

@@ -8,7 +8,11 @@ import Darwin
 /// flags, width and precision, a tuple of arguments or a dict for `%(name)s`. Numbers go through C's `snprintf`,
 /// which rounds as Python does.
 enum PythonPercentFormat {
-    static func format(_ template: String, _ argument: TemplateValue) throws(TemplateError) -> String {
+    /// `escaping`: the template is Markup, so the text of `%s`/`%r` arguments is HTML-escaped (Markup arguments
+    /// excepted), as markupsafe does.
+    static func format(_ template: String, _ argument: TemplateValue, escaping: Bool = false) throws(TemplateError)
+        -> String
+    {
         let s = PythonString.scalars(template)
         // Only a tuple spreads over the conversions; any other value (a list too) is the one argument.
         let positional: [TemplateValue] = if case let .tuple(items) = argument { items } else { [argument] }
@@ -75,7 +79,8 @@ enum PythonPercentFormat {
             }
             let v: TemplateValue
             if let value { v = value } else { v = try next() }
-            out += try convert(v, conversion, flags: flags, width: Int(width) ?? 0, precision: precision)
+            out += try convert(
+                v, conversion, flags: flags, width: Int(width) ?? 0, precision: precision, escaping: escaping)
         }
         // Python complains about unused arguments only when they are not a mapping (anything indexable
         // but a tuple or a string counts: a dict, a list, undefined).
@@ -91,7 +96,7 @@ enum PythonPercentFormat {
     }
 
     private static func convert(
-        _ v: TemplateValue, _ conversion: Unicode.Scalar, flags: String, width: Int, precision: Int?
+        _ v: TemplateValue, _ conversion: Unicode.Scalar, flags: String, width: Int, precision: Int?, escaping: Bool
     ) throws(TemplateError) -> String {
         func pad(_ text: String) -> String {
             let n = PythonString.length(text)
@@ -108,6 +113,7 @@ enum PythonPercentFormat {
         switch conversion {
         case "s", "r":
             var text = conversion == "s" ? try v.str() : try v.repr(depth: 0)
+            if escaping, !v.isMarkup { text = TemplateValue.escapeHTML(text) }
             if let precision { text = PythonString.string(text.unicodeScalars.prefix(precision)) }
             return pad(text)
         case "d", "i", "u", "x", "X", "o":

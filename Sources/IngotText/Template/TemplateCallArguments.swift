@@ -51,7 +51,7 @@ extension Optional where Wrapped == TemplateValue {
 extension TemplateValue {
     /// A string argument, or a TypeError naming `what`.
     func stringArgument(_ what: String) throws(TemplateError) -> String {
-        guard case let .string(s) = self else {
+        guard case let .string(s) = plain else {
             throw TemplateError(.type, "\(what) must be str, not \(typeName)")
         }
         return s

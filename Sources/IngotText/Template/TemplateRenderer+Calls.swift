@@ -21,7 +21,8 @@ extension TemplateRenderer {
     }
 
     /// `value.name`: a method of str/dict/list first, then the item (jinja2 tries `getattr` before `[]`).
-    func attribute(of value: TemplateValue, _ name: String) throws(TemplateError) -> TemplateValue {
+    func attribute(of original: TemplateValue, _ name: String) throws(TemplateError) -> TemplateValue {
+        let value = original.plain
         switch value {
         case let .undefined(message):
             throw TemplateError(.undefined, message)
@@ -49,8 +50,9 @@ extension TemplateRenderer {
     }
 
     /// `value[key]`: the item first, then (for a string key) the attribute; undefined when neither exists.
-    func item(of value: TemplateValue, _ key: TemplateValue) throws(TemplateError) -> TemplateValue {
-        switch (value, key) {
+    func item(of original: TemplateValue, _ key: TemplateValue) throws(TemplateError) -> TemplateValue {
+        let value = original.plain
+        switch (value, key.plain) {
         case let (.undefined(message), _):
             throw TemplateError(.undefined, message)
         case let (.dict(d), .string(k)):
@@ -63,7 +65,7 @@ extension TemplateRenderer {
         default:
             break
         }
-        if case let .string(name) = key { return try attribute(of: value, name) }
+        if case let .string(name) = key.plain { return try attribute(of: value, name) }
         return .undefined("\(typeRepr(value)) has no element \(try key.repr(depth: 0))")
     }
 

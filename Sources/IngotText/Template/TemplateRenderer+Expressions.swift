@@ -142,7 +142,8 @@ extension TemplateRenderer {
         -> TemplateValue
     {
         if let x = a.number, let y = b.number { return try TemplateArithmetic.apply(op, x, y) }
-        switch (op, a, b) {
+        if let result = try markupBinary(op, a, b) { return result }
+        switch (op, a.plain, b.plain) {
         case let (.add, .string(x), .string(y)): return .string(try checked(x + y))
         case let (.add, .list(x), .list(y)): return .list(try checked(x + y))
         case let (.add, .tuple(x), .tuple(y)): return .tuple(try checked(x + y))
@@ -153,7 +154,8 @@ extension TemplateRenderer {
                 throw TemplateError(.limit, "string larger than \(limits.maxOutputBytes) bytes")
             }
             return .string(try checked(String(repeating: s, count: Int(max(k, 0)))))
-        case let (.multiply, .list(items), n), let (.multiply, n, .list(items)):
+        case let (.multiply, .list(items), n), let (.multiply, n, .list(items)),
+            let (.multiply, .tuple(items), n), let (.multiply, n, .tuple(items)):
             guard case let .int(k)? = n.number else { break }
             let count = Int64(items.count).multipliedReportingOverflow(by: max(k, 0))
             guard !count.overflow, count.partialValue <= limits.maxItems else {
@@ -161,6 +163,8 @@ extension TemplateRenderer {
             }
             var out: [TemplateValue] = []
             for _ in 0..<max(k, 0) { out += items }
+            if case .tuple = a { return .tuple(try checked(out)) }
+            if case .tuple = b { return .tuple(try checked(out)) }
             return .list(try checked(out))
         case let (.modulo, .string(s), arguments):
             return .string(try checked(try PythonPercentFormat.format(s, arguments)))
@@ -177,10 +181,29 @@ extension TemplateRenderer {
         }
     }
 
+    /// markupsafe's operators: `+` escapes a plain string operand, `*` repeats, `%` escapes its arguments; the
+    /// result is Markup again. Nil when neither operand is Markup.
+    private func markupBinary(_ op: TemplateBinaryOperator, _ a: TemplateValue, _ b: TemplateValue)
+        throws(TemplateError) -> TemplateValue?
+    {
+        switch (op, a, b) {
+        case let (.add, .markup(x), .markup(y)): return .markup(try checked(x + y))
+        case let (.add, .markup(x), .string(y)): return .markup(try checked(x + TemplateValue.escapeHTML(y)))
+        case let (.add, .string(x), .markup(y)): return .markup(try checked(TemplateValue.escapeHTML(x) + y))
+        case (.multiply, .markup, _), (.multiply, _, .markup):
+            guard case let .string(repeated)? = try? binary(.multiply, a.plain, b.plain) else { return nil }
+            return .markup(repeated)
+        case let (.modulo, .markup(s), arguments):
+            return .markup(try checked(try PythonPercentFormat.format(s, arguments, escaping: true)))
+        default: return nil
+        }
+    }
+
     /// Python's indexing and slicing of lists, tuples and strings (by code point, negative from the end).
-    func slice(_ value: TemplateValue, _ start: Int?, _ stop: Int?, _ step: Int?) throws(TemplateError)
+    func slice(_ original: TemplateValue, _ start: Int?, _ stop: Int?, _ step: Int?) throws(TemplateError)
         -> TemplateValue
     {
+        let value = original.plain
         let stride = step ?? 1
         guard stride != 0 else { throw TemplateError(.type, "slice step cannot be zero") }
         switch value {

@@ -26,6 +26,7 @@ extension TemplateRenderer {
     {
         func bind(_ names: [String]) throws(TemplateError) -> [TemplateValue?] { try args.bind(names, name) }
         func text() throws(TemplateError) -> String { try value.str() }
+        let value = f == .safe || f == .escape ? value : value.plain
         switch f {
         case .default:
             let b = try bind(["default_value", "boolean"])
@@ -42,22 +43,12 @@ extension TemplateRenderer {
             return .string(try text())
         case .safe:
             _ = try bind([])
-            // Markup(value): a string; nothing is ever escaped here (transformers renders without autoescape).
-            return .string(try text())
+            // Markup(value): printed as is (transformers renders without autoescaping).
+            return .markup(try text())
         case .escape:
             _ = try bind([])
-            var out = ""
-            for u in try text().unicodeScalars {
-                switch u {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&#34;"
-                case "'": out += "&#39;"
-                default: out.unicodeScalars.append(u)
-                }
-            }
-            return .string(try checked(out))
+            if value.isMarkup { return value }
+            return .markup(try checked(TemplateValue.escapeHTML(try text())))
         case .upper: _ = try bind([]); return .string(try text().uppercased())
         case .lower: _ = try bind([]); return .string(try text().lowercased())
         case .title: _ = try bind([]); return .string(PythonString.jinjaTitle(try text()))
@@ -114,6 +105,7 @@ extension TemplateRenderer {
             case .list: typeName = "list_reverseiterator"
             case .dict: typeName = "dict_reversekeyiterator"
             case .tuple, .undefined: typeName = "reversed"
+            case let .view(v): typeName = v.reversedTypeName
             default: return .list(try checked(try value.iterate().reversed()))
             }
             var items = try value.iterate()
@@ -121,21 +113,10 @@ extension TemplateRenderer {
                 TemplateIterator(typeName: typeName, function: "reverse") { () throws(TemplateError) -> TemplateValue? in
                     items.popLast()
                 })
-        case .int:
-            let b = try bind(["default", "base"])
-            return try toInt(value, default: b[0] ?? .int(0), base: try b[1]?.intArgument("base") ?? 10)
-        case .float:
-            let b = try bind(["default"])
-            return try toFloat(value) ?? b[0] ?? .float(0)
-        case .abs:
-            _ = try bind([])
-            switch value.number {
-            case let .int(i)?:
-                guard i != .min else { throw TemplateError(.unsupported, "integer result outside the 64-bit range") }
-                return .int(Swift.abs(i))
-            case let .float(d)?: return .float(Swift.abs(d))
-            case nil: throw TemplateError(.type, "bad operand type for abs(): '\(value.typeName)'")
-            }
+        case .int, .float, .abs:
+            // int()/float() of jinja2's Undefined raise UndefinedError, which the filters do not catch.
+            if f != .abs, case let .undefined(message) = value { throw TemplateError(.undefined, message) }
+            return try numberFilter(f, value, args)
         case .round:
             let b = try bind(["precision", "method"])
             return try round(value, precision: try b[0]?.intArgument("precision") ?? 0, method: try b[1]?.str() ?? "common")
@@ -159,6 +140,11 @@ extension TemplateRenderer {
             return .string(try checked(try json.dumps(value)))
         case .indent:
             let b = try bind(["width", "first", "blank"])
+            // jinja2 appends "\n" to the value and calls splitlines(): only text can do both.
+            if case .undefined(let message) = value { throw TemplateError(.undefined, message) }
+            guard case .string = value else {
+                throw TemplateError(.type, "unsupported operand type(s) for +=: '\(value.typeName)' and 'str'")
+            }
             return .string(try checked(try indent(try text(), b)))
         case .center:
             let width = try bind(["width"])[0]?.intArgument("width") ?? 80
@@ -190,6 +176,29 @@ extension TemplateRenderer {
             return try attribute(of: value, try b[0].stringArgument("attribute name"))
         case .map, .select, .reject, .selectattr, .rejectattr, .sort, .unique, .min, .max, .sum, .dictsort:
             return try collectionFilter(f, name, value, args)
+        }
+    }
+
+    /// `int(default=0, base=10)`, `float(default=0.0)` and `abs`.
+    private func numberFilter(_ f: TemplateFilter, _ value: TemplateValue, _ args: TemplateCallArguments)
+        throws(TemplateError) -> TemplateValue
+    {
+        switch f {
+        case .int:
+            let b = try args.bind(["default", "base"], "int")
+            return try toInt(value, default: b[0] ?? .int(0), base: try b[1]?.intArgument("base") ?? 10)
+        case .float:
+            let b = try args.bind(["default"], "float")
+            return try toFloat(value) ?? b[0] ?? .float(0)
+        default:
+            _ = try args.bind([], "abs")
+            switch value.number {
+            case let .int(i)?:
+                guard i != .min else { throw TemplateError(.unsupported, "integer result outside the 64-bit range") }
+                return .int(Swift.abs(i))
+            case let .float(d)?: return .float(Swift.abs(d))
+            case nil: throw TemplateError(.type, "bad operand type for abs(): '\(value.typeName)'")
+            }
         }
     }
 
@@ -265,7 +274,8 @@ extension TemplateRenderer {
         case "floor", "ceil":
             let scale = pow(10.0, Double(precision))
             let scaled = n.double * scale
-            return .float((method == "floor" ? scaled.rounded(.down) : scaled.rounded(.up)) / scale)
+            // math.floor/ceil return ints, so a negative zero comes back as 0.0 (adding +0.0 does the same).
+            return .float(((method == "floor" ? scaled.rounded(.down) : scaled.rounded(.up)) + 0.0) / scale)
         default:
             throw TemplateError(.type, "method must be common, ceil or floor")
         }

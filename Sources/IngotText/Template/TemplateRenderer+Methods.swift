@@ -3,7 +3,8 @@ extension TemplateRenderer {
     func callMethod(_ receiver: TemplateValue, _ name: String, _ args: TemplateCallArguments) throws(TemplateError)
         -> TemplateValue
     {
-        switch receiver {
+        // Methods of a Markup run on its text and give plain strings (markupsafe would keep Markup).
+        switch receiver.plain {
         case let .string(s): return try stringMethod(s, name, args)
         case let .dict(d): return try dictMethod(d, name, args)
         case let .list(items), let .tuple(items):
@@ -38,13 +39,13 @@ extension TemplateRenderer {
             return a.count == 2 ? a[1] : .none
         case "keys":
             _ = try args.exactly(0, name)
-            return .list(try checked(d.keys.map { .string($0) }))
+            return .view(TemplateDictView(kind: .keys, items: try checked(d.keys.map { .string($0) })))
         case "values":
             _ = try args.exactly(0, name)
-            return .list(try checked(d.values))
+            return .view(TemplateDictView(kind: .values, items: try checked(d.values)))
         case "items":
             _ = try args.exactly(0, name)
-            return .list(try checked(d.pairs.map { .tuple([.string($0.0), $0.1]) }))
+            return .view(TemplateDictView(kind: .items, items: try checked(d.pairs.map { .tuple([.string($0.0), $0.1]) })))
         case "copy":
             _ = try args.exactly(0, name)
             return .dict(d)

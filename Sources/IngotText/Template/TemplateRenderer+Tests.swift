@@ -21,7 +21,7 @@ extension TemplateRenderer {
         case .defined: try none(); return !value.isUndefined
         case .undefined: try none(); return value.isUndefined
         case .none: try none(); if case .none = value { return true } else { return false }
-        case .string: try none(); if case .string = value { return true } else { return false }
+        case .string: try none(); if case .string = value.plain { return true } else { return false }
         case .mapping: try none(); if case .dict = value { return true } else { return false }
         case .boolean: try none(); if case .bool = value { return true } else { return false }
         case .true: try none(); if case .bool(true) = value { return true } else { return false }
@@ -33,28 +33,23 @@ extension TemplateRenderer {
             // A sequence also has a length, which an iterator has not.
             try none()
             switch value {
-            case .undefined, .string, .list, .tuple, .dict: return true
-            case .iterator: return t == .iterable
+            case .undefined, .string, .markup, .list, .tuple, .dict: return true
+            case .iterator, .view: return t == .iterable
             default: return false
             }
         case .callable:
             try none()
             switch value {
-            case .macro, .function, .method: return true
+            // jinja2's Undefined defines __call__ (to fail), so Python's callable() says yes.
+            case .macro, .function, .method, .undefined: return true
             default: return false
             }
         case .odd, .even:
+            // `value % 2 == 1`, with Python's `%` (a string formats instead, and is then never equal).
             try none()
-            guard let n = value.number else {
-                throw TemplateError(.type, "unsupported operand type(s) for %: '\(value.typeName)' and 'int'")
-            }
-            let r = try TemplateArithmetic.apply(.modulo, n, .int(2))
-            return try TemplateValue.equal(r, .int(t == .odd ? 1 : 0))
+            return try TemplateValue.equal(try binary(.modulo, value, .int(2)), .int(t == .odd ? 1 : 0))
         case .divisibleby:
-            guard let n = value.number, let d = try operand().number else {
-                throw TemplateError(.type, "divisibleby needs numbers")
-            }
-            return try TemplateValue.equal(try TemplateArithmetic.apply(.modulo, n, d), .int(0))
+            return try TemplateValue.equal(try binary(.modulo, value, try operand()), .int(0))
         case .eq: return try compare(.equal, value, try operand())
         case .ne: return try compare(.notEqual, value, try operand())
         case .lt: return try compare(.less, value, try operand())

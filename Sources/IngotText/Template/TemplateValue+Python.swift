@@ -14,7 +14,7 @@ extension TemplateValue {
     func str() throws(TemplateError) -> String {
         switch self {
         case .undefined: ""
-        case let .string(s): s
+        case let .string(s), let .markup(s): s
         default: try repr(depth: 0)
         }
     }
@@ -42,6 +42,8 @@ extension TemplateValue {
         // Python adds the object's address, which no other run reproduces.
         case let .iterator(it):
             return it.typeName == "generator" ? "<generator object \(it.function)>" : "<\(it.typeName) object>"
+        case let .view(v): return v.kind.rawValue + "([" + (try Self.joinedRepr(v.items, depth)) + "])"
+        case let .markup(s): return "Markup(" + PythonRepr.string(s) + ")"
         }
     }
 
@@ -62,7 +64,7 @@ extension TemplateValue {
     /// (dicts regardless of order), undefined equal only to undefined.
     static func equal(_ a: TemplateValue, _ b: TemplateValue, depth: Int = 0) throws(TemplateError) -> Bool {
         guard depth <= maxNesting else { throw nestingError() }
-        switch (a, b) {
+        switch (a.plain, b.plain) {
         case (.undefined, .undefined), (.none, .none): return true
         case let (.string(x), .string(y)): return sameScalars(x, y)
         case let (.list(x), .list(y)), let (.tuple(x), .tuple(y)):
@@ -78,6 +80,11 @@ extension TemplateValue {
         case let (.namespace(x), .namespace(y)): return x === y
         case let (.loop(x), .loop(y)): return x === y
         case let (.iterator(x), .iterator(y)): return x === y
+        case let (.view(x), .view(y)):
+            // Key and item views compare as sets; value views only by identity (never equal here).
+            guard x.kind != .values, y.kind != .values, x.items.count == y.items.count else { return false }
+            for item in x.items where !(try item.isIn(.list(y.items))) { return false }
+            return true
         default:
             guard let x = a.number, let y = b.number else { return false }
             return numbersEqual(x, y)
@@ -100,7 +107,7 @@ extension TemplateValue {
         -> Bool
     {
         guard depth <= maxNesting else { throw nestingError() }
-        switch (a, b) {
+        switch (a.plain, b.plain) {
         case let (.string(x), .string(y)):
             return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) { $0.value < $1.value }
         case let (.list(x), .list(y)), let (.tuple(x), .tuple(y)):
@@ -122,23 +129,27 @@ extension TemplateValue {
 
     /// `self in container`.
     func isIn(_ container: TemplateValue) throws(TemplateError) -> Bool {
-        switch container {
+        let needle = plain
+        switch container.plain {
         case .undefined: return false
         case let .string(s):
-            guard case let .string(needle) = self else {
+            guard case let .string(text) = needle else {
                 throw TemplateError(.type, "'in <string>' requires string as left operand, not \(typeName)")
             }
-            return PythonString.contains(s, needle)
+            return PythonString.contains(s, text)
         case let .list(items), let .tuple(items):
-            for item in items where try Self.equal(self, item) { return true }
+            for item in items where try Self.equal(needle, item) { return true }
+            return false
+        case let .view(v):
+            for item in v.items where try Self.equal(needle, item) { return true }
             return false
         case let .dict(d):
-            if case let .string(key) = self { return d[key] != nil }
+            if case let .string(key) = needle { return d[key] != nil }
             return false
         case let .iterator(it):
             // Python's `in` reads an iterator up to the first match, consuming what it reads.
             while let item = try it.next() {
-                if try Self.equal(self, item) { return true }
+                if try Self.equal(needle, item) { return true }
             }
             return false
         default:
@@ -148,23 +159,25 @@ extension TemplateValue {
 
     /// What `for x in value` visits: items, dict keys, characters; nothing for undefined.
     func iterate() throws(TemplateError) -> [TemplateValue] {
-        switch self {
+        switch plain {
         case .undefined: return []
         case let .list(items), let .tuple(items): return items
         case let .dict(d): return d.keys.map { .string($0) }
         case let .string(s): return s.unicodeScalars.map { .string(String(Character($0))) }
         case let .iterator(it): return try it.drain()
+        case let .view(v): return v.items
         default: throw TemplateError(.type, "'\(typeName)' object is not iterable")
         }
     }
 
     /// `len(value)`; undefined has length 0, as in jinja2.
     func length() throws(TemplateError) -> Int {
-        switch self {
+        switch plain {
         case .undefined: return 0
         case let .string(s): return PythonString.length(s)
         case let .list(items), let .tuple(items): return items.count
         case let .dict(d): return d.count
+        case let .view(v): return v.items.count
         default: throw TemplateError(.type, "object of type '\(typeName)' has no len()")
         }
     }

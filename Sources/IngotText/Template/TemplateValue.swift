@@ -21,8 +21,33 @@ enum TemplateValue {
     indirect case method(TemplateValue, String)
     case loop(TemplateLoopState)
     case iterator(TemplateIterator)
+    case view(TemplateDictView)
+    /// markupsafe's `Markup`, from the `safe` and `escape` filters: a string whose `+`, `*` and `%` escape the
+    /// other operand for HTML. Everything else treats it as its text (`plain`).
+    case markup(String)
 
     static func undefinedName(_ name: String) -> TemplateValue { .undefined("'\(name)' is undefined") }
+
+    var isMarkup: Bool { if case .markup = self { true } else { false } }
+
+    /// A `Markup` as its plain text; every other value unchanged.
+    var plain: TemplateValue { if case let .markup(s) = self { .string(s) } else { self } }
+
+    /// markupsafe's `escape` of a string.
+    static func escapeHTML(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&#34;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
 
     var isUndefined: Bool { if case .undefined = self { true } else { false } }
 
@@ -44,6 +69,8 @@ enum TemplateValue {
         case .method: "builtin_function_or_method"
         case .loop: "LoopContext"
         case let .iterator(it): it.typeName
+        case let .view(v): v.kind.rawValue
+        case .markup: "Markup"
         }
     }
 
@@ -54,7 +81,8 @@ enum TemplateValue {
         case let .bool(b): b
         case let .int(i): i != 0
         case let .float(d): d != 0
-        case let .string(s): !s.isEmpty
+        case let .string(s), let .markup(s): !s.isEmpty
+        case let .view(v): !v.items.isEmpty
         case let .list(a), let .tuple(a): !a.isEmpty
         case let .dict(d): !d.isEmpty
         case .namespace, .macro, .function, .method, .loop, .iterator: true
