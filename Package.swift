@@ -47,6 +47,8 @@ let package = Package(
         .executableTarget(name: "ingot-bench", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotModel"]),
         // Runs IngotText tokenizers for scripts/check_tokenizers_real.py and scripts/bench_tokenizers.py; not installed.
         .executableTarget(name: "ingot-text-check", dependencies: ["IngotText", "IngotFormat"]),
+        // Renders a chat template with a JSON context, for scripts/check_templates_real.py; not installed.
+        .executableTarget(name: "ingot-template-check", dependencies: ["IngotText", "IngotFormat"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat", "IngotFamilies"]),
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),

@@ -1,5 +1,5 @@
 // swift-tools-version:5.4
-// libFuzzer targets for every Ingot reader. Kept in a nested package because `-sanitize=fuzzer` links only with
+// libFuzzer targets for every Ingot reader and the chat-template interpreter. Kept in a nested package because `-sanitize=fuzzer` links only with
 // a plain `.target` in a package of tools version ≤ 5.4. Build and run with scripts/fuzz.sh (see README.md).
 import PackageDescription
 
@@ -24,5 +24,6 @@ let package = Package(
         // Tensor tables built from a recipe (FuzzSupport.TableRecipe): 200k tensors, long names, lying counts.
         .target(name: "FuzzTensorTables", dependencies: ["FuzzSupport", format, interop, families]),
         .target(name: "FuzzTokenizer", dependencies: [text]),
+        .target(name: "FuzzTemplate", dependencies: [format, text]),
     ]
 )
