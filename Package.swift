@@ -36,11 +36,11 @@ let package = Package(
         // Text: tokenizers and chat templates (no dependency on the model code).
         .target(name: "IngotText", dependencies: ["IngotFormat"]),
         // The pipelines (convert, verify, diff, check, inspect, logits) as a Swift API; the CLI parses and renders.
-        .target(name: "IngotKit", dependencies: ["IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify"]),
+        .target(name: "IngotKit", dependencies: ["IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotModel", "IngotVerify", "IngotText"]),
         .executableTarget(
             name: "ingot",
             dependencies: [
-                "IngotKit", "IngotFormat", "IngotFamilies", "IngotQuant", "IngotModel", "IngotVerify",
+                "IngotKit", "IngotFormat", "IngotFamilies", "IngotQuant", "IngotModel", "IngotVerify", "IngotText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // In-process timings for the benchmark scripts; not installed for users.
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies"]),
         .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat", "IngotFamilies"]),
         .testTarget(name: "IngotTextTests", dependencies: ["IngotText", "IngotFormat"]),
-        .testTarget(name: "IngotKitTests", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotVerify"]),
+        .testTarget(name: "IngotKitTests", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotVerify", "IngotText"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -42,6 +42,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case noModelConfig(path: String, reason: String)
     /// Only Ingot files carry a verification stamp.
     case stampNeedsIngotFile(path: String)
+    /// The model carries no tokenizer (no `ingot.tokenizer`): text cannot be turned into ids.
+    case noTokenizer(path: String)
+    /// The model has no chat template and none was given.
+    case noChatTemplate(path: String)
     /// A broken invariant of the pipeline itself (a bug, not a bad input).
     case internalError(String)
 
@@ -69,6 +73,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noModelConfig(p, why):
             "\(p): \(why) — the forward pass needs a model config: convert from a Hugging Face directory or a GGUF file"
         case let .stampNeedsIngotFile(p): "\(p): only an .ingot candidate can carry a verification stamp"
+        case let .noTokenizer(p): "\(p): the model has no tokenizer (convert it from a directory with tokenizer.json, or a GGUF with tokenizer.ggml.* keys)"
+        case let .noChatTemplate(p): "\(p): the model has no chat template (give one as a Jinja file)"
         case let .internalError(why): "internal error: \(why)"
         }
     }
