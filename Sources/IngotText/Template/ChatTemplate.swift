@@ -6,14 +6,16 @@ import IngotFormat
 /// and `strftime_now`.
 ///
 /// Rendering is bounded (`TemplateLimits`): a template that loops or recurses without end, or builds huge
-/// strings, stops with a `TemplateError` instead of hanging or exhausting memory.
+/// strings, stops with a `TemplateError` instead of hanging or exhausting memory. A parsed template is immutable:
+/// one value can render on many threads at once. See specs/chat-templates.md for the language and the limits.
 public struct ChatTemplate: Sendable {
     public let source: String
     public let limits: TemplateLimits
     let nodes: [TemplateNode]
 
-    /// Parses `source`; an unsupported tag, filter or test, or a syntax error, is reported here, as jinja2
-    /// reports them when it compiles the template.
+    /// Parses `source`. A syntax error or an unsupported tag is reported here, and so is an unknown filter or test
+    /// except inside an `if` or a conditional expression, where it fails only if it runs (jinja2's rules when it
+    /// compiles a template).
     public init(source: String, limits: TemplateLimits = TemplateLimits()) throws(TemplateError) {
         self.source = source
         self.limits = limits
