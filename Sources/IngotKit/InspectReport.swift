@@ -52,6 +52,16 @@ public struct InspectReport: Sendable {
         return try withPath(source.path) { try buf.withBytes { try TensorStats.compute($0, dtype: t) } }
     }
 
+    /// The model's tokenizer in one line (vocabulary size, special tokens, chat template), when it has one.
+    public var tokenizerSummary: String? {
+        guard let t = try? ModelText(path: path, metadata: metadata) else { return nil }
+        var parts = ["\(t.tokenizer.vocabularySize) tokens"]
+        if let b = t.bosToken, let id = t.tokenizer.id(of: b) { parts.append("bos \(quoted(b)) (\(id))") }
+        if let e = t.eosToken, let id = t.tokenizer.id(of: e) { parts.append("eos \(quoted(e)) (\(id))") }
+        parts.append(t.chatTemplate == nil ? "no chat template" : "chat template \(t.chatTemplate?.utf8.count ?? 0) bytes")
+        return parts.joined(separator: ", ")
+    }
+
     public var totalBytes: Int { rows.reduce(0) { $0 + $1.descriptor.layout.byteCount } }
     public var totalStored: Int { rows.reduce(0) { $0 + $1.storage.storedBytes } }
     public var totalParams: Int { rows.reduce(0) { $0 + $1.descriptor.layout.elementCount } }

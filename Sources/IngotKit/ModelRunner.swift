@@ -65,8 +65,26 @@ public final class ModelRunner {
         return EmbedReport(model: path, tokens: tokens, pooling: p, positions: h.positions, width: h.width, values: values)
     }
 
+    /// The model's tokenizer and chat template, when its metadata carries them (nil otherwise).
+    public lazy var text: ModelText? = try? ModelText(path: path, metadata: source.metadata)
+
+    /// Token ids for `text` with the model's own tokenizer (special tokens added as its post-processor says), and
+    /// their token types (segment ids, for encoders).
+    public func tokenize(_ text: String) throws -> (ids: [Int], types: [Int]) {
+        guard let t = self.text else { throw PipelineError.noTokenizer(path: path) }
+        let e = t.tokenizer.encode(text, addSpecialTokens: true)
+        guard !e.ids.isEmpty else { throw PipelineError.badTokens("(the text gives no tokens)") }
+        return (e.ids, e.typeIds)
+    }
+
     /// `logits` with the tokens and the model path, for reports.
     public func run(_ tokens: [Int]) throws -> LogitsReport {
-        LogitsReport(model: path, tokens: tokens, logits: try logits(tokens))
+        let l = try logits(tokens)
+        var names: [Int: String] = [:]
+        if let t = text?.tokenizer {
+            let shown = Set(tokens).union((0..<l.positions).flatMap { i in LogitsReport.top(5, of: l, at: i).map(\.token) })
+            for id in shown { names[id] = t.token(of: id) }
+        }
+        return LogitsReport(model: path, tokens: tokens, logits: l, tokenText: names)
     }
 }

@@ -11,7 +11,7 @@ struct EmbedCommand: ParsableCommand {
             """)
 
     @Argument(help: "An encoder: Hugging Face directory, .ingot, .safetensors …") var model: String
-    @Option(help: "Token ids, comma separated.", transform: TokenSequences.parse) var tokens: [Int]
+    @OptionGroup var input: InputOptions
     @Option(help: "Token type (segment) ids, comma separated, one per token (default all 0).", transform: TokenSequences.parse)
     var tokenTypes: [Int]?
     @Option(help: "none, mean, cls, max or pooler (BertModel's dense + tanh).") var pool: Pooling.Mode?
@@ -22,8 +22,9 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup var show: OutputOptions
 
     func validate() throws {
-        if let t = tokenTypes, t.count != tokens.count {
-            throw ValidationError("--token-types needs one id per token (\(tokens.count)), got \(t.count)")
+        if let t = tokenTypes {
+            guard let tokens = input.tokens else { throw ValidationError("--token-types goes with --tokens (--text gives its own types)") }
+            guard t.count == tokens.count else { throw ValidationError("--token-types needs one id per token (\(tokens.count)), got \(t.count)") }
         }
     }
 
@@ -31,7 +32,8 @@ struct EmbedCommand: ParsableCommand {
         let runner = try ModelRunner(path: model, threads: threads.threads)
         var pooling = try pool.map { Pooling(mode: $0, normalize: false) } ?? runner.defaultPooling()
         if normalize { pooling.normalize = true }
-        let report = try runner.embed(tokens, tokenTypes: tokenTypes, pooling: pooling)
+        let (ids, types) = try input.ids(runner)
+        let report = try runner.embed(ids, tokenTypes: tokenTypes ?? types, pooling: pooling)
         guard let output else { return show.print(report) }
         try report.writeNpy(to: output, overwrite: force)
         print("wrote \(output): \(report.pooling.mode == .none ? "hidden states" : "embedding") \(Fmt.shape(report.shape))")

@@ -6,6 +6,7 @@ extension InspectReport: Rendered {
     var text: String {
         var out = ["\(path)  (\(format), \(rows.count) tensors, \(Fmt.count(totalParams)) parameters, \(Fmt.bytes(totalBytes)))"]
         out += provenanceLines
+        if let t = tokenizerSummary { out.append("tokenizer: \(t)") }
         if !metadata.isEmpty {
             out.append("metadata:")
             for (k, v) in metadata where k != "ingot.provenance" {

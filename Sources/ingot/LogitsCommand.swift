@@ -6,14 +6,15 @@ struct LogitsCommand: ParsableCommand {
         commandName: "logits", abstract: "Run the reference forward pass: top-5 next tokens per position, or all logits as .npy.")
 
     @Argument(help: "A model: Hugging Face directory, .ingot, .gguf, …") var model: String
-    @Option(help: "Token ids, comma separated.", transform: TokenSequences.parse) var tokens: [Int]
+    @OptionGroup var input: InputOptions
     @Option(name: .shortAndLong, help: "Write the f32 logits [T, vocab] to this .npy file.") var output: String?
     @Flag(help: "Overwrite the output file if it exists.") var force = false
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var show: OutputOptions
 
     func run() throws {
-        let report = try ModelRunner(path: model, threads: threads.threads).run(tokens)
+        let runner = try ModelRunner(path: model, threads: threads.threads)
+        let report = try runner.run(try input.ids(runner).ids)
         guard let output else { return show.print(report) }
         try report.writeNpy(to: output, overwrite: force)
         print("wrote \(output): logits [\(report.logits.positions), \(report.logits.vocab)]")

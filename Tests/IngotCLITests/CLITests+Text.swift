@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// Text in: `tokenize`, `prompt`, and `--text` for `logits`/`embed`.
+extension CLITests {
+    var llamaDir: String { Self.root + "/fixtures/models/llama-gqa/safetensors" }
+
+    @Test func tokenizePrintsTheIdsTokenizersGave() throws {
+        let r = try ingot("tokenize", llamaDir, "<|im_start|>Hello, Ingot weights!<|im_end|>")
+        #expect(r.status == 0)
+        #expect(r.stdout == "1 311 273 81 14 223 313 73 274 307 3 2\n")
+        let j = try ingot("tokenize", llamaDir, "Hello", "--json")
+        #expect(j.stdout.hasPrefix("{\"ids\":[311,273,81],\"tokens\":[\"He\",\"ll\",\"o\"]"))
+        let d = try ingot("tokenize", llamaDir, "--decode", "311,273,81")
+        #expect(d.stdout == "Hello\n")
+    }
+
+    @Test func tokenizeLinesGivesOneResultPerLine() throws {
+        let f = tempDir() + "/t.txt"
+        try "Hello\nweights".write(toFile: f, atomically: true, encoding: .utf8)
+        let r = try ingot("tokenize", llamaDir, "--file", f, "--lines", "--json")
+        #expect(r.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func invalidUTF8AndMissingTokenizersAreOneLineErrors() throws {
+        let f = tempDir() + "/bad.txt"
+        FileManager.default.createFile(atPath: f, contents: Data([0x48, 0xff, 0x49]))
+        let r = try ingot("tokenize", llamaDir, "--file", f)
+        #expect(r.status == 1 && r.stderr.contains("not valid UTF-8"))
+        let n = try ingot("tokenize", model, "hi")
+        #expect(n.status == 1 && n.stderr.contains("has no tokenizer"))
+        #expect(try ingot("tokenize", llamaDir, "a", "--file", f).status == 64)
+    }
+
+    @Test func promptRendersTheModelsTemplate() throws {
+        let m = tempDir() + "/m.json"
+        try #"[{"role": "user", "content": "Hi!"}]"#.write(toFile: m, atomically: true, encoding: .utf8)
+        let r = try ingot("prompt", llamaDir, "--messages", m)
+        #expect(r.stdout == "<|im_start|>system\nYou are a tiny test model.<|im_end|>\n<|im_start|>user\nHi!<|im_end|>\n<|im_start|>assistant\n")
+        let t = tempDir() + "/t.jinja"
+        try "{% for m in messages %}{{ m.content }}{% endfor %}{{ undefined_fn() }}".write(toFile: t, atomically: true, encoding: .utf8)
+        let e = try ingot("prompt", llamaDir, "--messages", m, "--template", t)
+        #expect(e.status == 1 && e.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func logitsAndEmbedAcceptText() throws {
+        let l = try ingot("logits", llamaDir, "--text", "Hello")
+        #expect(l.status == 0 && l.stdout.contains("311 \"He\""))
+        let e = try ingot("embed", Self.root + "/fixtures/models/bert/safetensors", "--text", "Attention weights each token.")
+        #expect(e.status == 0 && e.stdout.contains("of 7 tokens"))
+        #expect(try ingot("logits", llamaDir, "--text", "a", "--tokens", "1").status == 64)
+    }
+}
