@@ -4,7 +4,7 @@ import Testing
 
 /// Every corpus string through each trained tokenizer against what Hugging Face `tokenizers` 0.23.3 produced.
 @Suite struct TokenizerFixtureTests {
-    static let kinds = ["gpt2", "llama3", "qwen2", "sp", "sp-metaspace", "wordpiece"]
+    static let kinds = ["gpt2", "roberta", "llama3", "qwen2", "sp", "sp-metaspace", "wordpiece", "misc"]
 
     /// Describes the first few failing strings (a whole-corpus test would otherwise print thousands of lines).
     struct Failures {
@@ -80,9 +80,9 @@ import Testing
         #expect(f.count == 0, f.report)
     }
 
-    @Test func wordPiecePairs() throws {
-        let tok = try TextFixtures.tokenizer("wordpiece")
-        let pairs = try TextFixtures.cases("wordpiece").pairs
+    @Test(arguments: ["wordpiece", "roberta", "misc"]) func pairs(kind: String) throws {
+        let tok = try TextFixtures.tokenizer(kind)
+        let pairs = try TextFixtures.cases(kind).pairs
         #expect(pairs.count == 200)
         var f = Failures()
         for p in pairs {

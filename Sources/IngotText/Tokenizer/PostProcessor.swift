@@ -12,14 +12,15 @@ indirect enum PostProcessor: Sendable {
     case byteLevel(trimOffsets: Bool, addPrefixSpace: Bool)
     case sequence([PostProcessor])
 
-    func process(_ encodings: [Encoding], addSpecialTokens: Bool) -> [Encoding] {
+    /// `texts` are the UTF-8 of the sequences the encodings came from (offset trimming counts their characters).
+    func process(_ encodings: [Encoding], texts: [[UInt8]], addSpecialTokens: Bool) -> [Encoding] {
         switch self {
         case let .sequence(list):
             var e = encodings
-            for p in list { e = p.process(e, addSpecialTokens: addSpecialTokens) }
+            for p in list { e = p.process(e, texts: texts, addSpecialTokens: addSpecialTokens) }
             return e
         case let .byteLevel(trim, prefix):
-            return trim ? encodings.map { Self.trimOffsets($0, addPrefixSpace: prefix) } : encodings
+            return trim ? Self.trimOffsets(encodings, texts, addPrefixSpace: prefix) : encodings
         case let .template(single, pair, specials):
             let template = encodings.count > 1 ? pair : single
             var out: [Encoding] = []
@@ -45,7 +46,7 @@ indirect enum PostProcessor: Sendable {
                     : e + Encoding.special([sep.1], [sep.0], typeID: 1)
             }
         case let .roberta(sep, cls, trim, prefix):
-            var list = trim ? encodings.map { Self.trimOffsets($0, addPrefixSpace: prefix) } : encodings
+            var list = trim ? Self.trimOffsets(encodings, texts, addPrefixSpace: prefix) : encodings
             for i in list.indices { list[i].typeIds = [Int](repeating: 0, count: list[i].ids.count) }
             guard addSpecialTokens else { return list }
             return list.enumerated().map { i, e in
@@ -55,38 +56,58 @@ indirect enum PostProcessor: Sendable {
         }
     }
 
-    /// ByteLevel's `process_offsets`: offsets leave out a token's leading and trailing spaces (Ġ stands for one
-    /// byte), except the single space ByteLevel itself put in front of the first token.
-    static func trimOffsets(_ encoding: Encoding, addPrefixSpace: Bool) -> Encoding {
+    static func trimOffsets(_ encodings: [Encoding], _ texts: [[UInt8]], addPrefixSpace: Bool) -> [Encoding] {
+        encodings.enumerated().map { i, e in trimOffsets(e, i < texts.count ? texts[i] : [], addPrefixSpace: addPrefixSpace) }
+    }
+
+    /// ByteLevel's `process_offsets`: offsets leave out a token's leading and trailing spaces (Ġ or whitespace
+    /// characters), except the single space ByteLevel itself put in front of the first token. tokenizers moves the
+    /// offsets by that many characters of the text (Python reports character offsets), so the byte offsets here
+    /// step over that many characters.
+    static func trimOffsets(_ encoding: Encoding, _ text: [UInt8], addPrefixSpace: Bool) -> Encoding {
         var e = encoding
         for (i, token) in e.tokens.enumerated() {
             var lead = 0
-            var leadCount = 0
             for s in token.unicodeScalars {
-                guard let w = spaceWidth(s) else { break }
-                lead += w
-                leadCount += 1
+                guard isSpace(s) else { break }
+                lead += 1
             }
             var trail = 0
             for s in token.unicodeScalars.reversed() {
-                guard let w = spaceWidth(s) else { break }
-                trail += w
+                guard isSpace(s) else { break }
+                trail += 1
             }
             guard lead > 0 || trail > 0 else { continue }
             var (a, b) = (e.offsets[i].lowerBound, e.offsets[i].upperBound)
             if lead > 0 {
                 let isFirst = i == 0 || a == 0
-                if !(isFirst && addPrefixSpace && leadCount == 1) { a = min(a + lead, b) }
+                if !(isFirst && addPrefixSpace && lead == 1) { a = min(step(text, a, by: lead), b) }
             }
-            if trail > 0 && b >= trail { b = max(b - trail, a) }
+            if trail > 0, let back = stepBack(text, b, by: trail) { b = max(back, a) }
             e.offsets[i] = a..<b
         }
         return e
     }
 
-    /// Bytes of the original text one leading/trailing character stands for, nil when it is not a space.
-    private static func spaceWidth(_ s: Unicode.Scalar) -> Int? {
-        if s.value == 0x120 { return 1 }  // Ġ: a space byte
-        return UnicodeTables.has(s.value, CharClass.whitespace) ? UTF8Scan.width(s.value) : nil
+    private static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s.value == 0x120 || UnicodeTables.has(s.value, CharClass.whitespace)  // Ġ stands for a space byte
+    }
+
+    /// The byte offset `n` characters after `at`.
+    private static func step(_ text: [UInt8], _ at: Int, by n: Int) -> Int {
+        var i = at
+        for _ in 0..<n where i < text.count { i += UTF8Scan.length(lead: text[i]) }
+        return i
+    }
+
+    /// The byte offset `n` characters before `at`, nil when fewer characters precede it.
+    private static func stepBack(_ text: [UInt8], _ at: Int, by n: Int) -> Int? {
+        var i = min(at, text.count)
+        for _ in 0..<n {
+            guard i > 0 else { return nil }
+            i -= 1
+            while i > 0 && text[i] & 0xC0 == 0x80 { i -= 1 }
+        }
+        return i
     }
 }

@@ -68,21 +68,22 @@ public final class Tokenizer: Sendable {
     /// Encodes one text; `addSpecialTokens` runs the post-processor's template (BOS, [CLS] … [SEP]).
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> Encoding {
         let e = encodeSequence(text, typeID: 0)
-        return postProcess([e], addSpecialTokens: addSpecialTokens)
+        return postProcess([e], [text], addSpecialTokens: addSpecialTokens)
     }
 
     /// Encodes a pair of texts (BERT's sentence pairs); the second one's offsets are in its own bytes.
     public func encode(_ text: String, pair: String, addSpecialTokens: Bool = true) -> Encoding {
         let a = encodeSequence(text, typeID: 0)
         let b = encodeSequence(pair, typeID: 1)
-        return postProcess([a, b], addSpecialTokens: addSpecialTokens)
+        return postProcess([a, b], [text, pair], addSpecialTokens: addSpecialTokens)
     }
 
-    private func postProcess(_ encodings: [Encoding], addSpecialTokens: Bool) -> Encoding {
+    private func postProcess(_ encodings: [Encoding], _ texts: [String], addSpecialTokens: Bool) -> Encoding {
         guard let postProcessor else { return encodings.reduce(Encoding(), +) }
         var list = encodings
         for i in list.indices { list[i].typeIds = [Int](repeating: i, count: list[i].ids.count) }
-        return postProcessor.process(list, addSpecialTokens: addSpecialTokens).reduce(Encoding(), +)
+        return postProcessor.process(list, texts: texts.map { Array($0.utf8) }, addSpecialTokens: addSpecialTokens)
+            .reduce(Encoding(), +)
     }
 
     /// Added tokens, normalizer, pre-tokenizer and model for one sequence.
