@@ -47,6 +47,16 @@ import Testing
         #expect(t.encode("a€¥b").offsets == [0..<1, 1..<6, 6..<7])
     }
 
+    /// Expected values from tokenizers 0.23.3 on the same tokenizer.json.
+    @Test func bpeContinuingPrefixAndWordSuffix() throws {
+        let t = try Tiny.tokenizer(
+            ###"{"added_tokens": [], "normalizer": null, "pre_tokenizer": {"type": "WhitespaceSplit"}, "post_processor": null, "decoder": {"type": "BPEDecoder", "suffix": "</w>"}, "model": {"type": "BPE", "unk_token": "<unk>", "continuing_subword_prefix": "##", "end_of_word_suffix": "</w>", "fuse_unk": false, "byte_fallback": false, "vocab": {"<unk>": 0, "l": 1, "##o": 2, "##w": 3, "##o</w>": 4, "##w</w>": 5, "lo": 6, "low</w>": 7, "l</w>": 8, "##e": 9, "##r</w>": 10, "lowe": 11, "lower</w>": 12, "##l</w>": 13, "low": 14}, "merges": ["l ##o", "lo ##w</w>", "lo ##w", "low ##e", "lowe ##r</w>"]}}"###)
+        let e = t.encode("low lower lol l x lowx")
+        #expect(e.tokens == ["low</w>", "lower</w>", "lo", "##l</w>", "l</w>", "<unk>", "low", "<unk>"])
+        #expect(e.offsets == [0..<3, 4..<9, 10..<12, 12..<13, 14..<15, 16..<17, 18..<21, 21..<22])
+        #expect(t.decode(e.ids) == "low lower lo##l l <unk>low<unk>")
+    }
+
     static let wordPiece = """
         {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 10,
          "vocab": {"[UNK]": 0, "un": 1, "##aff": 2, "##able": 3, "a": 4, "##b": 5}}
