@@ -7,7 +7,9 @@ import IngotQuant
 public struct ConvertRequest: Sendable {
     public var source: String
     public var output: String
-    /// Cast float tensors to this type (f32, f16 or bf16; round to nearest even, NaN/Inf kept).
+    /// Cast to this type (f32, f16 or bf16; round to nearest even, NaN/Inf kept), the same for every output: float
+    /// tensors are cast, quantized ones dequantized first; nil keeps every tensor's type (blocks stay blocks where the
+    /// output has them).
     public var dtype: DType?
     /// Compress an .ingot output's tensors (those that do not shrink stay raw).
     public var compression: CompressionOptions?
@@ -17,6 +19,8 @@ public struct ConvertRequest: Sendable {
     public var method: QuantMethod
     /// Replace `output` if it exists (for a directory: the files the conversion writes there).
     public var overwrite: Bool
+    /// A GGUF output without a tokenizer (llama.cpp cannot load it) is written with a warning instead of refused.
+    public var allowNoTokenizer = false
 
     public init(source: String, output: String, dtype: DType? = nil, compression: CompressionOptions? = nil,
                 quantize: QuantPolicy? = nil, method: QuantMethod = .search, overwrite: Bool = false) {

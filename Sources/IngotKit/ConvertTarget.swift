@@ -56,7 +56,7 @@ extension OutputFormat {
             // The canonical → GGUF mapping (names, q/k permutation, llama.* keys, tokenizer) is planned from the whole
             // source, cast first (its f32 widening of 1-D tensors looks at the cast type).
             let cast: any TensorSource = try request.dtype.map { try CastSource(src, to: $0) } ?? src
-            let export = try withPath(out) { try GGUFExport(cast) }
+            let export = try withPath(out) { try GGUFExport(cast, allowNoTokenizer: request.allowNoTokenizer) }
             let w = try export.writer(path: out)
             var origin: [ExactKey: TensorDescriptor] = [:]
             for d in src.descriptors { origin[ExactKey(d.name)] = d }

@@ -29,6 +29,7 @@ struct Convert: ParsableCommand {
             transform: TypeOverride.init(parsing:))
     var typeFor: [TypeOverride] = []
     @Flag(help: "Overwrite OUT if it exists.") var force = false
+    @Flag(help: "Write a .gguf even when the model has no tokenizer (llama.cpp cannot load it).") var allowNoTokenizer = false
     @OptionGroup var show: OutputOptions
 
     func validate() throws {
@@ -56,8 +57,9 @@ struct Convert: ParsableCommand {
     func run() throws {
         var compression = compress
         if let chunkSize { compression?.chunkBytes = chunkSize }
-        let request = ConvertRequest(source: source, output: output, dtype: dtype?.dtype, compression: compression,
+        var request = ConvertRequest(source: source, output: output, dtype: dtype?.dtype, compression: compression,
                                      quantize: try policy(), method: method ?? .search, overwrite: force)
+        request.allowNoTokenizer = allowNoTokenizer
         let report = try ProgressLine.during("convert") { try Converter.convert(request, progress: $0) }
         for w in report.warnings { warn(w) }
         show.print(report)

@@ -51,3 +51,21 @@ extension CLITests {
         #expect(try ingot("logits", llamaDir, "--text", "a", "--tokens", "1").status == 64)
     }
 }
+
+extension CLITests {
+    /// GGUF exports llama.cpp can run: F32 norms after --dtype f16, and no silent tokenizer-less file.
+    @Test func ggufExportsFollowLlamaCppsRules() throws {
+        let d = tempDir()
+        #expect(try ingot("convert", llamaDir, "-o", d + "/f16.gguf", "--dtype", "f16").status == 0)
+        let i = try ingot("inspect", "--json", d + "/f16.gguf")
+        #expect(i.stdout.contains("\"name\":\"model.norm.weight\",\"dtype\":\"f32\"") && i.stdout.contains("\"name\":\"model.layers.0.input_layernorm.weight\",\"dtype\":\"f32\""))
+        let bare = d + "/bare"
+        try FileManager.default.createDirectory(atPath: bare, withIntermediateDirectories: true)
+        for f in ["model.safetensors", "config.json"] {
+            try FileManager.default.copyItem(atPath: llamaDir + "/" + f, toPath: bare + "/" + f)
+        }
+        let r = try ingot("convert", bare, "-o", d + "/bare.gguf")
+        #expect(r.status == 1 && r.stderr.contains("no tokenizer"))
+        #expect(try ingot("convert", bare, "-o", d + "/bare.gguf", "--allow-no-tokenizer").status == 0)
+    }
+}

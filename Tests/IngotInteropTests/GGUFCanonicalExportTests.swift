@@ -160,3 +160,42 @@ import Testing
         }
     }
 }
+
+/// llama.cpp's rules for what a GGUF must hold to run: F32 norms and biases whatever the model's type, and a tokenizer.
+@Suite struct GGUFRunnableExportTests {
+    @Test(arguments: [DType.f32, .f16, .bf16])
+    func oneDimensionalTensorsAndNormsAreF32(_ dtype: DType) throws {
+        let dir = TempDir()
+        let src = try CastSource(HFDirectory(path: ModelFixtures.path("llama-gqa/safetensors")), to: dtype)
+        let out = dir.file("m.gguf")
+        try exportGGUF(out, src, requireTokenizer: true)
+        let g = try GGUFFile(path: out)
+        for d in g.descriptors where d.layout.shape.count <= 1 || d.name.hasSuffix("_norm.weight") {
+            #expect(d.layout.dtype == .f32, "\(d.name) is \(d.layout.dtype)")
+        }
+        #expect(g.descriptors.contains { $0.layout.shape.count == 2 && $0.layout.dtype == dtype })
+    }
+
+    /// A GGUF source cast to f16 (the path that produced files llama.cpp aborts on): its norms come back F32.
+    @Test func aGGUFSourceCastToF16KeepsF32Norms() throws {
+        let dir = TempDir()
+        let src = try CastSource(CanonicalGGUFSource(path: ModelFixtures.path(ModelFixtures.gguf("llama-gqa", "Q8_0"))), to: .f16)
+        try exportGGUF(dir.file("m.gguf"), src, requireTokenizer: true)
+        let g = try GGUFFile(path: dir.file("m.gguf"))
+        #expect(g.descriptors.filter { $0.layout.shape.count == 1 }.allSatisfy { $0.layout.dtype == .f32 })
+        // --dtype means the same for every output: the Q8_0 blocks were dequantized and cast.
+        #expect(g.descriptors.filter { $0.layout.shape.count == 2 }.allSatisfy { $0.layout.dtype == .f16 })
+    }
+
+    @Test func aModelWithoutATokenizerIsRefusedUnlessAllowed() throws {
+        let dir = TempDir()
+        let full = try HFCanonicalFixture(ModelFixtures.path("llama-gqa/safetensors"))
+        var meta = full.metadata
+        meta["ingot.tokenizer"] = nil
+        let src = ClosureSource(full.descriptors, metadata: meta) { try full.load($0.name) }
+        #expect(throws: FileError.self) { try exportGGUF(dir.file("m.gguf"), src, requireTokenizer: true) }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("m.gguf")))
+        let warnings = try exportGGUF(dir.file("m.gguf"), src)
+        #expect(warnings.contains { $0.hasPrefix("no tokenizer") })
+    }
+}

@@ -143,10 +143,11 @@ func llamaPairs(heads: UInt32 = 2, kvHeads: UInt32 = 2, hidden: UInt32 = 8, extr
 }
 
 /// Exports `source` to GGUF at `path` as the converter does (the `GGUFExport` view through its writer); returns the
-/// export's warnings. Errors name `path`.
+/// export's warnings. Errors name `path`. Sources without a tokenizer are allowed unless `requireTokenizer` (the rules
+/// these tests check are about tensors and keys).
 @discardableResult
-func exportGGUF(_ path: String, _ source: any TensorSource) throws -> [String] {
-    let export = try withPath(path) { try GGUFExport(source) }
+func exportGGUF(_ path: String, _ source: any TensorSource, requireTokenizer: Bool = false) throws -> [String] {
+    let export = try withPath(path) { try GGUFExport(source, allowNoTokenizer: !requireTokenizer) }
     try export.writer(path: path).write(export)
     return export.warnings
 }

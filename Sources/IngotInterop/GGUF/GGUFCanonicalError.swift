@@ -25,6 +25,8 @@ public enum GGUFCanonicalError: Error, Equatable, Sendable, CustomStringConverti
     case badTokenizer(String)
     /// A GGUF key collides with an entry Ingot reserves inside `ingot.gguf`.
     case reservedKey(String)
+    /// The model carries no tokenizer, which llama.cpp needs to load a GGUF.
+    case noTokenizer
 
     public var description: String {
         switch self {
@@ -41,6 +43,8 @@ public enum GGUFCanonicalError: Error, Equatable, Sendable, CustomStringConverti
             "cannot export architecture \(a.map(quoted) ?? "(none)") to GGUF: only llama and qwen2 models, or GGUF files of other architectures passed through unchanged"
         case let .badTokenizer(r): "tokenizer: \(r)"
         case let .reservedKey(k): "key \(quoted(k)) is reserved by Ingot inside ingot.gguf"
+        case .noTokenizer:
+            "no tokenizer: llama.cpp needs tokenizer.ggml.* keys to load a GGUF (convert from a directory with tokenizer.json, or allow a GGUF without one)"
         }
     }
 }

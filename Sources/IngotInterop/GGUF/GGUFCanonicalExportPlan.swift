@@ -19,7 +19,7 @@ struct GGUFCanonicalExportPlan {
     var tensors: [Tensor] = []
     var warnings: [String] = []
 
-    init(source: any TensorSource) throws {
+    init(source: any TensorSource, allowNoTokenizer: Bool = false) throws {
         let meta = source.metadata
         let arch = meta["ingot.architecture"]?.stringValue
         let pairs = meta["ingot.gguf"]?.objectValue
@@ -59,9 +59,10 @@ struct GGUFCanonicalExportPlan {
                 // GGUF has no block type for these: the exact floats the blocks stand for, never re-rounded.
                 toF32 = true
                 warnings.append("tensor \(quoted(d.name)): \(l.dtype) with group size \(l.groupSize ?? 0)\(l.shape.count == 2 ? "" : " on a \(l.shape.count)-D tensor") has no GGUF block type: written as its exact f32 values")
-            } else if pairs == nil, l.shape.count <= 1, l.dtype == .f16 || l.dtype == .bf16 {
-                // The converter writes every 1-D tensor (norms, biases) as F32, which llama.cpp's kernels expect;
-                // widening is exact. A GGUF source's own types are kept, so its round trip stays bit-identical.
+            } else if Self.mustBeF32(name: name, rank: l.shape.count), l.dtype == .f16 || l.dtype == .bf16 {
+                // llama.cpp's converter writes every 1-D tensor (norms, biases) and every norm weight as F32, and its
+                // kernels expect it (an F16 norm aborts the first token: "binary_op: unsupported types"). Widening
+                // is exact. A GGUF source written by llama.cpp already has F32 there, so its round trip is unchanged.
                 toF32 = true
             }
             let layout = toF32 ? try TensorLayout(name: name, dtype: .f32, shape: l.shape, groupSize: nil) : l
@@ -98,7 +99,10 @@ struct GGUFCanonicalExportPlan {
                                                          hfConfig: meta["ingot.hf_config"]?.objectValue,
                                                          vocabSize: config.vocabSize, warnings: &warnings)
         } else if pairs?["tokenizer.ggml.model"] == nil {
-            warnings.append("no tokenizer: the GGUF has no tokenizer.ggml.* keys, which llama.cpp needs")
+            // llama.cpp refuses to load a model without tokenizer.ggml.* keys: an error, unless the caller accepts
+            // a file only other tools can read.
+            guard allowNoTokenizer else { throw GGUFCanonicalError.noTokenizer }
+            warnings.append("no tokenizer: the GGUF has no tokenizer.ggml.* keys, which llama.cpp needs to load it")
         }
 
         let fileType = GGUFCanonicalKeyValues.fileType(of: tensors.compactMap { t in
@@ -129,6 +133,10 @@ struct GGUFCanonicalExportPlan {
             }
         }
     }
+
+    /// The tensors llama.cpp needs in F32 whatever the model's type: 1-D ones (norms, biases) and norm weights
+    /// (convert_hf_to_gguf.py's rule).
+    static func mustBeF32(name: String, rank: Int) -> Bool { rank <= 1 || name.hasSuffix("_norm.weight") }
 
     /// Ingot's own entries inside `ingot.gguf`, which are not pairs.
     static func isReserved(_ key: String) -> Bool {

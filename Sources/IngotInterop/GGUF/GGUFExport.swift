@@ -36,8 +36,9 @@ public final class GGUFExport: TensorSource {
     public var metadata: JSONObject { source.metadata }
     public var sourceFiles: [(shown: String, path: String)] { source.sourceFiles }
 
-    public init(_ source: any TensorSource) throws {
-        let plan = try GGUFCanonicalExportPlan(source: source)
+    /// `allowNoTokenizer`: write a model without tokenizer keys (llama.cpp cannot load it) instead of refusing.
+    public init(_ source: any TensorSource, allowNoTokenizer: Bool = false) throws {
+        let plan = try GGUFCanonicalExportPlan(source: source, allowNoTokenizer: allowNoTokenizer)
         self.source = source
         self.plan = plan
         keyValues = plan.keyValues
