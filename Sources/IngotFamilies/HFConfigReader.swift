@@ -3,10 +3,8 @@ import IngotFormat
 /// Typed reads of a Hugging Face config.json, shared by the family files: errors name `config.json.<key>`.
 public struct HFConfigReader {
     public let r: ConfigReader
-    public let object: JSONObject
 
     public init(_ hf: JSONObject) {
-        object = hf
         r = ConfigReader(hf, path: "config.json")
     }
 

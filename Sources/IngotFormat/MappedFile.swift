@@ -84,4 +84,11 @@ public final class MappedFile: @unchecked Sendable {
     }
 }
 
+/// True when `path` names a directory (following links): model directories and directory outputs are told apart
+/// from files by this one check.
+public func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+}
+
 func errnoText() -> String { String(cString: strerror(errno)) }

@@ -25,6 +25,9 @@ public struct InspectReport: Sendable {
     public let format: String
     public let metadata: JSONObject
     public let rows: [Row]
+    /// The model's tokenizer in one line (vocabulary size, special tokens, chat template), when it has one: built
+    /// once here, not on every read of the report.
+    public let tokenizerSummary: String?
 
     /// Lists `path`; with `stats` every tensor is read (progress: one item per tensor).
     public static func inspect(path: String, stats: Bool = false, progress: ProgressHandler? = nil) throws -> InspectReport {
@@ -38,7 +41,8 @@ public struct InspectReport: Sendable {
             }
             rows.append(Row(descriptor: d, storage: source.storage(of: d), stats: s))
         }
-        return InspectReport(path: source.path, format: source.formatName, metadata: source.metadata, rows: rows)
+        return InspectReport(path: source.path, format: source.formatName, metadata: source.metadata, rows: rows,
+                             tokenizerSummary: summarizeTokenizer(path: source.path, metadata: source.metadata))
     }
 
     static func statistics(_ source: any TensorSource, _ d: TensorDescriptor) throws -> TensorStats {
@@ -52,8 +56,7 @@ public struct InspectReport: Sendable {
         return try withPath(source.path) { try buf.withBytes { try TensorStats.compute($0, dtype: t) } }
     }
 
-    /// The model's tokenizer in one line (vocabulary size, special tokens, chat template), when it has one.
-    public var tokenizerSummary: String? {
+    static func summarizeTokenizer(path: String, metadata: JSONObject) -> String? {
         guard let t = try? ModelText(path: path, metadata: metadata) else { return nil }
         var parts = ["\(t.tokenizer.vocabularySize) tokens"]
         if let b = t.bosToken, let id = t.tokenizer.id(of: b) { parts.append("bos \(quoted(b)) (\(id))") }
@@ -114,6 +117,7 @@ public struct InspectReport: Sendable {
         }
         return .object(JSONObject([
             ("file", .string(path)), ("format", .string(format)), ("metadata", .object(metadata)),
+            ("tokenizer", tokenizerSummary.map(JSONValue.string) ?? .null),
             ("tensors", .array(tensors)),
             ("totals", .object(JSONObject([
                 ("tensors", .integer(rows.count)), ("params", .integer(totalParams)),

@@ -89,11 +89,6 @@ public struct ModelText: Sendable {
         return v
     }
 
-    private static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
     /// Encodes `text`; `addSpecialTokens` adds the post-processor's tokens (BOS, [CLS] … [SEP]).
     public func tokenize(_ text: String, addSpecialTokens: Bool = true) -> TokenizeReport {
         TokenizeReport(text: text, encoding: tokenizer.encode(text, addSpecialTokens: addSpecialTokens))

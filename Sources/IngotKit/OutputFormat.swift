@@ -1,3 +1,4 @@
+import IngotFormat
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
 
     public init(path: String) throws(PipelineError) {
         let file = [Self.ingot, .safetensors, .gguf].first(where: { path.hasSuffix(".\($0.rawValue)") })
-        if path.hasSuffix("/") || (file == nil && Self.isDirectory(path)) {
+        if path.hasSuffix("/") || (file == nil && isDirectory(path)) {
             self = .hfDirectory
             return
         }
@@ -22,9 +23,4 @@ public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
 
     /// Only Ingot stores q8_0/q4_0/q4_1 at any group size; the others get float tensors.
     var hasBlockTypes: Bool { self == .ingot }
-
-    private static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
 }

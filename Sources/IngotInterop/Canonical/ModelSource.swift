@@ -12,9 +12,8 @@ import Glibc
 /// Two formats may hold zero tensors as models: GGUF (llama.cpp's vocab-only files carry a tokenizer and no
 /// weights) and Ingot (what such a GGUF converts to).
 public func openModelSource(path: String) throws -> any TensorSource {
-    var st = stat()
     let source: any TensorSource
-    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+    if isDirectory(path) {
         source = try HFDirectory(path: path)
     } else {
         let file = try openTensorSource(path: path)
