@@ -1,3 +1,4 @@
+internal import CIngotKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,6 +26,12 @@ struct Attention {
              out: UnsafeMutablePointer<Float>, ldo: Int, tokens t: Int, start: Int, scores: UnsafeMutablePointer<Float>) {
         let group = heads / kvHeads
         let scale = Float(1 / Double(headDim).squareRoot())
+        if t == 1 {
+            // A decoding step: one query row per head against start + 1 keys (a causal row sees them all), in one C
+            // loop rather than two single-row products.
+            ingot_attend_one(q, keys, values, ldkv, start + 1, heads, kvHeads, headDim, scale, out, scores)
+            return
+        }
         var i0 = 0
         while i0 < t {
             let rows = min(Workspace.queryBlock, t - i0)

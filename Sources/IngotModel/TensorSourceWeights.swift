@@ -13,6 +13,9 @@ public final class TensorSourceWeights: WeightProvider {
     private var scratch: [Float] = []
     /// True while `scratch` is lent to a `withMatrix` body; a nested call then decodes into its own array.
     private var lending = false
+    /// Stored tensors lent to decoding steps, kept so a compressed tensor is decoded (and every tensor's checksum
+    /// proven) once rather than every token; for raw tensors these are views of the mapping and cost nothing.
+    private var stored: [String: TensorBuffer] = [:]
 
     public init(source: any TensorSource) {
         self.source = source
@@ -98,6 +101,24 @@ public final class TensorSourceWeights: WeightProvider {
             // pages so a forward pass holds one decoded matrix, not the whole file, in memory.
             source.evict(name)
             return try body(UnsafeBufferPointer(out))
+        }
+    }
+
+    public func withStoredMatrix<R>(_ name: String, _ body: (StoredMatrix) throws -> R) throws -> R? {
+        let l = try layout(name)
+        guard l.shape.count == 2, !l.dtype.isInteger, l.dtype != .f64 else { return nil }
+        let buffer: TensorBuffer
+        if let b = stored[name] {
+            buffer = b
+        } else {
+            buffer = try source.load(name)
+            stored[name] = buffer
+        }
+        guard buffer.count == l.byteCount else {
+            throw ModelError.load(tensor: name, reason: "\(buffer.count) bytes stored, \(l.byteCount) expected")
+        }
+        return try buffer.withBytes { bytes in
+            try body(StoredMatrix(dtype: l.dtype, groupSize: l.groupSize, rows: l.shape[0], cols: l.shape[1], bytes: bytes))
         }
     }
 }

@@ -3,6 +3,16 @@ extension Transformer {
     /// y[rows, out] = x[rows, in] · Wᵀ (+ b), W a Linear weight stored [out, in]; y rows `ldc` apart.
     func linear(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
                 into y: UnsafeMutablePointer<Float>, ldc: Int, bias: [Float]?) throws {
+        // One token (a decoding step): multiply the stored matrix directly when the kernel takes its dtype.
+        if rows == 1, try weights.withStoredMatrix(name, { m -> Bool in
+            guard m.rows == outWidth, m.cols == inWidth else {
+                throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [m.rows, m.cols])
+            }
+            return MatVec.run(m, x: x, y: y, threads: threads)
+        }) == true {
+            if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
+            return
+        }
         try weights.withMatrix(name) { w in
             guard w.count == outWidth * inWidth, let base = w.baseAddress else {
                 throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [w.count])

@@ -18,6 +18,11 @@ public protocol WeightProvider: AnyObject {
     /// aligned f32 mapping) or to reuse one scratch buffer; the pointer is valid only during `body`, and the forward
     /// pass never nests these calls.
     func withMatrix<R>(_ name: String, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R
+
+    /// Runs `body` with a 2-D tensor as stored (its dtype, blocks and bytes), or returns nil when the provider cannot
+    /// lend stored bytes (the forward pass then uses `withMatrix`). Decoding steps use this so a quantized matrix is
+    /// multiplied block by block instead of being dequantized every token. The bytes are valid only during `body`.
+    func withStoredMatrix<R>(_ name: String, _ body: (StoredMatrix) throws -> R) throws -> R?
 }
 
 extension WeightProvider {
@@ -25,4 +30,6 @@ extension WeightProvider {
         let m = try matrix(name)
         return try m.withUnsafeBufferPointer { try body($0) }
     }
+
+    public func withStoredMatrix<R>(_ name: String, _ body: (StoredMatrix) throws -> R) throws -> R? { nil }
 }

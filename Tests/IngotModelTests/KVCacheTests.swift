@@ -1,3 +1,5 @@
+import IngotFamilies
+import IngotInterop
 import Testing
 
 @testable import IngotModel
@@ -39,6 +41,25 @@ extension ModelTests {
             #expect(maxAbsDiff(tail.values, Array(full.values[(5 * full.vocab)...])) <= Self.tolerance)
             // A second prefill starts again at position 0 and reproduces the first one exactly.
             #expect(try model.prefill(tokens).values.map(\.bitPattern) == full.values.map(\.bitPattern))
+        }
+    }
+}
+
+extension ModelTests.KVCacheTests {
+    /// GGUF files of the llama-gqa fixture: decoding steps multiply their stored blocks directly (ingot_matvec)
+    /// while prefill dequantizes whole matrices for sgemm; both compute the same model.
+    @Test("decoding steps on stored f16/bf16/q8_0/q4_0/q4_1 weights equal prefill",
+          arguments: ["F16", "BF16", "Q8_0", "Q4_0", "Q4_1"])
+    func quantizedSteps(_ type: String) throws {
+        let source = try CanonicalGGUFSource(path: Fixtures.path("llama-gqa/gguf/llama-gqa-\(type).gguf"))
+        let model = try Transformer(config: ModelConfig(metadata: source.metadata), weights: TensorSourceWeights(source: source))
+        let tokens = Fixtures.tokens
+        let full = try model.prefill(tokens)
+        model.reset()
+        for (i, t) in tokens.enumerated() {
+            let row = try model.step(t)
+            #expect(maxAbsDiff(row[...], full.row(i)) <= Self.tolerance, "\(type) position \(i)")
+            #expect(argmax(row[...]) == full.argmax(i), "\(type) position \(i)")
         }
     }
 }

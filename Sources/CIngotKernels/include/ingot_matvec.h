@@ -1,0 +1,52 @@
+#ifndef INGOT_MATVEC_H
+#define INGOT_MATVEC_H
+#include <stddef.h>
+#include <stdint.h>
+
+// Matrix-vector products straight from stored weights (specs/forward.md §decoding): y[r] = Σ_j W[r, j]·x[j] for a
+// row-major W kept in its stored dtype, so a decoding step never dequantizes a whole matrix.
+//
+// One summation order for every path: element j of a row is dequantized exactly as the block codec does, then
+// fused-multiply-added into lane j mod 16 of sixteen f32 accumulators; the lanes are reduced as (i, i+8), then
+// (i, i+4), (i, i+2), (0, 1). The scalar, AVX2 and AVX-512 paths run exactly these operations, so their results are
+// bit-identical (the tests compare them), and each row's result does not depend on the thread count.
+
+#define INGOT_MV_F32 0
+#define INGOT_MV_F16 1
+#define INGOT_MV_BF16 2
+#define INGOT_MV_Q8_0 3
+#define INGOT_MV_Q4_0 4
+#define INGOT_MV_Q4_1 5
+
+#define INGOT_ISA_SCALAR 0
+#define INGOT_ISA_AVX2 1
+#define INGOT_ISA_AVX512 2
+
+/// The widest path this CPU runs (AVX2 needs AVX2+FMA+F16C; AVX-512 needs AVX-512F).
+int ingot_isa_best(void);
+/// `requested` capped at what the CPU has: a path the CPU lacks is never run.
+int ingot_isa_clamp(int requested);
+
+/// Bytes of one stored row of `cols` elements (group size `g` for block types), or 0 when this kernel does not take
+/// the shape: cols must be a multiple of 16 and, for block types, of g, with g a multiple of 16 (32 for the 4-bit types).
+size_t ingot_matvec_row_bytes(int type, size_t cols, size_t g);
+
+/// y[0..rows) = W · x. `w` holds rows × ingot_matvec_row_bytes(type, cols, g) bytes (any alignment); x holds cols
+/// floats. Rows are split over `threads` threads (the calling thread takes a share). The caller has checked the
+/// shape with ingot_matvec_row_bytes; bytes are not trusted (any bit pattern gives some float, never an
+/// out-of-bounds access).
+void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, const float *x, float *y, int isa,
+                  int threads);
+
+/// One query per head against `n` cached positions (decoding attention): for head h (kv head h / (heads /
+/// kv_heads)), p = softmax(scale · q_h · K_gᵀ) over rows 0..n-1, out_h = p · V_g. keys/values rows are `ld` floats
+/// apart, head g at column g·head_dim; q and out are [heads·head_dim]. `scores` holds n floats.
+void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
+                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores);
+
+/// Runs fn(ctx, part, parts) for part 0..parts-1 on a persistent pool (part 0 on the calling thread) and returns
+/// when all are done. Pool threads spin briefly between jobs and then sleep. Concurrent callers do not wait for
+/// each other: a call that finds the pool busy runs its parts on its own thread.
+void ingot_pool_run(int parts, void (*fn)(void *ctx, int part, int parts), void *ctx);
+
+#endif

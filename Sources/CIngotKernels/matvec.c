@@ -1,0 +1,363 @@
+// Matrix-vector products from stored weights, and one-query attention, for decoding (ingot_matvec.h).
+//
+// Each path instantiates one always-inline row kernel per dtype (a switch outside the loops), four rows at a time
+// so that four independent accumulator chains hide the fused multiply-add latency. Dequantization matches the
+// block codec value for value: q8_0 d·q, q4_0 d·(q − 8), q4_1 d·q + m (d·q is exact, so fusing it with + m rounds
+// the same as the codec's separate add), f16/bf16 widened exactly.
+#include "ingot_matvec.h"
+#include "ingot_quant.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define MV_X86 1
+#include <immintrin.h>
+#define AVX2_TARGET __attribute__((target("avx2,fma,f16c")))
+#define AVX512_TARGET __attribute__((target("avx512f,avx2,fma,f16c")))
+#endif
+
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+#define INLINE static inline __attribute__((always_inline))
+
+static inline uint16_t get16(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); return h; }
+
+int ingot_isa_best(void) {
+#ifdef MV_X86
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+        && __builtin_cpu_supports("f16c")) return INGOT_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
+        return INGOT_ISA_AVX2;
+#endif
+    return INGOT_ISA_SCALAR;
+}
+
+int ingot_isa_clamp(int requested) {
+    int best = ingot_isa_best();
+    if (requested < INGOT_ISA_SCALAR) return INGOT_ISA_SCALAR;
+    return requested < best ? requested : best;
+}
+
+static size_t block_bytes(int type, size_t g) {
+    switch (type) {
+    case INGOT_MV_F32: return 64;  // float types run as "blocks" of 16 elements
+    case INGOT_MV_F16: return 32;
+    case INGOT_MV_BF16: return 32;
+    case INGOT_MV_Q8_0: return ingot_quant_block_bytes(INGOT_Q8_0, g);
+    case INGOT_MV_Q4_0: return ingot_quant_block_bytes(INGOT_Q4_0, g);
+    case INGOT_MV_Q4_1: return ingot_quant_block_bytes(INGOT_Q4_1, g);
+    default: return 0;
+    }
+}
+
+static size_t group_of(int type, size_t g) { return type <= INGOT_MV_BF16 ? 16 : g; }
+
+size_t ingot_matvec_row_bytes(int type, size_t cols, size_t g) {
+    if (type < INGOT_MV_F32 || type > INGOT_MV_Q4_1 || cols == 0 || cols % 16 != 0) return 0;
+    size_t gg = group_of(type, g);
+    if (gg == 0 || gg % 16 != 0 || cols % gg != 0 || gg > ((size_t)1 << 30)) return 0;
+    // A 4-bit block holds its first half in the low nibbles and its second half in the high ones: sixteen lanes
+    // never straddle the two only when the half is a multiple of 16.
+    if ((type == INGOT_MV_Q4_0 || type == INGOT_MV_Q4_1) && gg % 32 != 0) return 0;
+    size_t bb = block_bytes(type, gg);
+    return bb == 0 ? 0 : (cols / gg) * bb;
+}
+
+// ---- scalar path ------------------------------------------------------------------------------------------------
+
+/// Element j (0 ≤ j < g) of a block, as the block codec decodes it.
+INLINE float scalar_weight(int type, const uint8_t *blk, size_t j, size_t g) {
+    switch (type) {
+    case INGOT_MV_F32: { float f; memcpy(&f, blk + 4 * j, 4); return f; }
+    case INGOT_MV_F16: return ingot_quant_f16_to_f32(get16(blk + 2 * j));
+    case INGOT_MV_BF16: { uint32_t u = (uint32_t)get16(blk + 2 * j) << 16; float f; memcpy(&f, &u, 4); return f; }
+    case INGOT_MV_Q8_0: return (float)(int8_t)blk[2 + j] * ingot_quant_f16_to_f32(get16(blk));
+    case INGOT_MV_Q4_0: {
+        size_t half = g / 2;
+        int q = j < half ? (blk[2 + j] & 15) : (blk[2 + j - half] >> 4);
+        return (float)(q - 8) * ingot_quant_f16_to_f32(get16(blk));
+    }
+    default: {
+        size_t half = g / 2;
+        int q = j < half ? (blk[4 + j] & 15) : (blk[4 + j - half] >> 4);
+        return fmaf((float)q, ingot_quant_f16_to_f32(get16(blk)), ingot_quant_f16_to_f32(get16(blk + 2)));
+    }
+    }
+}
+
+static inline float reduce16(const float a[16]) {
+    float s8[8], s4[4];
+    for (int i = 0; i < 8; i++) s8[i] = a[i] + a[i + 8];
+    for (int i = 0; i < 4; i++) s4[i] = s8[i] + s8[i + 4];
+    float s2a = s4[0] + s4[2], s2b = s4[1] + s4[3];
+    return s2a + s2b;
+}
+
+static void rows_scalar(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols, size_t g,
+                        const float *x, float *y) {
+    size_t gg = group_of(type, g), bb = block_bytes(type, gg), nb = cols / gg;
+    for (size_t r = r0; r < r1; r++) {
+        float acc[16] = {0};
+        const uint8_t *row = w + r * rb;
+        for (size_t b = 0; b < nb; b++)
+            for (size_t j = 0; j < gg; j++)
+                acc[j & 15] = fmaf(scalar_weight(type, row + b * bb, j, gg), x[b * gg + j], acc[j & 15]);
+        y[r] = reduce16(acc);
+    }
+}
+
+#ifdef MV_X86
+// ---- AVX-512 path -----------------------------------------------------------------------------------------------
+
+/// Elements 16c … 16c+15 of a block.
+AVX512_TARGET INLINE __m512 w16_512(int type, const uint8_t *blk, size_t c, size_t g) {
+    switch (type) {
+    case INGOT_MV_F32: return _mm512_loadu_ps(blk + 64 * c);
+    case INGOT_MV_F16: return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + 32 * c)));
+    case INGOT_MV_BF16:
+        return _mm512_castsi512_ps(
+            _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(blk + 32 * c))), 16));
+    case INGOT_MV_Q8_0: {
+        __m512 d = _mm512_set1_ps(_cvtsh_ss(get16(blk)));
+        __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + 2 + 16 * c)));
+        return _mm512_mul_ps(_mm512_cvtepi32_ps(q), d);
+    }
+    case INGOT_MV_Q4_0: {
+        size_t half = g / 2, o = 16 * c;
+        __m512 d = _mm512_set1_ps(_cvtsh_ss(get16(blk)));
+        __m512i u = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(blk + 2 + (o < half ? o : o - half))));
+        __m512i q = o < half ? _mm512_and_si512(u, _mm512_set1_epi32(15)) : _mm512_srli_epi32(u, 4);
+        return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, _mm512_set1_epi32(8))), d);
+    }
+    default: {
+        size_t half = g / 2, o = 16 * c;
+        __m512 d = _mm512_set1_ps(_cvtsh_ss(get16(blk))), m = _mm512_set1_ps(_cvtsh_ss(get16(blk + 2)));
+        __m512i u = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(blk + 4 + (o < half ? o : o - half))));
+        __m512i q = o < half ? _mm512_and_si512(u, _mm512_set1_epi32(15)) : _mm512_srli_epi32(u, 4);
+        return _mm512_fmadd_ps(_mm512_cvtepi32_ps(q), d, m);
+    }
+    }
+}
+
+AVX512_TARGET INLINE float reduce_512(__m512 a) {
+    __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
+AVX512_TARGET INLINE void rows_512_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols,
+                                        size_t g, const float *x, float *y) {
+    size_t gg = group_of(type, g), bb = block_bytes(type, gg), nb = cols / gg, nc = gg / 16;
+    size_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+        const uint8_t *p0 = w + r * rb, *p1 = p0 + rb, *p2 = p1 + rb, *p3 = p2 + rb;
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (size_t b = 0; b < nb; b++) {
+            size_t o = b * bb;
+            for (size_t c = 0; c < nc; c++) {
+                __m512 xv = _mm512_loadu_ps(x + b * gg + 16 * c);
+                a0 = _mm512_fmadd_ps(w16_512(type, p0 + o, c, gg), xv, a0);
+                a1 = _mm512_fmadd_ps(w16_512(type, p1 + o, c, gg), xv, a1);
+                a2 = _mm512_fmadd_ps(w16_512(type, p2 + o, c, gg), xv, a2);
+                a3 = _mm512_fmadd_ps(w16_512(type, p3 + o, c, gg), xv, a3);
+            }
+        }
+        y[r] = reduce_512(a0);
+        y[r + 1] = reduce_512(a1);
+        y[r + 2] = reduce_512(a2);
+        y[r + 3] = reduce_512(a3);
+    }
+    for (; r < r1; r++) {
+        const uint8_t *p = w + r * rb;
+        __m512 a = _mm512_setzero_ps();
+        for (size_t b = 0; b < nb; b++)
+            for (size_t c = 0; c < nc; c++)
+                a = _mm512_fmadd_ps(w16_512(type, p + b * bb, c, gg), _mm512_loadu_ps(x + b * gg + 16 * c), a);
+        y[r] = reduce_512(a);
+    }
+}
+
+AVX512_TARGET static void rows_512(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols, size_t g,
+                                   const float *x, float *y) {
+    switch (type) {
+    case INGOT_MV_F32: rows_512_body(INGOT_MV_F32, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_F16: rows_512_body(INGOT_MV_F16, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_BF16: rows_512_body(INGOT_MV_BF16, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_Q8_0: rows_512_body(INGOT_MV_Q8_0, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_Q4_0: rows_512_body(INGOT_MV_Q4_0, w, rb, r0, r1, cols, g, x, y); break;
+    default: rows_512_body(INGOT_MV_Q4_1, w, rb, r0, r1, cols, g, x, y); break;
+    }
+}
+
+// ---- AVX2 path: the same sixteen lanes as two eight-lane halves --------------------------------------------------
+
+/// Elements 16c + 8h … 16c + 8h + 7 of a block (h = 0: the low half of the sixteen lanes, 1: the high half).
+AVX2_TARGET INLINE __m256 w8_256(int type, const uint8_t *blk, size_t c, int h, size_t g) {
+    size_t e = 16 * c + 8 * (size_t)h;  // first element of the eight
+    switch (type) {
+    case INGOT_MV_F32: return _mm256_loadu_ps((const float *)(const void *)(blk + 4 * e));
+    case INGOT_MV_F16: return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(blk + 2 * e)));
+    case INGOT_MV_BF16:
+        return _mm256_castsi256_ps(
+            _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(blk + 2 * e))), 16));
+    case INGOT_MV_Q8_0: {
+        __m256 d = _mm256_set1_ps(_cvtsh_ss(get16(blk)));
+        __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 2 + e)));
+        return _mm256_mul_ps(_mm256_cvtepi32_ps(q), d);
+    }
+    case INGOT_MV_Q4_0: {
+        size_t half = g / 2, lo = 16 * c < half;
+        __m256 d = _mm256_set1_ps(_cvtsh_ss(get16(blk)));
+        __m256i u = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 2 + (lo ? e : e - half))));
+        __m256i q = lo ? _mm256_and_si256(u, _mm256_set1_epi32(15)) : _mm256_srli_epi32(u, 4);
+        return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(q, _mm256_set1_epi32(8))), d);
+    }
+    default: {
+        size_t half = g / 2, lo = 16 * c < half;
+        __m256 d = _mm256_set1_ps(_cvtsh_ss(get16(blk))), m = _mm256_set1_ps(_cvtsh_ss(get16(blk + 2)));
+        __m256i u = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 4 + (lo ? e : e - half))));
+        __m256i q = lo ? _mm256_and_si256(u, _mm256_set1_epi32(15)) : _mm256_srli_epi32(u, 4);
+        return _mm256_fmadd_ps(_mm256_cvtepi32_ps(q), d, m);
+    }
+    }
+}
+
+AVX2_TARGET INLINE float reduce_256(__m256 lo, __m256 hi) {
+    __m256 s8 = _mm256_add_ps(lo, hi);
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
+AVX2_TARGET INLINE void rows_256_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols,
+                                      size_t g, const float *x, float *y) {
+    size_t gg = group_of(type, g), bb = block_bytes(type, gg), nb = cols / gg, nc = gg / 16;
+    size_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+        const uint8_t *p0 = w + r * rb, *p1 = p0 + rb, *p2 = p1 + rb, *p3 = p2 + rb;
+        __m256 l0 = _mm256_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0;
+        for (size_t b = 0; b < nb; b++) {
+            size_t o = b * bb;
+            for (size_t c = 0; c < nc; c++) {
+                const float *xc = x + b * gg + 16 * c;
+                __m256 xl = _mm256_loadu_ps(xc), xh = _mm256_loadu_ps(xc + 8);
+                l0 = _mm256_fmadd_ps(w8_256(type, p0 + o, c, 0, gg), xl, l0);
+                h0 = _mm256_fmadd_ps(w8_256(type, p0 + o, c, 1, gg), xh, h0);
+                l1 = _mm256_fmadd_ps(w8_256(type, p1 + o, c, 0, gg), xl, l1);
+                h1 = _mm256_fmadd_ps(w8_256(type, p1 + o, c, 1, gg), xh, h1);
+                l2 = _mm256_fmadd_ps(w8_256(type, p2 + o, c, 0, gg), xl, l2);
+                h2 = _mm256_fmadd_ps(w8_256(type, p2 + o, c, 1, gg), xh, h2);
+                l3 = _mm256_fmadd_ps(w8_256(type, p3 + o, c, 0, gg), xl, l3);
+                h3 = _mm256_fmadd_ps(w8_256(type, p3 + o, c, 1, gg), xh, h3);
+            }
+        }
+        y[r] = reduce_256(l0, h0);
+        y[r + 1] = reduce_256(l1, h1);
+        y[r + 2] = reduce_256(l2, h2);
+        y[r + 3] = reduce_256(l3, h3);
+    }
+    for (; r < r1; r++) {
+        const uint8_t *p = w + r * rb;
+        __m256 l = _mm256_setzero_ps(), h = l;
+        for (size_t b = 0; b < nb; b++)
+            for (size_t c = 0; c < nc; c++) {
+                const float *xc = x + b * gg + 16 * c;
+                l = _mm256_fmadd_ps(w8_256(type, p + b * bb, c, 0, gg), _mm256_loadu_ps(xc), l);
+                h = _mm256_fmadd_ps(w8_256(type, p + b * bb, c, 1, gg), _mm256_loadu_ps(xc + 8), h);
+            }
+        y[r] = reduce_256(l, h);
+    }
+}
+
+AVX2_TARGET static void rows_256(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols, size_t g,
+                                 const float *x, float *y) {
+    switch (type) {
+    case INGOT_MV_F32: rows_256_body(INGOT_MV_F32, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_F16: rows_256_body(INGOT_MV_F16, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_BF16: rows_256_body(INGOT_MV_BF16, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_Q8_0: rows_256_body(INGOT_MV_Q8_0, w, rb, r0, r1, cols, g, x, y); break;
+    case INGOT_MV_Q4_0: rows_256_body(INGOT_MV_Q4_0, w, rb, r0, r1, cols, g, x, y); break;
+    default: rows_256_body(INGOT_MV_Q4_1, w, rb, r0, r1, cols, g, x, y); break;
+    }
+}
+#endif
+
+// ---- dispatch ---------------------------------------------------------------------------------------------------
+
+typedef struct {
+    int type, isa;
+    const uint8_t *w;
+    size_t rb, rows, cols, g;
+    const float *x;
+    float *y;
+} mv_job;
+
+static void mv_part(void *ctx, int part, int parts) {
+    const mv_job *j = ctx;
+    // Contiguous shares in multiples of four rows, so the four-row kernel sees whole groups wherever it can.
+    size_t quads = (j->rows + 3) / 4, per = (quads + (size_t)parts - 1) / (size_t)parts;
+    size_t r0 = (size_t)part * per * 4, r1 = r0 + per * 4;
+    if (r1 > j->rows) r1 = j->rows;
+    if (r0 >= r1) return;
+#ifdef MV_X86
+    if (j->isa == INGOT_ISA_AVX512) { rows_512(j->type, j->w, j->rb, r0, r1, j->cols, j->g, j->x, j->y); return; }
+    if (j->isa == INGOT_ISA_AVX2) { rows_256(j->type, j->w, j->rb, r0, r1, j->cols, j->g, j->x, j->y); return; }
+#endif
+    rows_scalar(j->type, j->w, j->rb, r0, r1, j->cols, j->g, j->x, j->y);
+}
+
+void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, const float *x, float *y, int isa,
+                  int threads) {
+    size_t rb = ingot_matvec_row_bytes(type, cols, g);
+    if (rb == 0 || rows == 0) return;
+    mv_job j = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, x, y};
+    // Below ~64 KiB of weights a second thread costs more to wake than it saves.
+    int parts = threads < 1 ? 1 : threads;
+    if (rows * rb < 65536 || rows < 8) parts = 1;
+    ingot_pool_run(parts, mv_part, &j);
+}
+
+// ---- one-query attention ----------------------------------------------------------------------------------------
+
+typedef float v8 __attribute__((ext_vector_type(8)));
+
+static float dot(const float *a, const float *b, size_t n) {
+    v8 acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8 x, y;
+        memcpy(&x, a + i, sizeof x);
+        memcpy(&y, b + i, sizeof y);
+        acc += x * y;
+    }
+    float s = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
+                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores) {
+    size_t group = heads / kv_heads;
+    for (size_t h = 0; h < heads; h++) {
+        size_t g = h / group;
+        const float *qh = q + h * head_dim;
+        float m = -INFINITY;
+        for (size_t j = 0; j < n; j++) {
+            float s = scale * dot(qh, keys + j * ld + g * head_dim, head_dim);
+            scores[j] = s;
+            if (s > m) m = s;
+        }
+        float sum = 0;
+        for (size_t j = 0; j < n; j++) { scores[j] = expf(scores[j] - m); sum += scores[j]; }
+        float inv = 1 / sum;
+        float *o = out + h * head_dim;
+        for (size_t d = 0; d < head_dim; d++) o[d] = 0;
+        for (size_t j = 0; j < n; j++) {
+            float p = scores[j] * inv;
+            const float *v = values + j * ld + g * head_dim;
+            for (size_t d = 0; d < head_dim; d++) o[d] += p * v[d];
+        }
+    }
+}
