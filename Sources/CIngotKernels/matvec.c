@@ -7,6 +7,7 @@
 #include "ingot_matvec.h"
 #include "ingot_quant.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -289,18 +290,13 @@ AVX2_TARGET static void rows_256(int type, const uint8_t *w, size_t rb, size_t r
 typedef struct {
     int type, isa;
     const uint8_t *w;
-    size_t rb, rows, cols, g;
+    size_t rb, rows, cols, g, chunk;
     const float *x;
     float *y;
+    _Atomic size_t next;  // first row not yet taken
 } mv_job;
 
-static void mv_part(void *ctx, int part, int parts) {
-    const mv_job *j = ctx;
-    // Contiguous shares in multiples of four rows, so the four-row kernel sees whole groups wherever it can.
-    size_t quads = (j->rows + 3) / 4, per = (quads + (size_t)parts - 1) / (size_t)parts;
-    size_t r0 = (size_t)part * per * 4, r1 = r0 + per * 4;
-    if (r1 > j->rows) r1 = j->rows;
-    if (r0 >= r1) return;
+static void mv_rows(const mv_job *j, size_t r0, size_t r1) {
 #ifdef MV_X86
     if (j->isa == INGOT_ISA_AVX512) { rows_512(j->type, j->w, j->rb, r0, r1, j->cols, j->g, j->x, j->y); return; }
     if (j->isa == INGOT_ISA_AVX2) { rows_256(j->type, j->w, j->rb, r0, r1, j->cols, j->g, j->x, j->y); return; }
@@ -308,14 +304,38 @@ static void mv_part(void *ctx, int part, int parts) {
     rows_scalar(j->type, j->w, j->rb, r0, r1, j->cols, j->g, j->x, j->y);
 }
 
+/// Threads take chunks of rows from a shared counter until none are left, so a thread that woke late or was
+/// preempted does not hold the others up. A row's result does not depend on which thread computes it.
+static void mv_part(void *ctx, int part, int parts) {
+    (void)part;
+    (void)parts;
+    mv_job *j = ctx;
+    for (;;) {
+        size_t r0 = atomic_fetch_add_explicit(&j->next, j->chunk, memory_order_relaxed);
+        if (r0 >= j->rows) return;
+        size_t r1 = r0 + j->chunk < j->rows ? r0 + j->chunk : j->rows;
+        mv_rows(j, r0, r1);
+    }
+}
+
 void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, const float *x, float *y, int isa,
                   int threads) {
     size_t rb = ingot_matvec_row_bytes(type, cols, g);
     if (rb == 0 || rows == 0) return;
-    mv_job j = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, x, y};
     // Below ~64 KiB of weights a second thread costs more to wake than it saves.
     int parts = threads < 1 ? 1 : threads;
     if (rows * rb < 65536 || rows < 8) parts = 1;
+    if (parts == 1) {
+        mv_job one = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, rows, x, y, 0};
+        mv_rows(&one, 0, rows);
+        return;
+    }
+    // About eight chunks per thread, in whole groups of four rows, each at least ~16 KiB of weights.
+    size_t chunk = rows / ((size_t)parts * 8);
+    size_t min_rows = 16384 / rb + 1;
+    if (chunk < min_rows) chunk = min_rows;
+    chunk = (chunk + 3) & ~(size_t)3;
+    mv_job j = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, chunk, x, y, 0};
     ingot_pool_run(parts, mv_part, &j);
 }
 

@@ -15,24 +15,52 @@ public struct ModelText: Sendable {
     public let chatTemplate: String?
     public let bosToken: String?
     public let eosToken: String?
+    /// Token ids that end a generated turn (sorted): the end-of-sequence token, GGUF's end-of-turn/end-of-message ids,
+    /// generation_config.json's `eos_token_id` (one or a list), and the end-of-turn tokens of common chat formats
+    /// when the vocabulary has them as special tokens (what llama.cpp treats as end of generation).
+    public let stopTokenIDs: [Int]
+
+    /// Special tokens that end a turn in common chat formats (ChatML, Llama 3, Phi, Gemma, …).
+    static let endOfTurnTokens = ["<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
+                                  "<|end_of_text|>", "<EOT>", "<|return|>"]
 
     /// Opens `path` — any model source, or a `tokenizer.json` — and builds its tokenizer.
     public static func load(path: String) throws -> ModelText {
         if path.hasSuffix(".json"), !isDirectory(path) {
             let f = try withPath(path) { try MappedFile(path: path) }
             let tokenizer = try withPath(path) { try Tokenizer(jsonBytes: Array(f.bytes)) }
-            return ModelText(path: path, tokenizer: tokenizer, chatTemplate: nil, bosToken: nil, eosToken: nil)
+            return ModelText(path: path, tokenizer: tokenizer, chatTemplate: nil, bosToken: nil, eosToken: nil,
+                             stopTokenIDs: Self.stopTokens(tokenizer, eos: nil, ids: []))
         }
         let source = try openModelSource(path: path)
         return try ModelText(path: path, metadata: source.metadata)
     }
 
-    init(path: String, tokenizer: Tokenizer, chatTemplate: String?, bosToken: String?, eosToken: String?) {
+    init(path: String, tokenizer: Tokenizer, chatTemplate: String?, bosToken: String?, eosToken: String?,
+         stopTokenIDs: [Int]) {
         self.path = path
         self.tokenizer = tokenizer
         self.chatTemplate = chatTemplate
         self.bosToken = bosToken
         self.eosToken = eosToken
+        self.stopTokenIDs = stopTokenIDs
+    }
+
+    /// The stop set: `eos`, `ids` (from metadata) and the end-of-turn tokens the vocabulary has as special tokens.
+    static func stopTokens(_ tokenizer: Tokenizer, eos: String?, ids: [Int]) -> [Int] {
+        var stop = Set(ids.filter { tokenizer.token(of: $0) != nil })
+        if let eos, let id = tokenizer.id(of: eos) { stop.insert(id) }
+        for name in endOfTurnTokens {
+            if let id = tokenizer.id(of: name), tokenizer.isSpecial(id) { stop.insert(id) }
+        }
+        return stop.sorted()
+    }
+
+    /// generation_config.json's `eos_token_id`: an integer or a list of them.
+    static func generationStopIDs(_ metadata: JSONObject) -> [Int] {
+        guard let v = metadata["ingot.hf_generation_config"]?.objectValue?["eos_token_id"] else { return [] }
+        let values = v.arrayValue ?? [v]
+        return values.compactMap { $0.intValue.flatMap { Int(exactly: $0) } }
     }
 
     /// From a model's metadata; `PipelineError.noTokenizer` when it carries none.
@@ -45,12 +73,19 @@ public struct ModelText: Sendable {
             let config = t["tokenizer_config"]?.objectValue ?? JSONObject()
             bosToken = Self.specialToken(config["bos_token"])
             eosToken = Self.specialToken(config["eos_token"])
+            stopTokenIDs = Self.stopTokens(tokenizer, eos: eosToken, ids: Self.generationStopIDs(metadata))
         } else if t["tokens"]?.arrayValue != nil {
             let vocabulary = try Self.ggufVocabulary(t, pairs: metadata["ingot.gguf"]?.objectValue ?? JSONObject(), path: path)
             let built = try withPath(path) { try Tokenizer(gguf: vocabulary) }
             tokenizer = built
             bosToken = vocabulary.bosID.flatMap { built.token(of: $0) }
             eosToken = vocabulary.eosID.flatMap { built.token(of: $0) }
+            let pairs = metadata["ingot.gguf"]?.objectValue ?? JSONObject()
+            let turnIDs = ["eot_token_id", "eom_token_id"].compactMap { k in
+                (t[k] ?? pairs["tokenizer.ggml." + k])?.intValue.flatMap { Int(exactly: $0) }
+            }
+            stopTokenIDs = Self.stopTokens(built, eos: eosToken, ids: (vocabulary.eosID.map { [$0] } ?? []) + turnIDs
+                                           + Self.generationStopIDs(metadata))
         } else {
             throw PipelineError.noTokenizer(path: path)
         }

@@ -46,6 +46,14 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case noTokenizer(path: String)
     /// The model has no chat template and none was given.
     case noChatTemplate(path: String)
+    /// A sampling option out of range (the problem, as `SamplingOptions.problem` words it).
+    case badSampling(String)
+    /// A generation length outside `GenerateRequest.maxTokenRange`.
+    case badMaxTokens(Int)
+    /// A generation prompt that gives no tokens.
+    case emptyPrompt
+    /// The model is an encoder: it has no next-token logits to generate from.
+    case encoderCannotGenerate(path: String)
     /// A broken invariant of the pipeline itself (a bug, not a bad input).
     case internalError(String)
 
@@ -75,6 +83,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .stampNeedsIngotFile(p): "\(p): only an .ingot candidate can carry a verification stamp"
         case let .noTokenizer(p): "\(p): the model has no tokenizer (convert it from a directory with tokenizer.json, or a GGUF with tokenizer.ggml.* keys)"
         case let .noChatTemplate(p): "\(p): the model has no chat template (give one as a Jinja file)"
+        case let .badSampling(why): "bad sampling option: \(why)"
+        case let .badMaxTokens(n): "the number of tokens to generate must be in \(GenerateRequest.maxTokenRange) (got \(n))"
+        case .emptyPrompt: "the prompt gives no tokens"
+        case let .encoderCannotGenerate(p): "\(p): an encoder model has no next-token logits to generate from (use embed)"
         case let .internalError(why): "internal error: \(why)"
         }
     }

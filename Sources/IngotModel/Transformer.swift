@@ -108,9 +108,9 @@ public final class Transformer {
 
     /// Logits for every position of `tokens`, starting from an empty cache (which it leaves filled, so `step`
     /// can continue the sequence).
-    public func prefill(_ tokens: [Int]) throws -> Logits {
+    public func prefill(_ tokens: [Int], lastOnly: Bool = false) throws -> Logits {
         reset()
-        return try forward(tokens)
+        return try forward(tokens, lastOnly: lastOnly)
     }
 
     /// The logits after one more token.
@@ -119,8 +119,9 @@ public final class Transformer {
     }
 
     /// Runs `tokens` at positions `position ..< position + tokens.count` against the cache and returns their
-    /// logits. On error the cache position is unchanged.
-    public func forward(_ tokens: [Int]) throws -> Logits {
+    /// logits — only the last position's with `lastOnly` (generation needs no others, and a long prompt's full
+    /// [T, vocab] logits can be hundreds of megabytes). On error the cache position is unchanged.
+    public func forward(_ tokens: [Int], lastOnly: Bool = false) throws -> Logits {
         let c = config
         guard c.layout.isDecoder else { throw ModelError.encoderOnly }
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
@@ -140,13 +141,13 @@ public final class Transformer {
             rotaryTables(rope, tokens: t, start: start)
             for (i, layer) in layers.enumerated() { try llamaLayer(layer, index: i, tokens: t, start: start, rope: rope) }
             Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
-            logits = try outputHead(head, tokens: t)
+            logits = try outputHead(head, tokens: t, lastOnly: lastOnly)
         case let .gpt2(layers, lnW, lnB):
             try embed(tokens, start: start, positions: GPT2Names.positionEmbedding)
             for (i, layer) in layers.enumerated() { try gpt2Layer(layer, index: i, tokens: t, start: start) }
             Norms.layer(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: lnW, bias: lnB,
                         eps: Float(c.normEps))
-            logits = try outputHead(embedding, tokens: t)
+            logits = try outputHead(embedding, tokens: t, lastOnly: lastOnly)
         case .bert:
             throw ModelError.encoderOnly
         }
@@ -174,9 +175,10 @@ public final class Transformer {
     }
 
     /// logits[T, vocab] = x̂ · Eᵀ with E [vocab, hidden] (lm_head, or the tied embedding).
-    private func outputHead(_ name: String, tokens t: Int) throws -> Logits {
+    private func outputHead(_ name: String, tokens all: Int, lastOnly: Bool) throws -> Logits {
         let v = config.vocabSize, h = config.hiddenSize
-        let xn = ws.xn.pointer
+        let t = lastOnly ? 1 : all
+        let xn = ws.xn.pointer + (all - t) * h
         let values = try [Float](unsafeUninitializedCapacity: t * v) { out, count in
             guard let base = out.baseAddress else { throw ModelError.emptyInput }  // t, v ≥ 1: never taken
             try linear(name, input: xn, rows: t, inWidth: h, outWidth: v, into: base, ldc: v, bias: nil)

@@ -29,7 +29,7 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try ModelRunner(path: model, threads: threads.threads)
+        let runner = try ModelRunner(path: model, threads: threads.count())
         var pooling = try pool.map { Pooling(mode: $0, normalize: false) } ?? runner.defaultPooling()
         if normalize { pooling.normalize = true }
         let (ids, types) = try input.ids(runner)

@@ -17,7 +17,7 @@ struct Ingot: ParsableCommand {
             Exit status: 0 success, 1 the file is bad or the operation failed, 64 usage error.
             """,
         version: IngotVersion.string,
-        subcommands: [Inspect.self, Check.self, Convert.self, DiffCommand.self, LogitsCommand.self, EmbedCommand.self, TokenizeCommand.self, PromptCommand.self, VerifyCommand.self])
+        subcommands: [Inspect.self, Check.self, Convert.self, DiffCommand.self, LogitsCommand.self, EmbedCommand.self, TokenizeCommand.self, PromptCommand.self, GenerateCommand.self, VerifyCommand.self])
 
     /// Errors become one line on stderr: exit 1 for a bad file or a failed operation, 64 for a usage error.
     static func main() {
@@ -71,12 +71,26 @@ func writeStderr(_ s: String) {
     s.withUTF8 { b in _ = Glibc.write(2, b.baseAddress, b.count) }
 }
 
+/// Streamed output (generated text) straight to the descriptor, unbuffered, so each piece shows as it is produced.
+func writeStdout(_ s: String) {
+    var s = s
+    s.withUTF8 { b in
+        var p = b.baseAddress, left = b.count
+        while left > 0 {
+            let n = Glibc.write(1, p, left)
+            if n < 0 { if errno == EINTR { continue }; return }
+            p = p.map { $0 + n }
+            left -= n
+        }
+    }
+}
+
 /// The forward pass runs on OpenBLAS, which picks its kernels when it loads. When it picked generic ones for a CPU
 /// that has AVX-512 or AVX2 (Debian's 0.3.21 does not know recent CPUs), re-execute once with `OPENBLAS_CORETYPE`
-/// set. Only `logits` and `verify` use BLAS; a user-set OPENBLAS_CORETYPE is always respected.
+/// set. Only the commands that run a model use BLAS; a user-set OPENBLAS_CORETYPE is always respected.
 private func tuneBLAS() {
     let args = CommandLine.arguments
-    guard args.count > 1, ["logits", "verify"].contains(args[1]), getenv("OPENBLAS_CORETYPE") == nil,
+    guard args.count > 1, ["logits", "verify", "generate", "embed"].contains(args[1]), getenv("OPENBLAS_CORETYPE") == nil,
         let core = BLASTuning.preferredCoreType()
     else { return }
     setenv("OPENBLAS_CORETYPE", core, 1)

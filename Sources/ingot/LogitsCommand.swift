@@ -13,7 +13,7 @@ struct LogitsCommand: ParsableCommand {
     @OptionGroup var show: OutputOptions
 
     func run() throws {
-        let runner = try ModelRunner(path: model, threads: threads.threads)
+        let runner = try ModelRunner(path: model, threads: threads.count())
         let report = try runner.run(try input.ids(runner).ids)
         guard let output else { return show.print(report) }
         try report.writeNpy(to: output, overwrite: force)

@@ -42,7 +42,7 @@ struct VerifyCommand: ParsableCommand {
             let sequences = try tokens.map { [$0] } ?? tokenFile.map(TokenSequences.read)
             let request = VerifyRequest(candidate: candidate, reference: reference, sequences: sequences, maxKLD: maxKld,
                                         minTop1: minTop1, minCosine: minCosine, maxHiddenNMSE: maxHiddenNmse,
-                                        threads: threads.threads)
+                                        threads: threads.count())
             let report = try ProgressLine.during("verify") { try Verifier.verify(request, progress: $0) }
             show.print(report)
             if stamp { try Verifier.stamp(report) }

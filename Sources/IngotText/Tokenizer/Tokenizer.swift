@@ -65,6 +65,9 @@ public final class Tokenizer: Sendable {
         return added.string(for: i) ?? model.vocab.token(i)
     }
 
+    /// True for special added tokens (control tokens: `<|im_end|>`, `</s>`, …), which decoding skips by default.
+    public func isSpecial(_ id: Int) -> Bool { token(of: id).map { added.specials.contains($0) } ?? false }
+
     /// Encodes one text; `addSpecialTokens` runs the post-processor's template (BOS, [CLS] … [SEP]).
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> Encoding {
         let e = encodeSequence(text, typeID: 0)

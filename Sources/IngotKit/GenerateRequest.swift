@@ -1,0 +1,31 @@
+import IngotFormat
+
+/// What `Generator.generate` runs: a prompt, how many tokens at most, and how to choose them.
+public struct GenerateRequest: Sendable {
+    public enum Input: Sendable {
+        /// Plain text, tokenized with the special tokens the tokenizer adds (BOS).
+        case text(String)
+        /// One user turn (and an optional system message) through the model's chat template.
+        case chat(user: String, system: String?)
+        /// A whole conversation through the chat template (the last turn is answered).
+        case messages([JSONValue])
+        /// Token ids as they are (models without a tokenizer).
+        case tokens([Int])
+    }
+
+    public var input: Input
+    public var maxTokens: Int
+    public var sampling: SamplingOptions
+    /// Stop at the model's end-of-sequence / end-of-turn tokens (`ModelText.stopTokenIDs`); false runs to
+    /// `maxTokens` (benchmarks, comparisons with a reference that ignores them).
+    public var stopAtEndOfTurn: Bool
+
+    public static let maxTokenRange = 1...1_000_000
+
+    public init(input: Input, maxTokens: Int = 256, sampling: SamplingOptions = SamplingOptions(), stopAtEndOfTurn: Bool = true) {
+        self.input = input
+        self.maxTokens = maxTokens
+        self.sampling = sampling
+        self.stopAtEndOfTurn = stopAtEndOfTurn
+    }
+}
