@@ -26,7 +26,7 @@ static inline uint16_t get16(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); r
 
 int ingot_isa_best(void) {
 #ifdef MV_X86
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
         && __builtin_cpu_supports("f16c")) return INGOT_ISA_AVX512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
         return INGOT_ISA_AVX2;

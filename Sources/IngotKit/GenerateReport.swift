@@ -1,4 +1,5 @@
 import IngotFormat
+import IngotModel
 
 /// Why generation ended.
 public enum FinishReason: String, Sendable, Equatable {
@@ -27,6 +28,7 @@ public struct GenerateReport: Sendable {
     public let decodeSeconds: Double
     /// The kernels that ran the decoding steps.
     public let simd: String
+    public let activations: DecodeActivations
 
     public var promptTokensPerSecond: Double { promptSeconds > 0 ? Double(promptIDs.count) / promptSeconds : 0 }
     public var decodeTokensPerSecond: Double { decodeSeconds > 0 ? Double(decodeSteps) / decodeSeconds : 0 }
@@ -45,7 +47,7 @@ public struct GenerateReport: Sendable {
                 ("prompt_tokens", .integer(promptIDs.count)), ("prompt_seconds", .number(promptSeconds)),
                 ("prompt_tokens_per_second", .number(promptTokensPerSecond)), ("decode_steps", .integer(decodeSteps)),
                 ("decode_seconds", .number(decodeSeconds)), ("decode_tokens_per_second", .number(decodeTokensPerSecond)),
-                ("simd", .string(simd)),
+                ("simd", .string(simd)), ("activations", .string(activations.rawValue)),
             ]))),
         ]))
     }

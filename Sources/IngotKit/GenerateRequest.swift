@@ -1,4 +1,5 @@
 import IngotFormat
+import IngotModel
 
 /// What `Generator.generate` runs: a prompt, how many tokens at most, and how to choose them.
 public struct GenerateRequest: Sendable {
@@ -19,11 +20,16 @@ public struct GenerateRequest: Sendable {
     /// Stop at the model's end-of-sequence / end-of-turn tokens (`ModelText.stopTokenIDs`); false runs to
     /// `maxTokens` (benchmarks, comparisons with a reference that ignores them).
     public var stopAtEndOfTurn: Bool
+    /// How decoding steps multiply block-quantized weights: `.q8` (llama.cpp's arithmetic, the default: fast) or
+    /// `.f32` (the reference math, as `verify` uses).
+    public var activations: DecodeActivations
 
     public static let maxTokenRange = 1...1_000_000
 
-    public init(input: Input, maxTokens: Int = 256, sampling: SamplingOptions = SamplingOptions(), stopAtEndOfTurn: Bool = true) {
+    public init(input: Input, maxTokens: Int = 256, sampling: SamplingOptions = SamplingOptions(), stopAtEndOfTurn: Bool = true,
+                activations: DecodeActivations = .q8) {
         self.input = input
+        self.activations = activations
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopAtEndOfTurn = stopAtEndOfTurn

@@ -60,6 +60,8 @@ public final class Generator {
         var stream = runner.text.map { TextStream(tokenizer: $0.tokenizer) }
         var sampler = Sampler(request.sampling)
         let model = runner.transformer
+        model.decodeActivations = request.activations
+        defer { model.decodeActivations = .f32 }
         let clock = ContinuousClock()
 
         let t0 = clock.now
@@ -90,7 +92,8 @@ public final class Generator {
         }
         return GenerateReport(model: runner.path, promptIDs: prompt, ids: generated, text: text, finishReason: finish,
                               sampling: request.sampling, promptSeconds: Self.seconds(promptTime), decodeSteps: steps,
-                              decodeSeconds: Self.seconds(decodeTime), simd: SIMDLevel.selected.description)
+                              decodeSeconds: Self.seconds(decodeTime), simd: SIMDLevel.selected.description,
+                              activations: request.activations)
     }
 
     static func seconds(_ d: Duration) -> Double {

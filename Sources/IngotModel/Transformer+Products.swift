@@ -8,7 +8,7 @@ extension Transformer {
             guard m.rows == outWidth, m.cols == inWidth else {
                 throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [m.rows, m.cols])
             }
-            return MatVec.run(m, x: x, y: y, threads: threads)
+            return MatVec.run(m, x: x, y: y, threads: threads, activations: decodeActivations, scratch: ws.quantized)
         }) == true {
             if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
             return

@@ -19,6 +19,8 @@ public final class Transformer {
     public let threads: Int
     /// How many positions the cache holds: the next token goes at this position.
     public private(set) var position = 0
+    /// How decoding steps multiply block-quantized weights (prefill always dequantizes for sgemm).
+    public var decodeActivations: DecodeActivations = .f32
 
     enum Stack {
         case llama([LlamaLayer], finalNorm: [Float], head: String, rope: RotaryEmbedding)

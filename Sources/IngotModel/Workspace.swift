@@ -21,6 +21,8 @@ final class Workspace {
     /// Rotary cos/sin per new position [T, head_dim/2].
     let cos = ScratchBuffer()
     let sin = ScratchBuffer()
+    /// A decoding step's activation vector quantized to q8 blocks (`DecodeActivations.q8`).
+    let quantized = ScratchBuffer()
 
     /// Query rows scored at once: bounds the scores buffer to `queryBlock` × context for long prompts.
     static let queryBlock = 256

@@ -1,6 +1,7 @@
 import ArgumentParser
 import IngotFormat
 import IngotKit
+import IngotModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,6 +31,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "How many recent tokens the repeat penalty looks at.") var repeatLastN = 64
     @Option(help: "Random seed for sampling (default: a fresh one, printed with --json).") var seed: UInt64?
     @Flag(help: "Do not stop at end-of-sequence / end-of-turn tokens.") var ignoreEOS = false
+    @Option(help: ArgumentHelp(
+        "How decoding multiplies q8_0/q4_0/q4_1 weights: q8 (activations rounded to 8 bits per 32, as llama.cpp does: fast) or f32 (the reference math, as verify uses).",
+        valueName: "q8|f32"))
+    var activations: DecodeActivations = .q8
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var show: OutputOptions
 
@@ -55,7 +60,8 @@ struct GenerateCommand: ParsableCommand {
         else if let messages { input = .messages(try TextInput.conversation(messages).messages) }
         else { input = .tokens(tokens ?? []) }
         let generator = try Generator(path: model, threads: threads.count(default: Parallel.cpuCount))
-        let request = GenerateRequest(input: input, maxTokens: maxTokens, sampling: sampling, stopAtEndOfTurn: !ignoreEOS)
+        let request = GenerateRequest(input: input, maxTokens: maxTokens, sampling: sampling, stopAtEndOfTurn: !ignoreEOS,
+                                      activations: activations)
         let report = try generator.generate(request) { piece in
             guard !show.json else { return }
             writeStdout(piece)
@@ -69,6 +75,8 @@ struct GenerateCommand: ParsableCommand {
         let f = Fmt.fixed
         return "prompt: \(r.promptIDs.count) tokens in \(f(r.promptSeconds, 3)) s (\(f(r.promptTokensPerSecond, 1)) tokens/s); "
             + "generated \(r.ids.count) tokens, \(r.decodeSteps) steps in \(f(r.decodeSeconds, 3)) s "
-            + "(\(f(r.decodeTokensPerSecond, 1)) tokens/s, \(r.simd)); finish: \(r.finishReason.rawValue)"
+            + "(\(f(r.decodeTokensPerSecond, 1)) tokens/s, \(r.simd), \(r.activations.rawValue) activations); finish: \(r.finishReason.rawValue)"
     }
 }
+
+extension DecodeActivations: ExpressibleByArgument {}

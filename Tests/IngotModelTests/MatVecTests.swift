@@ -50,7 +50,9 @@ import Testing
         return (0..<n).map { _ in Float(rng.uniform() * 4 - 2) }
     }
 
-    static func product(_ layout: TensorLayout, _ bytes: [UInt8], _ x: [Float], level: SIMDLevel, threads: Int) -> [Float]? {
+    static func product(_ layout: TensorLayout, _ bytes: [UInt8], _ x: [Float], level: SIMDLevel, threads: Int,
+                        activations: DecodeActivations = .f32) -> [Float]? {
+        let scratch = ScratchBuffer()
         var y = [Float](repeating: .nan, count: layout.shape[0])
         let ok = bytes.withUnsafeBytes { b in
             x.withUnsafeBufferPointer { xp in
@@ -58,7 +60,7 @@ import Testing
                     guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return false }
                     let m = StoredMatrix(dtype: layout.dtype, groupSize: layout.groupSize, rows: layout.shape[0],
                                          cols: layout.shape[1], bytes: b)
-                    return MatVec.run(m, x: xb, y: yb, threads: threads, level: level)
+                    return MatVec.run(m, x: xb, y: yb, threads: threads, level: level, activations: activations, scratch: scratch)
                 }
             }
         }
@@ -137,6 +139,51 @@ import Testing
             // NaN payloads may differ between the F16C and portable conversions; everything else is identical.
             #expect(zip(scalar, best).allSatisfy { $0.isNaN ? $1.isNaN : $0.bitPattern == $1.bitPattern }, "\(dtype)")
         }
+    }
+}
+
+extension MatVecTests {
+    static let q8Kinds: [DType] = [.q8_0, .q4_0, .q4_1]
+
+    @Test("q8 activations: every path and thread count gives the same bits", arguments: q8Kinds)
+    func q8PathsAgree(_ dtype: DType) throws {
+        // 18 blocks per row (even) and 17 (odd: the AVX-512 path's lone last block).
+        for cols in [576, 544] {
+            let (layout, bytes) = try Self.matrix(dtype, 32, rows: 43, cols: cols, seed: 11)
+            let x = Self.vector(cols, seed: 12)
+            let scalar = try #require(Self.product(layout, bytes, x, level: .scalar, threads: 1, activations: .q8))
+            for level in SIMDLevel.allCases where level.available == level {
+                for threads in [1, 2] {
+                    let y = try #require(Self.product(layout, bytes, x, level: level, threads: threads, activations: .q8))
+                    #expect(y.map(\.bitPattern) == scalar.map(\.bitPattern), "\(dtype) \(cols): \(level), \(threads) threads")
+                }
+            }
+        }
+    }
+
+    /// Rounding x to 8 bits per 32 moves each element by at most half its block's step d = max|x|/127, so the product
+    /// moves by at most Σ|w|·d/2 per block; the integer sums themselves are exact.
+    @Test("q8 activations stay within the activation rounding of the exact product", arguments: q8Kinds)
+    func q8WithinRounding(_ dtype: DType) throws {
+        let cols = 256
+        let (layout, bytes) = try Self.matrix(dtype, 32, rows: 16, cols: cols, seed: 21)
+        let x = Self.vector(cols, seed: 22)
+        var w = [Float](repeating: 0, count: layout.elementCount)
+        try bytes.withUnsafeBytes { b in try w.withUnsafeMutableBufferPointer { try BlockCodec.decode(b, layout: layout, into: $0) } }
+        let y = try #require(Self.product(layout, bytes, x, level: .selected, threads: 1, activations: .q8))
+        let exact = try #require(Self.product(layout, bytes, x, level: .selected, threads: 1, activations: .f32))
+        var moved = 0
+        for r in 0..<16 {
+            var bound = 0.0
+            for b in 0..<(cols / 32) {
+                let d = Double(x[(b * 32)..<(b * 32 + 32)].map { abs($0) }.max() ?? 0) / 127
+                for j in (b * 32)..<(b * 32 + 32) { bound += Double(abs(w[r * cols + j])) * d / 2 }
+            }
+            let diff = abs(Double(y[r]) - Double(exact[r]))
+            #expect(diff <= bound * 1.001 + 1e-5, "\(dtype) row \(r): |Δ| \(diff) > \(bound)")
+            if diff > 0 { moved += 1 }
+        }
+        #expect(moved > 0, "the q8 path must actually quantize the activations")
     }
 }
 

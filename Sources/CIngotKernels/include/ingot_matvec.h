@@ -22,7 +22,7 @@
 #define INGOT_ISA_AVX2 1
 #define INGOT_ISA_AVX512 2
 
-/// The widest path this CPU runs (AVX2 needs AVX2+FMA+F16C; AVX-512 needs AVX-512F).
+/// The widest path this CPU runs (AVX2 needs AVX2+FMA+F16C; AVX-512 needs AVX-512F+BW as well).
 int ingot_isa_best(void);
 /// `requested` capped at what the CPU has: a path the CPU lacks is never run.
 int ingot_isa_clamp(int requested);
@@ -37,6 +37,22 @@ size_t ingot_matvec_row_bytes(int type, size_t cols, size_t g);
 /// out-of-bounds access).
 void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, const float *x, float *y, int isa,
                   int threads);
+
+// ---- q8 activations (llama.cpp's arithmetic) ---------------------------------------------------------------------
+// The activation vector is quantized per 32 elements like ggml's q8_0/q8_1 (d = max|x|/127, codes round(x/d), plus
+// s = d·Σcodes), and each 32-weight block of q8_0/q4_0/q4_1 (group size 32) is dotted with it in integers: exact
+// sums of code products, then scaled. About three times fewer instructions than dequantizing to f32, at the cost of
+// rounding the activations to 8 bits (as llama.cpp does). One order for every path: block b's eight partial sums
+// (code products of elements 4j…4j+3) go, scaled by d_w·d_x, into lanes (b mod 2)·8 + j of sixteen accumulators
+// (fused multiply-add), reduced as in ingot_matvec; q4_1's minimum term m·s is summed over blocks in order, apart.
+
+/// Bytes of a quantized activation vector of `cols` floats (cols a multiple of 32), or 0 otherwise.
+size_t ingot_q8_act_bytes(size_t cols);
+/// Quantizes x (cols floats) into `out` (ingot_q8_act_bytes(cols) bytes, 4-byte aligned).
+void ingot_q8_act_quantize(const float *x, size_t cols, void *out);
+/// y = W · x with x quantized by ingot_q8_act_quantize. `type` is INGOT_MV_Q8_0, _Q4_0 or _Q4_1 with group size 32;
+/// returns 0 when it ran, -1 for another type or a shape it does not take (cols not a multiple of 32).
+int ingot_matvec_q8(int type, const void *w, size_t rows, size_t cols, const void *xq, float *y, int isa, int threads);
 
 /// One query per head against `n` cached positions (decoding attention): for head h (kv head h / (heads /
 /// kv_heads)), p = softmax(scale · q_h · K_gᵀ) over rows 0..n-1, out_h = p · V_g. keys/values rows are `ld` floats

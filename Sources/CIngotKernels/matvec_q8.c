@@ -1,0 +1,285 @@
+// Integer dot products of 32-weight blocks with q8-quantized activations (ingot_matvec.h, "q8 activations").
+#include "ingot_matvec.h"
+#include "ingot_quant.h"
+#include <math.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define MV_X86 1
+#include <immintrin.h>
+#define AVX2_TARGET __attribute__((target("avx2,fma,f16c")))
+#define AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx2,fma,f16c")))
+#endif
+
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+#define INLINE static inline __attribute__((always_inline))
+#define QK 32
+// One quantized activation block: the scale, s = d·Σcodes, the 32 codes.
+typedef struct {
+    float d, s;
+    int8_t q[QK];
+} act_block;
+
+static inline uint16_t get16(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); return h; }
+
+size_t ingot_q8_act_bytes(size_t cols) {
+    if (cols == 0 || cols % QK != 0) return 0;
+    return cols / QK * sizeof(act_block);
+}
+
+void ingot_q8_act_quantize(const float *x, size_t cols, void *out) {
+    size_t nb = cols / QK;
+    for (size_t b = 0; b < nb; b++) {
+        act_block a;
+        const float *v = x + b * QK;
+        float amax = 0;
+        for (int i = 0; i < QK; i++) {
+            float m = fabsf(v[i]);
+            if (m > amax) amax = m;
+        }
+        float d = amax / 127, id = d != 0 ? 1 / d : 0;
+        int sum = 0;
+        for (int i = 0; i < QK; i++) {
+            float r = roundf(v[i] * id);
+            int q = r > 127 ? 127 : r < -127 ? -127 : (int)r;  // NaN input: (int)NaN is avoided below
+            if (r != r) q = 0;
+            a.q[i] = (int8_t)q;
+            sum += q;
+        }
+        a.d = d;
+        a.s = d * (float)sum;
+        memcpy((uint8_t *)out + b * sizeof a, &a, sizeof a);
+    }
+}
+
+static size_t wblock_bytes(int type) {
+    switch (type) {
+    case INGOT_MV_Q8_0: return 2 + QK;
+    case INGOT_MV_Q4_0: return 2 + QK / 2;
+    case INGOT_MV_Q4_1: return 4 + QK / 2;
+    default: return 0;
+    }
+}
+
+/// Weight code of element i of a block (q4_0's offset applied; q4_1's codes as stored, its minimum apart).
+INLINE int wcode(int type, const uint8_t *blk, int i) {
+    if (type == INGOT_MV_Q8_0) return (int8_t)blk[2 + i];
+    const uint8_t *q = blk + (type == INGOT_MV_Q4_1 ? 4 : 2);
+    int c = i < QK / 2 ? (q[i] & 15) : (q[i - QK / 2] >> 4);
+    return type == INGOT_MV_Q4_0 ? c - 8 : c;
+}
+
+static inline float reduce16(const float a[16]) {
+    float s8[8], s4[4];
+    for (int i = 0; i < 8; i++) s8[i] = a[i] + a[i + 8];
+    for (int i = 0; i < 4; i++) s4[i] = s8[i] + s8[i + 4];
+    return (s4[0] + s4[2]) + (s4[1] + s4[3]);
+}
+
+static void rows_scalar(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb, const act_block *x,
+                        float *y) {
+    size_t bb = wblock_bytes(type);
+    for (size_t r = r0; r < r1; r++) {
+        float acc[16] = {0}, accm = 0;
+        const uint8_t *row = w + r * rb;
+        for (size_t b = 0; b < nb; b++) {
+            const uint8_t *blk = row + b * bb;
+            float dd = ingot_quant_f16_to_f32(get16(blk)) * x[b].d;
+            for (int j = 0; j < 8; j++) {
+                int p = 0;
+                for (int i = 4 * j; i < 4 * j + 4; i++) p += wcode(type, blk, i) * x[b].q[i];
+                int l = (int)(b & 1) * 8 + j;
+                acc[l] = fmaf(dd, (float)p, acc[l]);
+            }
+            if (type == INGOT_MV_Q4_1) accm = fmaf(ingot_quant_f16_to_f32(get16(blk + 2)), x[b].s, accm);
+        }
+        y[r] = reduce16(acc) + accm;
+    }
+}
+
+#ifdef MV_X86
+/// The 32 weight codes of a block as bytes (element i in byte i) and the operands for maddubs: |w| (unsigned) and x
+/// carrying w's sign, so that maddubs(|w|, sign(x, w)) = w·x pairwise. q4_1's codes are already unsigned.
+AVX2_TARGET INLINE __m256i wbytes_256(int type, const uint8_t *blk) {
+    if (type == INGOT_MV_Q8_0) return _mm256_loadu_si256((const __m256i *)(blk + 2));
+    __m128i b = _mm_loadu_si128((const __m128i *)(blk + (type == INGOT_MV_Q4_1 ? 4 : 2)));
+    __m128i lo = _mm_and_si128(b, _mm_set1_epi8(15)), hi = _mm_and_si128(_mm_srli_epi16(b, 4), _mm_set1_epi8(15));
+    __m256i w = _mm256_set_m128i(hi, lo);
+    return type == INGOT_MV_Q4_0 ? _mm256_sub_epi8(w, _mm256_set1_epi8(8)) : w;
+}
+
+/// Eight int32 partial sums (elements 4j…4j+3) of w·x for one block.
+AVX2_TARGET INLINE __m256i partial_256(int type, const uint8_t *blk, __m256i xq) {
+    __m256i w = wbytes_256(type, blk);
+    __m256i p16 = type == INGOT_MV_Q4_1 ? _mm256_maddubs_epi16(w, xq)
+                                        : _mm256_maddubs_epi16(_mm256_abs_epi8(w), _mm256_sign_epi8(xq, w));
+    return _mm256_madd_epi16(p16, _mm256_set1_epi16(1));
+}
+
+AVX2_TARGET INLINE float reduce_256(__m256 lo, __m256 hi) {
+    __m256 s8 = _mm256_add_ps(lo, hi);
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
+AVX2_TARGET INLINE void rows_256_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
+                                      const act_block *x, float *y) {
+    size_t bb = wblock_bytes(type);
+    size_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+        const uint8_t *p[4] = {w + r * rb, w + (r + 1) * rb, w + (r + 2) * rb, w + (r + 3) * rb};
+        __m256 a[4][2];
+        float m[4] = {0, 0, 0, 0};
+        for (int k = 0; k < 4; k++) a[k][0] = a[k][1] = _mm256_setzero_ps();
+        for (size_t b = 0; b < nb; b++) {
+            __m256i xq = _mm256_loadu_si256((const __m256i *)x[b].q);
+            float dx = x[b].d;
+            for (int k = 0; k < 4; k++) {
+                const uint8_t *blk = p[k] + b * bb;
+                __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, xq));
+                __m256 dd = _mm256_set1_ps(_cvtsh_ss(get16(blk)) * dx);
+                a[k][b & 1] = _mm256_fmadd_ps(dd, pf, a[k][b & 1]);
+                if (type == INGOT_MV_Q4_1) m[k] = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m[k]);
+            }
+        }
+        for (int k = 0; k < 4; k++) y[r + k] = reduce_256(a[k][0], a[k][1]) + m[k];
+    }
+    for (; r < r1; r++) {
+        const uint8_t *row = w + r * rb;
+        __m256 a[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+        float m = 0;
+        for (size_t b = 0; b < nb; b++) {
+            const uint8_t *blk = row + b * bb;
+            __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, _mm256_loadu_si256((const __m256i *)x[b].q)));
+            a[b & 1] = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * x[b].d), pf, a[b & 1]);
+            if (type == INGOT_MV_Q4_1) m = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m);
+        }
+        y[r] = reduce_256(a[0], a[1]) + m;
+    }
+}
+
+AVX2_TARGET static void rows_256(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
+                                 const act_block *x, float *y) {
+    switch (type) {
+    case INGOT_MV_Q8_0: rows_256_body(INGOT_MV_Q8_0, w, rb, r0, r1, nb, x, y); break;
+    case INGOT_MV_Q4_0: rows_256_body(INGOT_MV_Q4_0, w, rb, r0, r1, nb, x, y); break;
+    default: rows_256_body(INGOT_MV_Q4_1, w, rb, r0, r1, nb, x, y); break;
+    }
+}
+
+// AVX-512: two blocks per register, block b in lanes 0-7 and block b+1 in lanes 8-15 — the canonical lanes.
+AVX512_TARGET INLINE float reduce_512(__m512 a) {
+    __m256 lo = _mm512_castps512_ps256(a), hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
+    return reduce_256(lo, hi);
+}
+
+/// Block pair (b, b+1) of one row: lanes 0-7 block b's partial sums, lanes 8-15 block b+1's, as floats.
+AVX512_TARGET INLINE __m512 pair_512(int type, const uint8_t *blk, size_t bb, __m512i xq) {
+    __m512i w = _mm512_inserti64x4(_mm512_castsi256_si512(wbytes_256(type, blk)), wbytes_256(type, blk + bb), 1);
+    __m512i p16;
+    if (type == INGOT_MV_Q4_1) {
+        p16 = _mm512_maddubs_epi16(w, xq);
+    } else {
+        // AVX-512 has no vpsignb: negate x where w < 0 (where w == 0, |w| = 0 makes the product 0 anyway).
+        __m512i xs = _mm512_mask_sub_epi8(xq, _mm512_movepi8_mask(w), _mm512_setzero_si512(), xq);
+        p16 = _mm512_maddubs_epi16(_mm512_abs_epi8(w), xs);
+    }
+    return _mm512_cvtepi32_ps(_mm512_madd_epi16(p16, _mm512_set1_epi16(1)));
+}
+
+AVX512_TARGET INLINE __m512 halves_512(float lo, float hi) {
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(_mm256_set1_ps(lo))),
+                                               _mm256_castps_pd(_mm256_set1_ps(hi)), 1));
+}
+
+AVX512_TARGET INLINE void rows_512_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
+                                        const act_block *x, float *y) {
+    size_t bb = wblock_bytes(type), pairs = nb / 2;
+    for (size_t r = r0; r < r1; r++) {
+        const uint8_t *row = w + r * rb;
+        __m512 a = _mm512_setzero_ps();
+        float m = 0;
+        for (size_t k = 0; k < pairs; k++) {
+            size_t b = 2 * k;
+            const uint8_t *blk = row + b * bb;
+            __m512i xq = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)x[b].q)),
+                                            _mm256_loadu_si256((const __m256i *)x[b + 1].q), 1);
+            __m512 dd = halves_512(_cvtsh_ss(get16(blk)) * x[b].d, _cvtsh_ss(get16(blk + bb)) * x[b + 1].d);
+            a = _mm512_fmadd_ps(dd, pair_512(type, blk, bb, xq), a);
+            if (type == INGOT_MV_Q4_1) {
+                m = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m);
+                m = fmaf(_cvtsh_ss(get16(blk + bb + 2)), x[b + 1].s, m);
+            }
+        }
+        __m256 lo = _mm512_castps512_ps256(a), hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
+        if (nb & 1) {  // the last (even-numbered) block: lanes 0-7
+            size_t b = nb - 1;
+            const uint8_t *blk = row + b * bb;
+            __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, _mm256_loadu_si256((const __m256i *)x[b].q)));
+            lo = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * x[b].d), pf, lo);
+            if (type == INGOT_MV_Q4_1) m = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m);
+        }
+        y[r] = reduce_256(lo, hi) + m;
+    }
+}
+
+AVX512_TARGET static void rows_512(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
+                                   const act_block *x, float *y) {
+    switch (type) {
+    case INGOT_MV_Q8_0: rows_512_body(INGOT_MV_Q8_0, w, rb, r0, r1, nb, x, y); break;
+    case INGOT_MV_Q4_0: rows_512_body(INGOT_MV_Q4_0, w, rb, r0, r1, nb, x, y); break;
+    default: rows_512_body(INGOT_MV_Q4_1, w, rb, r0, r1, nb, x, y); break;
+    }
+}
+#endif
+
+// ---- dispatch ---------------------------------------------------------------------------------------------------
+
+typedef struct {
+    int type, isa;
+    const uint8_t *w;
+    size_t rb, rows, nb, chunk;
+    const act_block *x;
+    float *y;
+    _Atomic size_t next;
+} q8_job;
+
+static void q8_rows(const q8_job *j, size_t r0, size_t r1) {
+#ifdef MV_X86
+    if (j->isa == INGOT_ISA_AVX512) { rows_512(j->type, j->w, j->rb, r0, r1, j->nb, j->x, j->y); return; }
+    if (j->isa == INGOT_ISA_AVX2) { rows_256(j->type, j->w, j->rb, r0, r1, j->nb, j->x, j->y); return; }
+#endif
+    rows_scalar(j->type, j->w, j->rb, r0, r1, j->nb, j->x, j->y);
+}
+
+static void q8_part(void *ctx, int part, int parts) {
+    (void)part;
+    (void)parts;
+    q8_job *j = ctx;
+    for (;;) {
+        size_t r0 = atomic_fetch_add_explicit(&j->next, j->chunk, memory_order_relaxed);
+        if (r0 >= j->rows) return;
+        q8_rows(j, r0, r0 + j->chunk < j->rows ? r0 + j->chunk : j->rows);
+    }
+}
+
+int ingot_matvec_q8(int type, const void *w, size_t rows, size_t cols, const void *xq, float *y, int isa, int threads) {
+    size_t bb = wblock_bytes(type);
+    if (bb == 0 || cols == 0 || cols % QK != 0) return -1;
+    if (rows == 0) return 0;
+    size_t nb = cols / QK, rb = nb * bb;
+    const act_block *x = xq;  // written by ingot_q8_act_quantize: the caller keeps it float-aligned
+    int parts = threads < 1 ? 1 : threads;
+    if (rows * rb < 65536 || rows < 8) parts = 1;
+    size_t chunk = rows / ((size_t)(parts < 1 ? 1 : parts) * 8), min_rows = 16384 / rb + 1;
+    if (chunk < min_rows) chunk = min_rows;
+    chunk = (chunk + 3) & ~(size_t)3;
+    q8_job j = {type, ingot_isa_clamp(isa), w, rb, rows, nb, parts == 1 ? rows : chunk, x, y, 0};
+    if (parts == 1) { q8_rows(&j, 0, rows); return 0; }
+    ingot_pool_run(parts, q8_part, &j);
+    return 0;
+}
