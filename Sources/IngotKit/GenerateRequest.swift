@@ -23,6 +23,8 @@ public struct GenerateRequest: Sendable {
     /// How decoding steps multiply block-quantized weights: `.q8` (llama.cpp's arithmetic, the default: fast) or
     /// `.f32` (the reference math, as `verify` uses).
     public var activations: DecodeActivations
+    /// More token ids that end generation, besides the model's own (with `stopAtEndOfTurn` or without it).
+    public var extraStopTokenIDs: [Int] = []
 
     public static let maxTokenRange = 1...1_000_000
 

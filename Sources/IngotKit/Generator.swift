@@ -56,7 +56,7 @@ public final class Generator {
         guard prompt.count < runner.maxPositions else {
             throw PipelineError.sequenceTooLong(tokens: prompt.count, maxPositions: runner.maxPositions)
         }
-        let stop = request.stopAtEndOfTurn ? Set(runner.text?.stopTokenIDs ?? []) : []
+        let stop = Set((request.stopAtEndOfTurn ? runner.text?.stopTokenIDs ?? [] : []) + request.extraStopTokenIDs)
         var stream = runner.text.map { TextStream(tokenizer: $0.tokenizer) }
         var sampler = Sampler(request.sampling)
         let model = runner.transformer

@@ -7,16 +7,16 @@ import IngotText
 /// short window — the tokens since the last release plus the ones before them — and releases what the new tokens
 /// added to it (the prefix/read-offset scheme of Hugging Face's text-generation-inference), so the cost per token is
 /// constant and decoders that treat a leading space specially see the same context on both sides of the diff.
-struct TextStream {
-    let tokenizer: Tokenizer
-    private(set) var ids: [Int] = []
+public struct TextStream {
+    public let tokenizer: Tokenizer
+    public private(set) var ids: [Int] = []
     private var prefixOffset = 0
     private var readOffset = 0
 
-    init(tokenizer: Tokenizer) { self.tokenizer = tokenizer }
+    public init(tokenizer: Tokenizer) { self.tokenizer = tokenizer }
 
     /// Adds one token; returns the text it completes (often empty).
-    mutating func push(_ id: Int) -> String {
+    public mutating func push(_ id: Int) -> String {
         ids.append(id)
         let before = tokenizer.decode(Array(ids[prefixOffset..<readOffset]))
         let after = tokenizer.decode(Array(ids[prefixOffset...]))
@@ -28,7 +28,7 @@ struct TextStream {
     }
 
     /// What is still held back at the end (an unfinished character decodes as U+FFFD, as in the full decode).
-    mutating func finish() -> String {
+    public mutating func finish() -> String {
         let before = tokenizer.decode(Array(ids[prefixOffset..<readOffset]))
         let after = tokenizer.decode(Array(ids[prefixOffset...]))
         prefixOffset = ids.count

@@ -69,3 +69,34 @@ extension CLITests {
         #expect(try ingot("convert", bare, "-o", d + "/bare.gguf", "--allow-no-tokenizer").status == 0)
     }
 }
+
+/// `generate`.
+extension CLITests {
+    @Test func generateGreedyJSONMatchesTransformers() throws {
+        // fixtures/models/greedy.json: transformers' greedy ids for this prompt on llama-gqa (first 24 new tokens).
+        let r = try ingot("generate", llamaDir, "--tokens", "1,311,273,81,14,223,313,73,274,307,3,2", "--max-tokens", "24",
+                          "--ignore-eos", "--activations", "f32", "--json", "--threads", "2")
+        #expect(r.status == 0)
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let greedy = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.root + "/fixtures/models/greedy.json"))) as? [String: Any]
+        let expected = ((greedy?["models"] as? [String: Any])?["fixtures/models/llama-gqa/safetensors"] as? [String: Any])?["ids"] as? [Int]
+        #expect(j?["ids"] as? [Int] == expected)
+        #expect(j?["finish_reason"] as? String == "length")
+    }
+
+    @Test func generateStreamsTextAndTimesOnStderr() throws {
+        let r = try ingot("generate", llamaDir, "--chat", "Hi!", "--max-tokens", "5", "--seed", "1", "--temperature", "0.7")
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("tokens/s") && r.stderr.contains("finish:"))
+    }
+
+    @Test func generateUsageErrors() throws {
+        #expect(try ingot("generate", llamaDir, "--prompt", "a", "--chat", "b").status == 64)
+        #expect(try ingot("generate", llamaDir).status == 64)
+        #expect(try ingot("generate", llamaDir, "--prompt", "a", "--temperature", "-1").status == 64)
+        #expect(try ingot("generate", llamaDir, "--prompt", "a", "--max-tokens", "0").status == 64)
+        #expect(try ingot("generate", llamaDir, "--system", "s", "--prompt", "a").status == 64)
+        let e = try ingot("generate", model, "--prompt", "hi")
+        #expect(e.status == 1 && e.stderr.split(separator: "\n").count == 1)
+    }
+}
