@@ -22,6 +22,16 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case badMaxKLD(Double)
     /// A same-top-token limit outside [0, 1].
     case badMinTop1(Double)
+    /// A greedy-agreement limit outside [0, 1].
+    case badMinGreedy(Double)
+    /// A verification window outside `VerifyRequest.contextRange`.
+    case badContext(Int)
+    /// A greedy length outside `VerifyRequest.greedyTokenRange`.
+    case badGreedyTokens(Int)
+    /// A window cap below 1.
+    case badMaxWindows(Int)
+    /// A text gives too few tokens to score (two at least).
+    case textTooShort(tokens: Int)
     /// An embedding-cosine limit outside [-1, 1].
     case badMinCosine(Double)
     /// A hidden-state NMSE limit that is negative, NaN or infinite.
@@ -44,6 +54,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case stampNeedsIngotFile(path: String)
     /// The model carries no tokenizer (no `ingot.tokenizer`): text cannot be turned into ids.
     case noTokenizer(path: String)
+    /// A verification needs text (the default evaluation set, or a text file) but the reference has no tokenizer.
+    case textNeedsTokenizer(path: String)
     /// The model has no chat template and none was given.
     case noChatTemplate(path: String)
     /// A sampling option out of range (the problem, as `SamplingOptions.problem` words it).
@@ -70,6 +82,11 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badThreadCount(n): "the thread count must be in \(ModelRunner.threadRange) (got \(n))"
         case let .badMaxKLD(v): "the mean KLD limit must be a finite number ≥ 0 (got \(v))"
         case let .badMinTop1(v): "the same-top-token limit must be in [0, 1] (got \(v))"
+        case let .badMinGreedy(v): "the greedy-agreement limit must be in [0, 1] (got \(v))"
+        case let .badContext(n): "the window must be in \(VerifyRequest.contextRange) tokens (got \(n))"
+        case let .badGreedyTokens(n): "the greedy length must be in \(VerifyRequest.greedyTokenRange) tokens (got \(n))"
+        case let .badMaxWindows(n): "the number of windows must be at least 1 (got \(n))"
+        case let .textTooShort(n): "the evaluation text gives \(n) tokens; at least 2 are needed"
         case let .badMinCosine(v): "the embedding cosine limit must be in [-1, 1] (got \(v))"
         case let .badMaxHiddenNMSE(v): "the hidden-state NMSE limit must be a finite number ≥ 0 (got \(v))"
         case let .kindsDiffer(r, c): "the reference is \(r) but the candidate is \(c)"
@@ -82,6 +99,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(p): \(why) — the forward pass needs a model config: convert from a Hugging Face directory or a GGUF file"
         case let .stampNeedsIngotFile(p): "\(p): only an .ingot candidate can carry a verification stamp"
         case let .noTokenizer(p): "\(p): the model has no tokenizer (convert it from a directory with tokenizer.json, or a GGUF with tokenizer.ggml.* keys)"
+        case let .textNeedsTokenizer(p):
+            "\(p): the reference has no tokenizer, so it cannot read the evaluation text — give token ids instead"
         case let .noChatTemplate(p): "\(p): the model has no chat template (give one as a Jinja file)"
         case let .badSampling(why): "bad sampling option: \(why)"
         case let .badMaxTokens(n): "the number of tokens to generate must be in \(GenerateRequest.maxTokenRange) (got \(n))"

@@ -15,8 +15,8 @@ public enum Verifier {
     /// Progress: 1 of 2 "reference", then 2 of 2 "candidate".
     public static func verify(_ request: VerifyRequest, progress: ProgressHandler? = nil) throws -> VerifyReport {
         try request.validate()
-        // The forward passes first, in a scope of their own: each model's scratch (one dequantized matrix, KV cache)
-        // is freed before the per-tensor diff needs memory of its own.
+        // The forward passes first, in a scope of their own: the models' scratch (one dequantized matrix each, KV
+        // caches) is freed before the per-tensor diff needs memory of its own.
         let run = try compare(request, progress: progress)
         let diff = try TensorDiff.compare(try openModelSource(path: request.reference), try openModelSource(path: request.candidate))
         let identical = diff.rows.allSatisfy { $0.identical }
@@ -26,7 +26,8 @@ public enum Verifier {
             var t = Thresholds.defaults(candidateTypes: run.candidateTypes, allIdentical: identical)
             if let v = request.maxKLD { t.maxMeanKLD = v; t.requireIdentical = false; t.basis = "given" }
             if let v = request.minTop1 { t.minTop1 = v; t.requireIdentical = false; t.basis = "given" }
-            (outcome, verdict) = (.decoder(c, t), Verdict(c, t))
+            if let v = request.minGreedy { t.minGreedy = v }
+            (outcome, verdict) = (.decoder(c, t), Verdict(c, t, greedyAgreement: run.greedy?.agreement))
         case let .embeddings(e):
             var t = EncoderThresholds.defaults(candidateTypes: run.candidateTypes, allIdentical: identical)
             if let v = request.minCosine { t.minCosine = v; t.requireIdentical = false; t.basis = "given" }
@@ -34,7 +35,8 @@ public enum Verifier {
             (outcome, verdict) = (.encoder(e, t), Verdict(e, t))
         }
         return VerifyReport(candidate: request.candidate, reference: request.reference, sequences: run.sequences,
-                            outcome: outcome, verdict: verdict, diff: diff)
+                            outcome: outcome, verdict: verdict, diff: diff, textScores: run.text, greedy: run.greedy,
+                            warnings: run.warnings)
     }
 
     /// What the forward passes of a verification measured.
@@ -47,74 +49,162 @@ public enum Verifier {
         let result: Result
         let sequences: [[Int]]
         let candidateTypes: Set<DType>
+        var text: TextScores? = nil
+        var greedy: GreedyAgreement? = nil
+        var warnings: [String] = []
     }
 
-    /// The reference's side of a verification, kept while the candidate runs (the reference itself is released).
-    enum ReferenceOutputs {
-        case logits([Logits])
-        /// Hidden states and pooled embeddings per sequence, and the pooling both sides use.
-        case embeddings([(HiddenStates, [Float])], Pooling)
-    }
-
-    /// The two models' outputs on the same sequences: the reference over every sequence, released, then the
-    /// candidate — one model's working memory at a time.
+    /// Both models, opened together and run input by input, so only one input's outputs (a window's logits) are held
+    /// at a time whatever the size of the evaluation set.
     static func compare(_ request: VerifyRequest, progress: ProgressHandler?) throws -> Run {
-        progress?(1, 2, "reference")
-        let (seqs, vocab, outputs) = try { () throws -> ([[Int]], Int, ReferenceOutputs) in
-            let ref = try ModelRunner(path: request.reference, threads: request.threads)
-            let seqs = request.sequences ?? defaultSequences(vocab: ref.vocabSize, maxPositions: ref.maxPositions)
-            for s in seqs {
-                if let bad = s.first(where: { $0 >= ref.vocabSize }) { throw PipelineError.tokenOutsideVocabulary(token: bad, vocab: ref.vocabSize) }
-            }
-            guard ref.isEncoder else { return (seqs, ref.vocabSize, .logits(try seqs.map { try ref.logits($0) })) }
-            // Both sides are pooled the reference's way, so a candidate that lost its pooling config is still
-            // compared like for like.
-            let pooling = try ref.defaultPooling()
-            let outs = try seqs.map { s -> (HiddenStates, [Float]) in
-                let h = try ref.encode(s)
-                return (h, try pooled(h, pooling, path: ref.path))
-            }
-            return (seqs, ref.vocabSize, .embeddings(outs, pooling))
-        }()
-        progress?(2, 2, "candidate")
+        let ref = try ModelRunner(path: request.reference, threads: request.threads)
         let cand = try ModelRunner(path: request.candidate, threads: request.threads)
-        switch outputs {
-        case let .logits(referenceLogits):
-            guard !cand.isEncoder else { throw PipelineError.kindsDiffer(reference: "a decoder", candidate: "an encoder") }
-            guard vocab == cand.vocabSize else { throw PipelineError.vocabulariesDiffer(reference: vocab, candidate: cand.vocabSize) }
-            var acc = LogitComparison.Accumulator()
-            for (s, r) in zip(seqs, referenceLogits) {
-                guard s.count <= cand.maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: cand.maxPositions) }
-                acc.add(reference: r, candidate: try cand.logits(s), tokens: s)
-            }
-            return Run(result: .logits(acc.result), sequences: seqs, candidateTypes: cand.weightTypes)
-        case let .embeddings(reference, pooling):
-            guard cand.isEncoder else { throw PipelineError.kindsDiffer(reference: "an encoder", candidate: "a decoder") }
-            guard vocab == cand.vocabSize else { throw PipelineError.vocabulariesDiffer(reference: vocab, candidate: cand.vocabSize) }
-            var acc = EmbeddingComparison.Accumulator()
-            for (s, (rh, rp)) in zip(seqs, reference) {
-                guard s.count <= cand.maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: cand.maxPositions) }
-                let ch = try cand.encode(s)
-                acc.add(reference: rh, candidate: ch, referencePooled: rp, candidatePooled: try pooled(ch, pooling, path: cand.path))
-            }
-            return Run(result: .embeddings(acc.comparison), sequences: seqs, candidateTypes: cand.weightTypes)
+        guard ref.isEncoder == cand.isEncoder else {
+            throw PipelineError.kindsDiffer(reference: ref.isEncoder ? "an encoder" : "a decoder",
+                                            candidate: cand.isEncoder ? "an encoder" : "a decoder")
         }
+        guard ref.vocabSize == cand.vocabSize else {
+            throw PipelineError.vocabulariesDiffer(reference: ref.vocabSize, candidate: cand.vocabSize)
+        }
+        let text = request.text ?? (request.usesDefaultSet ? ("default evaluation set", DefaultEvaluationSet.text) : nil)
+        let prompts = request.prompts ?? (request.usesDefaultSet ? EvaluationPrompt.defaults : nil)
+        if text != nil, ref.text == nil { throw PipelineError.textNeedsTokenizer(path: ref.path) }
+        for s in request.sequences ?? [] {
+            if let bad = s.first(where: { $0 >= ref.vocabSize }) { throw PipelineError.tokenOutsideVocabulary(token: bad, vocab: ref.vocabSize) }
+        }
+        if ref.isEncoder {
+            return try encoders(ref, cand, request: request, text: text, prompts: prompts, progress: progress)
+        }
+        return try decoders(ref, cand, request: request, text: text, prompts: prompts, progress: progress)
+    }
+
+    private static func decoders(_ ref: ModelRunner, _ cand: ModelRunner, request: VerifyRequest,
+                                 text: (name: String, content: String)?, prompts: [EvaluationPrompt]?,
+                                 progress: ProgressHandler?) throws -> Run {
+        var acc = LogitComparison.Accumulator()
+        acc.keepsPositions = true
+        var warnings: [String] = []
+        let maxPositions = min(ref.maxPositions, cand.maxPositions)
+
+        // Prompts first become ids (the reference's tokenizer and chat template); a default-set chat the reference
+        // cannot render (no template) is left out with a warning, a given one is an error.
+        let refGenerator = Generator(runner: ref)
+        var promptIDs: [(EvaluationPrompt, [Int])] = []
+        for p in prompts ?? [] {
+            do { promptIDs.append((p, try refGenerator.promptIDs(p.input))) } catch PipelineError.noChatTemplate(let path)
+                where request.prompts == nil {
+                warnings.append("\(path): no chat template; the default set's chats were left out")
+            }
+        }
+        var sequences = request.sequences ?? []
+        if text == nil { sequences += promptIDs.map(\.1) }
+
+        // The text's windows (the reference's tokenizer, no special tokens; BOS first when the model uses one).
+        var windows: [(start: Int, ids: [Int])] = []
+        var stream: [Int] = []
+        if let text, let t = ref.text {
+            stream = t.tokenizer.encode(text.content, addSpecialTokens: false).ids
+            guard stream.count >= 2 else { throw PipelineError.textTooShort(tokens: stream.count) }
+            let ctx = min(request.context, maxPositions)
+            let bos = Self.bos(t)
+            var count = stream.count / ctx
+            if count == 0 { count = 1 }
+            if let m = request.maxWindows { count = min(count, m) }
+            for w in 0..<count {
+                var ids = Array(stream[(w * ctx)..<min(stream.count, (w + 1) * ctx)])
+                if let bos { ids[0] = bos }
+                windows.append((w * ctx, ids))
+            }
+        }
+        let total = windows.count + sequences.count + 2 * promptIDs.count
+        var done = 0
+        var positions: [TextScores.Position] = []
+        for (w, window) in windows.enumerated() {
+            done += 1
+            progress?(done, total, "window \(w + 1) of \(windows.count)")
+            let before = acc.scores.count
+            let r = try ref.logits(window.ids), c = try cand.logits(window.ids)
+            acc.add(reference: r, candidate: c, tokens: window.ids, from: window.ids.count / 2, until: window.ids.count - 1)
+            for (k, score) in acc.scores[before...].enumerated() {
+                positions.append(TextScores.Position(window: w, offset: window.start + window.ids.count / 2 + k + 1, score: score))
+            }
+        }
+        for s in sequences {
+            done += 1
+            progress?(done, total, "sequence")
+            guard s.count <= maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: maxPositions) }
+            acc.add(reference: try ref.logits(s), candidate: try cand.logits(s), tokens: s)
+        }
+        var scores: TextScores? = nil
+        if let text, let t = ref.text, !windows.isEmpty {
+            var pieces: [String] = []
+            var ts = TextStream(tokenizer: t.tokenizer)
+            for id in stream { pieces.append(ts.push(id)) }
+            if let last = pieces.indices.last { pieces[last] += ts.finish() }
+            scores = TextScores(source: text.name, context: min(request.context, maxPositions), windows: windows.count,
+                                tokens: stream, pieces: pieces, positions: positions)
+        }
+        var greedy: GreedyAgreement? = nil
+        if !promptIDs.isEmpty {
+            let candGenerator = Generator(runner: cand)
+            let stop = ref.text?.stopTokenIDs ?? []
+            var results: [GreedyAgreement.Prompt] = []
+            for (p, ids) in promptIDs {
+                func run(_ g: Generator) throws -> [Int] {
+                    done += 1
+                    progress?(done, total, "greedy: " + p.label)
+                    var r = GenerateRequest(input: .tokens(ids), maxTokens: request.greedyTokens, stopAtEndOfTurn: false,
+                                            activations: .f32)
+                    r.extraStopTokenIDs = stop
+                    guard ids.count < maxPositions else { return [] }
+                    return try g.generate(r).ids
+                }
+                let a = try run(refGenerator), b = try run(candGenerator)
+                let diverge = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? (a.count == b.count ? nil : min(a.count, b.count))
+                func decode(_ x: [Int]) -> String { (try? ref.text?.decode(x.filter { !stop.contains($0) })) ?? "" }
+                results.append(GreedyAgreement.Prompt(label: p.label, promptIDs: ids, reference: a, candidate: b,
+                                                      referenceText: decode(a), candidateText: decode(b), firstDivergence: diverge))
+            }
+            greedy = GreedyAgreement(maxTokens: request.greedyTokens, prompts: results)
+        }
+        return Run(result: .logits(acc.result), sequences: windows.map(\.ids) + sequences, candidateTypes: cand.weightTypes,
+                   text: scores, greedy: greedy, warnings: warnings)
+    }
+
+    /// The BOS id the tokenizer's post-processor puts first, if it puts exactly one token before the text.
+    static func bos(_ t: ModelText) -> Int? {
+        let plain = t.tokenizer.encode("a", addSpecialTokens: false).ids
+        let full = t.tokenizer.encode("a", addSpecialTokens: true).ids
+        guard full.count == plain.count + 1, Array(full.dropFirst()) == plain else { return nil }
+        return full.first
+    }
+
+    private static func encoders(_ ref: ModelRunner, _ cand: ModelRunner, request: VerifyRequest,
+                                 text: (name: String, content: String)?, prompts: [EvaluationPrompt]?,
+                                 progress: ProgressHandler?) throws -> Run {
+        // Sentences: the text's non-blank lines and the prompts' texts, each tokenized on its own.
+        var sentences: [String] = []
+        if let text { sentences += text.content.split(separator: "\n").map { $0.trimmingCharacters(in: " \t\r") }.filter { !$0.isEmpty } }
+        sentences += (prompts ?? []).map(\.label)
+        let maxPositions = min(ref.maxPositions, cand.maxPositions)
+        var sequences = request.sequences ?? []
+        for s in sentences { sequences.append(Array(try ref.tokenize(s).ids.prefix(maxPositions))) }
+        // Both sides are pooled the reference's way, so a candidate that lost its pooling config is still compared
+        // like for like.
+        let pooling = try ref.defaultPooling()
+        var acc = EmbeddingComparison.Accumulator()
+        for (i, s) in sequences.enumerated() {
+            progress?(i + 1, sequences.count, "sentence")
+            guard s.count <= maxPositions else { throw PipelineError.sequenceTooLong(tokens: s.count, maxPositions: maxPositions) }
+            let rh = try ref.encode(s), ch = try cand.encode(s)
+            acc.add(reference: rh, candidate: ch, referencePooled: try pooled(rh, pooling, path: ref.path),
+                    candidatePooled: try pooled(ch, pooling, path: cand.path))
+        }
+        return Run(result: .embeddings(acc.comparison), sequences: sequences, candidateTypes: cand.weightTypes)
     }
 
     private static func pooled(_ h: HiddenStates, _ p: Pooling, path: String) throws -> [Float] {
         do { return try p.apply(h) } catch { throw FileError(path: path, error) }
-    }
-
-    /// Four deterministic pseudo-random sequences (a fixed LCG), so runs and machines agree without a tokenizer.
-    public static func defaultSequences(vocab: Int, maxPositions: Int) -> [[Int]] {
-        let length = max(2, min(64, maxPositions))
-        var state: UInt64 = 0x1234_5678_9abc_def0
-        return (0..<4).map { _ in
-            (0..<length).map { _ in
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                return Int((state >> 33) % UInt64(vocab))
-            }
-        }
     }
 
     /// Writes the verdict into the candidate's metadata (`ingot.verify`: the report's JSON, the reference's

@@ -15,6 +15,12 @@ public struct VerifyReport: Sendable {
     public let outcome: Outcome
     public let verdict: Verdict
     public let diff: TensorDiff
+    /// Per-position scores on the evaluation text (decoders given a text).
+    public var textScores: TextScores? = nil
+    /// Greedy continuations of both models (decoders given prompts).
+    public var greedy: GreedyAgreement? = nil
+    /// What the verification left out (a default-set chat without a template).
+    public var warnings: [String] = []
 
     /// The logit comparison of a decoder verification (nil for encoders).
     public var comparison: LogitComparison? {
@@ -42,14 +48,41 @@ public struct VerifyReport: Sendable {
             ("thresholds", .object(limits)), ("metrics", .object(metrics)), ("worst_tensors", .array(worst)),
             ("only_in_reference", .array(diff.onlyInA.map { .string($0.name) })),
             ("only_in_candidate", .array(diff.onlyInB.map { .string($0.name) })),
+            ("inputs", .object(inputsJSON)), ("greedy", greedyJSON), ("warnings", .array(warnings.map(JSONValue.string))),
         ]))
+    }
+
+    private var inputsJSON: JSONObject {
+        var o = JSONObject([("sequences", .integer(sequences.count))])
+        if let t = textScores {
+            o["text"] = .object(JSONObject([("source", .string(t.source)), ("tokens", .integer(t.tokens.count)),
+                                            ("context", .integer(t.context)), ("windows", .integer(t.windows)),
+                                            ("scored_positions", .integer(t.positions.count))]))
+        }
+        return o
+    }
+
+    private var greedyJSON: JSONValue {
+        guard let g = greedy else { return .null }
+        let prompts: [JSONValue] = g.prompts.map { p in
+            .object(JSONObject([
+                ("prompt", .string(p.label)), ("prompt_tokens", .integer(p.promptIDs.count)),
+                ("first_divergence", p.firstDivergence.map(JSONValue.integer) ?? .null),
+                ("reference", .string(p.referenceText)), ("candidate", .string(p.candidateText)),
+                ("reference_ids", .array(p.reference.map(JSONValue.integer))),
+                ("candidate_ids", .array(p.candidate.map(JSONValue.integer))),
+            ]))
+        }
+        return .object(JSONObject([("agreement", .number(g.agreement)), ("max_tokens", .integer(g.maxTokens)),
+                                   ("prompts", .array(prompts))]))
     }
 
     private var outcomeJSON: (JSONObject, JSONObject) {
         switch outcome {
         case let .decoder(c, t): return (Self.metrics(c), JSONObject([
             ("max_mean_kld", .number(t.maxMeanKLD)), ("min_top1", .number(t.minTop1)),
-            ("require_identical", .bool(t.requireIdentical)), ("basis", .string(t.basis))]))
+            ("require_identical", .bool(t.requireIdentical)), ("basis", .string(t.basis)),
+            ("min_greedy", t.minGreedy.map { .number($0) } ?? .null)]))
         case let .encoder(e, t): return (JSONObject([
             ("sequences", .integer(e.sequences)), ("positions", .integer(e.positions)),
             ("cosine_mean", .number(e.meanCosine)), ("cosine_min", .number(e.minCosine)),

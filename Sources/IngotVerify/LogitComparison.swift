@@ -30,8 +30,22 @@ public struct LogitComparison: Sendable, Equatable {
 
     public init() {}
 
+    /// One scored position: its KL divergence, both models' top tokens, and (when the next token is known) both
+    /// models' log-probability of it.
+    public struct PositionScore: Sendable, Equatable {
+        public let kld: Double
+        public let referenceTop: Int
+        public let candidateTop: Int
+        public let target: Int?
+        public let referenceLogProb: Double?
+        public let candidateLogProb: Double?
+    }
+
     /// Accumulates sequences: `tokens[i + 1]` is the target of position i (the last position has none).
     public struct Accumulator {
+        /// Every scored position in order, kept when `keepsPositions` (reports that plot them).
+        public private(set) var scores: [PositionScore] = []
+        public var keepsPositions = false
         var klds: [Double] = []
         var same = 0
         var dp2 = 0.0
@@ -45,16 +59,20 @@ public struct LogitComparison: Sendable, Equatable {
 
         public init() {}
 
-        public mutating func add(reference: Logits, candidate: Logits, tokens: [Int]) {
-            let t = min(reference.positions, candidate.positions)
-            for i in 0..<t {
+        /// Scores positions `first…` of one sequence (earlier ones only give context, as in llama.cpp's perplexity,
+        /// which scores the second half of each window).
+        /// `until`: score positions before this one only (a window's last position has no next token to predict).
+        public mutating func add(reference: Logits, candidate: Logits, tokens: [Int], from first: Int = 0, until: Int? = nil) {
+            let t = min(reference.positions, candidate.positions, until ?? Int.max)
+            for i in max(0, first)..<max(max(0, first), t) {
                 let r = reference.row(i), c = candidate.row(i)
                 let (pr, lr) = Self.logSoftmax(r)
                 let (pc, lc) = Self.logSoftmax(c)
                 var kld = 0.0
                 for j in 0..<pr.count where pr[j] > 0 { kld += pr[j] * (lr[j] - lc[j]) }
                 klds.append(max(0, kld))
-                if Self.argmax(r) == Self.argmax(c) { same += 1 }
+                let (topR, topC) = (Self.argmax(r), Self.argmax(c))
+                if topR == topC { same += 1 }
                 for (a, b) in zip(r, c) {
                     let d = Double(b) - Double(a)
                     err2 += d * d
@@ -68,6 +86,13 @@ public struct LogitComparison: Sendable, Equatable {
                     nllRef -= lr[next]
                     nllCand -= lc[next]
                     scored += 1
+                    if keepsPositions {
+                        scores.append(PositionScore(kld: max(0, kld), referenceTop: topR, candidateTop: topC, target: next,
+                                                    referenceLogProb: lr[next], candidateLogProb: lc[next]))
+                    }
+                } else if keepsPositions {
+                    scores.append(PositionScore(kld: max(0, kld), referenceTop: topR, candidateTop: topC, target: nil,
+                                                referenceLogProb: nil, candidateLogProb: nil))
                 }
             }
         }

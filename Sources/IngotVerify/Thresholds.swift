@@ -10,6 +10,10 @@ public struct Thresholds: Sendable, Equatable {
     public var requireIdentical: Bool
     /// Why these defaults (the dtype they were chosen for), for the report.
     public var basis: String
+    /// Fail below this share of prompts whose greedy continuations are identical (0…1). Not part of the defaults:
+    /// greedy agreement over a dozen prompts moves in steps of 8% and depends on how long the continuations are,
+    /// so it is a limit users set for their own prompts.
+    public var minGreedy: Double?
 
     public init(maxMeanKLD: Double, minTop1: Double, requireIdentical: Bool = false, basis: String = "given") {
         self.maxMeanKLD = maxMeanKLD

@@ -3,8 +3,10 @@ public struct Verdict: Sendable, Equatable {
     public let pass: Bool
     public let reasons: [String]
 
-    public init(_ c: LogitComparison, _ t: Thresholds) {
+    /// `greedyAgreement`: the share of prompts with identical greedy continuations, when prompts were run.
+    public init(_ c: LogitComparison, _ t: Thresholds, greedyAgreement: Double? = nil) {
         var reasons: [String] = []
+        if let g = t.minGreedy, let a = greedyAgreement, !(a >= g) { reasons.append("greedy agreement \(a) < \(g)") }
         if t.requireIdentical {
             if !c.identical { reasons.append("tensors are identical but logits differ (max |Δ| \(c.maxAbsLogitDelta))") }
         } else {

@@ -24,7 +24,17 @@ extension VerifyReport: Rendered {
         for r in diff.worst.prefix(8) {
             w.rows.append([r.name, r.a?.typeName ?? "-", r.b?.typeName ?? "-"] + DiffReport.figures(r))
         }
-        var lines = ["verify \(candidate) against \(reference): \(sequences.count) sequences", t.render(), "", w.render()]
+        var lines = ["verify \(candidate) against \(reference): \(inputSummary)", t.render()]
+        if let g = greedy {
+            var gt = TextTable(["greedy prompt", "tokens", "first divergence"], right: [1, 2])
+            for p in g.prompts {
+                let label = p.label.count > 48 ? String(p.label.prefix(47)) + "…" : p.label
+                gt.rows.append([label.split(separator: "\n").joined(separator: " "), String(p.reference.count),
+                                p.firstDivergence.map(String.init) ?? "identical"])
+            }
+            lines += ["", gt.render(), "greedy agreement: \(Fmt.fixed(100 * g.agreement, 1))% of \(g.prompts.count) prompts identical over up to \(g.maxTokens) tokens"]
+        }
+        lines += ["", w.render()]
         for r in diff.onlyInA { lines.append("only in the reference: \(r.name)") }
         for r in diff.onlyInB { lines.append("only in the candidate: \(r.name)") }
         for r in diff.rows where r.a != nil && r.b != nil && r.sqnrDB == nil {
@@ -33,6 +43,18 @@ extension VerifyReport: Rendered {
         lines.append("")
         lines.append((verdict.pass ? "PASS" : "FAIL") + " — " + limits + (verdict.reasons.isEmpty ? "" : ": " + verdict.reasons.joined(separator: "; ")))
         return lines.joined(separator: "\n")
+    }
+
+    /// What ran: the text's windows, the prompts, the token sequences.
+    var inputSummary: String {
+        var parts: [String] = []
+        if let t = textScores {
+            parts.append("\(t.source): \(t.tokens.count) tokens, \(t.windows) window\(t.windows == 1 ? "" : "s") of \(t.context), \(t.positions.count) positions scored")
+        }
+        if let g = greedy { parts.append("\(g.prompts.count) prompts") }
+        let extra = sequences.count - (textScores?.windows ?? 0)
+        if extra > 0 { parts.append("\(extra) token sequence\(extra == 1 ? "" : "s")") }
+        return parts.joined(separator: "; ")
     }
 
     static func rows(_ c: LogitComparison) -> [[String]] {

@@ -20,7 +20,12 @@ import Testing
         #expect(v.verdict.pass)
         #expect(v.thresholds?.requireIdentical == true)
         #expect(v.comparison?.identical == true)
-        #expect(v.sequences.count == 4)
+        // No inputs given: the default evaluation set — its text in windows, and its prompts, all identical.
+        let t = try #require(v.textScores)
+        #expect(t.source == "default evaluation set")
+        #expect(v.sequences.count == t.windows)
+        #expect(v.greedy?.agreement == 1)
+        #expect(v.greedy?.prompts.count == 12)
     }
 
     @Test func defaultThresholdsFollowTheCandidatesLowestPrecisionType() throws {
@@ -80,11 +85,81 @@ import Testing
         #expect(throws: PipelineError.stampNeedsIngotFile(path: KitFixtures.llama)) { try Verifier.stamp(v) }
     }
 
-    @Test func progressNamesBothModels() throws {
-        var items: [String] = []
-        _ = try Verifier.verify(VerifyRequest(candidate: Self.models.same, reference: KitFixtures.llama, sequences: [[1, 2]])) { _, _, item in
-            items.append(item)
+    @Test func progressCountsEveryInput() throws {
+        var items: [(Int, Int, String)] = []
+        let r = VerifyRequest(candidate: Self.models.same, reference: KitFixtures.llama, text: ("t", "Hello weights. " + String(repeating: "Ingot converts models. ", count: 20)),
+                              prompts: [.text("Hello")], context: 16, greedyTokens: 3)
+        _ = try Verifier.verify(r) { done, total, item in items.append((done, total, item)) }
+        #expect(items.first?.2 == "window 1 of \(items.filter { $0.2.hasPrefix("window") }.count)")
+        #expect(items.last.map { $0.0 == $0.1 } == true)
+        #expect(items.filter { $0.2 == "greedy: Hello" }.count == 2)
+    }
+
+    @Test func aTextIsScoredOnTheSecondHalfOfEachWindow() throws {
+        let text = String(repeating: "Weights are tensors; tensors are bytes. ", count: 30)
+        let r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, text: ("t", text), context: 32)
+        let v = try Verifier.verify(r)
+        let t = try #require(v.textScores)
+        #expect(t.windows == t.tokens.count / 32)
+        // Positions 16…30 of each 32-token window predict tokens 17…31: 15 per window.
+        #expect(t.positions.count == 15 * t.windows)
+        #expect(v.comparison?.positions == 15 * t.windows)
+        #expect(t.positions.first?.offset == 17)
+        #expect(t.positions.allSatisfy { $0.score.target == t.tokens[$0.offset] })
+        #expect(t.pieces.joined() == (try ModelText.load(path: KitFixtures.llama).decode(t.tokens)))
+        #expect(v.greedy == nil)
+        let capped = try Verifier.verify(VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, text: ("t", text),
+                                                       context: 32, maxWindows: 2))
+        #expect(capped.textScores?.windows == 2)
+    }
+
+    @Test func promptsAloneAreRunGreedilyAndScored() throws {
+        let r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama,
+                              prompts: [.text("Hello"), .messages([.object(JSONObject([("role", .string("user")), ("content", .string("Hi"))]))])],
+                              greedyTokens: 5)
+        let v = try Verifier.verify(r)
+        let g = try #require(v.greedy)
+        #expect(g.prompts.count == 2)
+        #expect(g.prompts.allSatisfy { $0.reference.count <= 5 && $0.candidate.count <= 5 })
+        for p in g.prompts {
+            if let d = p.firstDivergence { #expect(Array(p.reference.prefix(d)) == Array(p.candidate.prefix(d))) }
+            else { #expect(p.reference == p.candidate) }
         }
-        #expect(items == ["reference", "candidate"])
+        #expect(v.sequences == g.prompts.map(\.promptIDs))
+        #expect(v.textScores == nil)
+    }
+
+    @Test func aGreedyLimitJudgesAgreement() throws {
+        var r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama,
+                              prompts: [.text("The capital of France is"), .text("One, two, three,")], greedyTokens: 16)
+        r.minGreedy = 1
+        r.maxKLD = 100
+        r.minTop1 = 0
+        let v = try Verifier.verify(r)
+        let a = try #require(v.greedy?.agreement)
+        #expect(v.verdict.pass == (a >= 1))
+        if a < 1 { #expect(v.verdict.reasons.contains { $0.hasPrefix("greedy agreement") }) }
+        r.minGreedy = 0
+        #expect(try Verifier.verify(r).verdict.pass)
+    }
+
+    @Test func theDefaultSetNeedsATokenizer() throws {
+        let qwen = KitFixtures.root + "/fixtures/models/qwen2/safetensors"
+        #expect(throws: PipelineError.textNeedsTokenizer(path: qwen)) { try Verifier.verify(VerifyRequest(candidate: qwen, reference: qwen)) }
+        // Token ids still work for it.
+        #expect(try Verifier.verify(VerifyRequest(candidate: qwen, reference: qwen, sequences: [[1, 2, 3]])).verdict.pass)
+    }
+
+    @Test func textInputsOutsideTheirRangesAreRefused() {
+        var r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, context: 2)
+        #expect(throws: PipelineError.badContext(2)) { try Verifier.verify(r) }
+        r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, greedyTokens: 0)
+        #expect(throws: PipelineError.badGreedyTokens(0)) { try Verifier.verify(r) }
+        r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, maxWindows: 0)
+        #expect(throws: PipelineError.badMaxWindows(0)) { try Verifier.verify(r) }
+        r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, minGreedy: 1.5)
+        #expect(throws: PipelineError.badMinGreedy(1.5)) { try Verifier.verify(r) }
+        r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, text: ("t", "a"))
+        #expect(throws: PipelineError.self) { try Verifier.verify(r) }
     }
 }
