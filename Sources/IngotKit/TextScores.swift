@@ -20,6 +20,8 @@ public struct TextScores: Sendable {
     /// the character), aligned with `tokens`.
     public let pieces: [String]
     public let positions: [Position]
+    /// The text of every token that is some position's top token (either model), for showing what each predicted.
+    public let topTokenText: [Int: String]
 }
 
 /// Greedy continuations of both models for each prompt, and where they part.
@@ -31,6 +33,9 @@ public struct GreedyAgreement: Sendable {
         public let candidate: [Int]
         public let referenceText: String
         public let candidateText: String
+        /// The text each generated token adds (see `TextScores.pieces`), aligned with `reference` / `candidate`.
+        public let referencePieces: [String]
+        public let candidatePieces: [String]
         /// Index of the first generated token that differs; nil when the continuations are identical.
         public let firstDivergence: Int?
     }

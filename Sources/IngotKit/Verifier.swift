@@ -141,8 +141,14 @@ public enum Verifier {
             var ts = TextStream(tokenizer: t.tokenizer)
             for id in stream { pieces.append(ts.push(id)) }
             if let last = pieces.indices.last { pieces[last] += ts.finish() }
+            var tops: [Int: String] = [:]
+            for p in positions {
+                for id in [p.score.referenceTop, p.score.candidateTop] where tops[id] == nil {
+                    tops[id] = (try? t.decode([id], skipSpecialTokens: false)) ?? ""
+                }
+            }
             scores = TextScores(source: text.name, context: min(request.context, maxPositions), windows: windows.count,
-                                tokens: stream, pieces: pieces, positions: positions)
+                                tokens: stream, pieces: pieces, positions: positions, topTokenText: tops)
         }
         var greedy: GreedyAgreement? = nil
         if !promptIDs.isEmpty {
@@ -162,8 +168,16 @@ public enum Verifier {
                 let a = try run(refGenerator), b = try run(candGenerator)
                 let diverge = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? (a.count == b.count ? nil : min(a.count, b.count))
                 func decode(_ x: [Int]) -> String { (try? ref.text?.decode(x.filter { !stop.contains($0) })) ?? "" }
+                func pieces(_ x: [Int]) -> [String] {
+                    guard let t = ref.text else { return x.map { _ in "" } }
+                    var ts = TextStream(tokenizer: t.tokenizer)
+                    var out = x.map { ts.push($0) }
+                    if let last = out.indices.last { out[last] += ts.finish() }
+                    return out
+                }
                 results.append(GreedyAgreement.Prompt(label: p.label, promptIDs: ids, reference: a, candidate: b,
-                                                      referenceText: decode(a), candidateText: decode(b), firstDivergence: diverge))
+                                                      referenceText: decode(a), candidateText: decode(b),
+                                                      referencePieces: pieces(a), candidatePieces: pieces(b), firstDivergence: diverge))
             }
             greedy = GreedyAgreement(maxTokens: request.greedyTokens, prompts: results)
         }
