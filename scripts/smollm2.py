@@ -8,6 +8,12 @@
                                          table like llama.cpp's KLD scoreboard.
   python3 scripts/smollm2.py bench       128-token forward pass: Ingot vs transformers (torch f32) vs llama.cpp,
                                          same thread count, ratios from one run.
+  python3 scripts/smollm2.py greedy      the built-in evaluation prompts (fixtures/eval/prompts.jsonl, chats through
+                                         the model's template): transformers' generate(do_sample=False) on the GGUF
+                                         vs `ingot generate --activations f32` (goal: identical) and `q8` (info), and
+                                         llama.cpp's greedy continuation (info), 32 tokens each.
+  python3 scripts/smollm2.py memory      peak RSS of `ingot generate` (256 tokens) vs the model file + KV cache +
+                                         64 MiB (the goal).
 
 Needs: transformers, torch, accelerate, gguf, numpy (pip); llama-cpp-python optional.
 """
@@ -15,7 +21,7 @@ import glob, json, os, subprocess, sys, tempfile, time, zipfile
 import warnings
 warnings.filterwarnings("ignore")
 
-from benchlib import BENCH, INGOT, build_release, run
+from benchlib import BENCH, INGOT, build_release, ingot_env, run
 
 WORK = os.environ.get("INGOT_BENCH_DIR", "/tmp/ingot-bench")
 TEXT = ("The history of the printing press begins in the fifteenth century, when Johannes Gutenberg combined "
@@ -124,7 +130,7 @@ def cmd_bench(threads=2, n=128):
     path = gguf_path()
     ids = (tokens(path) * 4)[:n]
     out = json.loads(run([BENCH, "forward", path, "--tokens", str(n), "--threads", str(threads), "--repeat", "3"],
-                         env=dict(os.environ, OPENBLAS_CORETYPE=os.environ.get("OPENBLAS_CORETYPE", "SkylakeX"))))
+                         env=ingot_env()))
     ing = out["prefill_seconds"]
     import torch
     _, m = hf_logits(path, ids[:8], threads)
@@ -152,5 +158,87 @@ def cmd_bench(threads=2, n=128):
         print("llama.cpp: llama-cpp-python not installed")
 
 
+def eval_prompts():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "fixtures/eval/prompts.jsonl"), encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def cmd_greedy(n=32):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    build_release(("ingot",))
+    path = gguf_path()
+    d, name = os.path.dirname(path), os.path.basename(path)
+    tok = AutoTokenizer.from_pretrained(d, gguf_file=name)
+    torch.set_num_threads(2)
+    m = AutoModelForCausalLM.from_pretrained(d, gguf_file=name, torch_dtype=torch.float32, attn_implementation="eager").eval()
+    try:
+        from llama_cpp import Llama
+        llm = Llama(model_path=path, n_ctx=512, n_threads=2, verbose=False)
+    except ImportError:
+        llm = None
+    same = {"f32": 0, "q8": 0, "llama.cpp": 0}
+    prompts = eval_prompts()
+    for p in prompts:
+        if "messages" in p:
+            ids = tok.apply_chat_template(p["messages"], add_generation_prompt=True, tokenize=True)
+            if isinstance(ids, dict) or hasattr(ids, "keys"):
+                ids = ids["input_ids"]
+        else:
+            ids = tok(p["prompt"])["input_ids"]
+        ids = [int(i) for i in ids]
+        with torch.no_grad():
+            out = m.generate(torch.tensor([ids]), do_sample=False, max_new_tokens=n, min_new_tokens=n, eos_token_id=None,
+                             pad_token_id=0)
+        ref = [int(i) for i in out[0][len(ids):]]
+        row = []
+        for act in ["f32", "q8"]:
+            j = json.loads(run([INGOT, "generate", path, "--tokens", ",".join(map(str, ids)), "--max-tokens", str(n),
+                                "--ignore-eos", "--activations", act, "--json", "--threads", "2"]))
+            got = j["ids"]
+            first = next((i for i, (a, b) in enumerate(zip(ref, got)) if a != b), None)
+            same[act] += first is None
+            row.append("identical" if first is None else f"differs at {first}")
+        if llm is not None:
+            llm.reset()
+            llm.eval(ids)
+            lc = []
+            for _ in range(n):
+                t = llm.sample(temp=0.0)
+                lc.append(int(t))
+                llm.eval([t])
+            first = next((i for i, (a, b) in enumerate(zip(ref, lc)) if a != b), None)
+            same["llama.cpp"] += first is None
+            row.append("identical" if first is None else f"differs at {first}")
+        label = (p.get("prompt") or p["messages"][-1]["content"])[:40]
+        print(f"{label:42} f32: {row[0]:14} q8: {row[1]:14}" + (f" llama.cpp: {row[2]}" if len(row) > 2 else ""))
+    print(f"{len(prompts)} prompts, {n} greedy tokens each, vs transformers generate(do_sample=False) on the GGUF:")
+    for k, v in same.items():
+        print(f"  {k:10} identical in {v}/{len(prompts)}" + ("   (goal: all)" if k == "f32" else ""))
+
+
+def cmd_memory(n=256):
+    import resource
+    build_release(("ingot",))
+    path = gguf_path()
+    cfg = {"layers": 30, "kv_width": 3 * 64}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    j = json.loads(run([INGOT, "generate", path, "--prompt", "Write a long story about a lighthouse keeper.",
+                        "--max-tokens", str(n), "--ignore-eos", "--json", "--threads", "2"]))
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    positions = len(j["prompt_ids"]) + len(j["ids"])
+    rows = 64  # the cache grows geometrically from 64 rows (KVCache.reserve): this is what it has allocated
+    while rows < positions:
+        rows *= 2
+    kv = 2 * cfg["layers"] * cfg["kv_width"] * 4 * rows
+    size = os.path.getsize(path)
+    budget = size + kv + 64 * 2**20
+    print(f"peak RSS {peak / 2**20:.1f} MiB for {positions} positions; model file {size / 2**20:.1f} MiB + KV cache "
+          f"{kv / 2**20:.1f} MiB ({rows} rows allocated) + 64 MiB = {budget / 2**20:.1f} MiB  ({'within' if peak <= budget else 'OVER'} the goal)")
+    del before
+
+
 if __name__ == "__main__":
-    {"logits": cmd_logits, "scoreboard": cmd_scoreboard, "bench": cmd_bench}[sys.argv[1] if len(sys.argv) > 1 else "logits"]()
+    {"logits": cmd_logits, "scoreboard": cmd_scoreboard, "bench": cmd_bench, "greedy": cmd_greedy,
+     "memory": cmd_memory}[sys.argv[1] if len(sys.argv) > 1 else "logits"]()

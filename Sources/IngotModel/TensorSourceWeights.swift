@@ -113,6 +113,9 @@ public final class TensorSourceWeights: WeightProvider {
         } else {
             buffer = try source.load(name)
             stored[name] = buffer
+            // A decoded or re-ordered copy (compressed chunks, GGUF q/k rows put back in Hugging Face order) replaces
+            // the stored bytes for good: release their mapped pages so the tensor is not resident twice.
+            if buffer.owner is OwnedBytes { source.evict(name) }
         }
         guard buffer.count == l.byteCount else {
             throw ModelError.load(tensor: name, reason: "\(buffer.count) bytes stored, \(l.byteCount) expected")

@@ -64,6 +64,13 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
         return try withPath(path) { try p.apply(.toHF, to: raw, rowBytes: e.rowBytes) }
     }
 
+    /// Releases the mapped pages of the GGUF tensor behind `name` (un-permuted tensors are copies: their source
+    /// pages are not needed once the copy exists).
+    public func evict(_ name: String) {
+        guard let e = entries[ExactKey(name)] else { return }
+        gguf.evict(e.ggufName)
+    }
+
     /// Everything `init` computes, built before any stored property is set.
     private struct Built {
         var metadata = JSONObject()
