@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the example model bundled in fixtures/ (a tiny llama made by transformers, with GQA and llama3
-# rope scaling): import → compress → inspect → check → quantize → verify, ending with the verdict; then the same for
-# a BERT encoder.
+# rope scaling): import → compress → inspect → check → quantize → verify on the built-in evaluation text and prompts
+# (with an HTML report), ending with the verdict; generation from the quantized file; then a BERT encoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -26,8 +26,12 @@ echo
 echo "== 4. quantize to q8_0 (embeddings and head too), per-tensor error"
 $ingot convert "$out/model.ingot" -o "$out/q8.ingot" --quantize q8_0
 echo
-echo "== 5. verify: does the quantized file still compute what the original did?"
-$ingot verify "$out/q8.ingot" --reference "$model" --stamp
+echo "== 5. verify: does the quantized file still compute what the original did? (built-in text and prompts)"
+$ingot verify "$out/q8.ingot" --reference "$model" --stamp --report "$out/report.html"
+echo "report: $(wc -c < "$out/report.html") bytes of self-contained HTML"
+echo
+echo "== 5b. generate from the quantized file (a tiny random-weight model: the words are noise, the mechanics are real)"
+$ingot generate "$out/q8.ingot" --chat "What is the capital of France?" --max-tokens 16 --seed 1 --temperature 0.8
 echo
 echo "== 6. an encoder (BERT, sentence-transformers layout): its own pooling, then q8_0 verified by embedding cosine"
 bert=fixtures/models/bert/safetensors
