@@ -63,3 +63,37 @@ extension ModelTests.KVCacheTests {
         }
     }
 }
+
+extension ModelTests.KVCacheTests {
+    @Test("prefill(lastOnly:) gives the last position's logits of a full prefill", arguments: ModelFixture.all)
+    func lastOnly(_ m: ModelFixture) throws {
+        let model = try m.load()
+        let tokens = Fixtures.tokens
+        let full = try model.prefill(tokens)
+        let last = try model.prefill(tokens, lastOnly: true)
+        #expect(last.positions == 1)
+        #expect(model.position == tokens.count)
+        #expect(maxAbsDiff(last.values[...], full.row(tokens.count - 1)) <= Self.tolerance)
+    }
+
+    /// The q8 arithmetic rounds activations to 8 bits: close to the reference, not equal to it.
+    @Test("q8 decoding activations stay close to the f32 ones", arguments: ["Q8_0", "Q4_0", "Q4_1"])
+    func q8Steps(_ type: String) throws {
+        let source = try CanonicalGGUFSource(path: Fixtures.path("llama-gqa/gguf/llama-gqa-\(type).gguf"))
+        let model = try Transformer(config: ModelConfig(metadata: source.metadata), weights: TensorSourceWeights(source: source))
+        let tokens = Fixtures.tokens
+        var f32: [[Float]] = [], q8: [[Float]] = []
+        for mode in [DecodeActivations.f32, .q8] {
+            model.decodeActivations = mode
+            model.reset()
+            for t in tokens { (mode == .f32 ? { f32.append($0) } : { q8.append($0) })(try model.step(t)) }
+        }
+        var worst: Float = 0, scale: Float = 0
+        for (a, b) in zip(f32, q8) {
+            worst = max(worst, maxAbsDiff(a[...], b[...]))
+            scale = max(scale, a.map { abs($0) }.max() ?? 0)
+        }
+        #expect(worst > 0, "q8 must differ from f32 somewhere")
+        #expect(worst <= 0.05 * scale, "\(type): max |Δ| \(worst) against logits up to \(scale)")
+    }
+}
