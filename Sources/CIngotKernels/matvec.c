@@ -357,27 +357,69 @@ static float dot(const float *a, const float *b, size_t n) {
     return s;
 }
 
-void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
-                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores) {
-    size_t group = heads / kv_heads;
-    for (size_t h = 0; h < heads; h++) {
-        size_t g = h / group;
-        const float *qh = q + h * head_dim;
+typedef struct {
+    const float *q, *keys, *values;
+    size_t ld, n, heads, group, head_dim;
+    float scale;
+    float *out, *scores;
+} attend_job;
+
+/// Heads part, part + parts, …: each head writes its own output slice and uses its own row of scores, so the result
+/// does not depend on the thread count.
+static void attend_part(void *ctx, int part, int parts) {
+    const attend_job *j = ctx;
+    for (size_t h = (size_t)part; h < j->heads; h += (size_t)parts) {
+        size_t g = h / j->group, hd = j->head_dim;
+        const float *qh = j->q + h * hd;
+        float *scores = j->scores + h * j->n;
         float m = -INFINITY;
-        for (size_t j = 0; j < n; j++) {
-            float s = scale * dot(qh, keys + j * ld + g * head_dim, head_dim);
-            scores[j] = s;
+        for (size_t k = 0; k < j->n; k++) {
+            float s = j->scale * dot(qh, j->keys + k * j->ld + g * hd, hd);
+            scores[k] = s;
             if (s > m) m = s;
         }
         float sum = 0;
-        for (size_t j = 0; j < n; j++) { scores[j] = expf(scores[j] - m); sum += scores[j]; }
+        for (size_t k = 0; k < j->n; k++) { scores[k] = expf(scores[k] - m); sum += scores[k]; }
         float inv = 1 / sum;
-        float *o = out + h * head_dim;
-        for (size_t d = 0; d < head_dim; d++) o[d] = 0;
-        for (size_t j = 0; j < n; j++) {
-            float p = scores[j] * inv;
-            const float *v = values + j * ld + g * head_dim;
-            for (size_t d = 0; d < head_dim; d++) o[d] += p * v[d];
+        float *o = j->out + h * hd;
+        for (size_t d = 0; d < hd; d++) o[d] = 0;
+        for (size_t k = 0; k < j->n; k++) {
+            float p = scores[k] * inv;
+            const float *v = j->values + k * j->ld + g * hd;
+            for (size_t d = 0; d < hd; d++) o[d] += p * v[d];
         }
     }
+}
+
+void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
+                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads) {
+    attend_job j = {q, keys, values, ld, n, heads, heads / kv_heads, head_dim, scale, out, scores};
+    // A short context is cheaper on one thread than the wake-up of another.
+    int parts = threads < 1 ? 1 : threads;
+    if ((size_t)parts > heads) parts = (int)heads;
+    if (n * heads * head_dim < 32768) parts = 1;
+    ingot_pool_run(parts, attend_part, &j);
+}
+
+typedef struct {
+    float *gate;
+    const float *up;
+    size_t n, chunk;
+} silu_job;
+
+static void silu_part(void *ctx, int part, int parts) {
+    const silu_job *j = ctx;
+    (void)parts;
+    size_t a = (size_t)part * j->chunk, b = a + j->chunk < j->n ? a + j->chunk : j->n;
+    for (size_t i = a; i < b; i++) {
+        float v = j->gate[i];
+        j->gate[i] = (v / (1 + expf(-v))) * j->up[i];
+    }
+}
+
+void ingot_silu_gated(float *gate, const float *up, size_t n, int threads) {
+    int parts = threads < 1 ? 1 : threads;
+    if (n < 4096) parts = 1;
+    silu_job j = {gate, up, n, (n + (size_t)parts - 1) / (size_t)parts};
+    ingot_pool_run(parts, silu_part, &j);
 }

@@ -30,29 +30,57 @@ size_t ingot_q8_act_bytes(size_t cols) {
     return cols / QK * sizeof(act_block);
 }
 
-void ingot_q8_act_quantize(const float *x, size_t cols, void *out) {
-    size_t nb = cols / QK;
-    for (size_t b = 0; b < nb; b++) {
-        act_block a;
-        const float *v = x + b * QK;
-        float amax = 0;
-        for (int i = 0; i < QK; i++) {
-            float m = fabsf(v[i]);
-            if (m > amax) amax = m;
-        }
-        float d = amax / 127, id = d != 0 ? 1 / d : 0;
-        int sum = 0;
-        for (int i = 0; i < QK; i++) {
-            float r = roundf(v[i] * id);
-            int q = r > 127 ? 127 : r < -127 ? -127 : (int)r;  // NaN input: (int)NaN is avoided below
-            if (r != r) q = 0;
-            a.q[i] = (int8_t)q;
-            sum += q;
-        }
-        a.d = d;
-        a.s = d * (float)sum;
-        memcpy((uint8_t *)out + b * sizeof a, &a, sizeof a);
+typedef float v8f __attribute__((ext_vector_type(8)));
+typedef int32_t v8i __attribute__((ext_vector_type(8)));
+
+/// One block: d = max|x|/127, codes round-half-away(x/d) (roundf, as ggml), s = d·Σcodes. Elementwise vector
+/// operations and an exact maximum, so the portable and AVX2 builds give the same bytes.
+INLINE void quantize_block(const float *v, act_block *a) {
+    v8f m = 0;
+    for (int i = 0; i < QK; i += 8) {
+        v8f x;
+        memcpy(&x, v + i, sizeof x);
+        v8f ax = (v8f)((v8i)x & 0x7fffffff);
+        m = ax > m ? ax : m;  // NaN never wins a ">"
     }
+    float amax = 0;
+    for (int i = 0; i < 8; i++) amax = m[i] > amax ? m[i] : amax;
+    float d = amax / 127, id = d != 0 ? 1 / d : 0;
+    v8i sum = 0;
+    for (int i = 0; i < QK; i += 8) {
+        v8f x;
+        memcpy(&x, v + i, sizeof x);
+        v8f y = x * id;
+        v8f t = __builtin_elementwise_trunc(y), f = y - t;
+        v8f r = t + __builtin_convertvector(-(f >= 0.5f), v8f) - __builtin_convertvector(-(f <= -0.5f), v8f);
+        r = r > 127 ? 127 : r;
+        r = r < -127 ? -127 : r;
+        r = r == r ? r : 0;  // NaN inputs give code 0
+        v8i q = __builtin_convertvector(r, v8i);
+        sum += q;
+        for (int k = 0; k < 8; k++) a->q[i + k] = (int8_t)q[k];
+    }
+    int total = 0;
+    for (int k = 0; k < 8; k++) total += sum[k];
+    a->d = d;
+    a->s = d * (float)total;
+}
+
+static void quantize_portable(const float *x, size_t nb, act_block *out) {
+    for (size_t b = 0; b < nb; b++) quantize_block(x + b * QK, out + b);
+}
+#ifdef MV_X86
+AVX2_TARGET static void quantize_avx2(const float *x, size_t nb, act_block *out) {
+    for (size_t b = 0; b < nb; b++) quantize_block(x + b * QK, out + b);
+}
+#endif
+
+void ingot_q8_act_quantize(const float *x, size_t cols, void *out, int isa) {
+    size_t nb = cols / QK;
+#ifdef MV_X86
+    if (ingot_isa_clamp(isa) >= INGOT_ISA_AVX2) { quantize_avx2(x, nb, out); return; }
+#endif
+    quantize_portable(x, nb, out);
 }
 
 static size_t wblock_bytes(int type) {

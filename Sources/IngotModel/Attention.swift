@@ -23,13 +23,14 @@ struct Attention {
     /// - keys/values: the layer's cache, row stride `ldkv`, holding start + T rows.
     /// - out: [T, heads·head_dim] with row stride `ldo`.
     func run(q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, ldkv: Int,
-             out: UnsafeMutablePointer<Float>, ldo: Int, tokens t: Int, start: Int, scores: UnsafeMutablePointer<Float>) {
+             out: UnsafeMutablePointer<Float>, ldo: Int, tokens t: Int, start: Int, scores: UnsafeMutablePointer<Float>,
+             threads: Int = 1) {
         let group = heads / kvHeads
         let scale = Float(1 / Double(headDim).squareRoot())
         if t == 1 {
             // A decoding step: one query row per head against start + 1 keys (a causal row sees them all), in one C
-            // loop rather than two single-row products.
-            ingot_attend_one(q, keys, values, ldkv, start + 1, heads, kvHeads, headDim, scale, out, scores)
+            // loop rather than two single-row products, heads split over the threads. `scores` holds heads rows.
+            ingot_attend_one(q, keys, values, ldkv, start + 1, heads, kvHeads, headDim, scale, out, scores, Int32(threads))
             return
         }
         var i0 = 0

@@ -65,7 +65,7 @@ enum MatVec {
             let bytes = ingot_q8_act_bytes(m.cols)
             if bytes > 0 {
                 scratch.reserve(bytes / MemoryLayout<Float>.size + 1)
-                ingot_q8_act_quantize(x, m.cols, scratch.pointer)
+                ingot_q8_act_quantize(x, m.cols, scratch.pointer, Int32(level.rawValue))
                 if ingot_matvec_q8(t, base, m.rows, m.cols, scratch.pointer, y, Int32(level.rawValue), Int32(threads)) == 0 {
                     return true
                 }

@@ -54,7 +54,8 @@ extension Transformer {
         try linear(l.key, input: x, rows: t, inWidth: h, outWidth: h, into: keys, ldc: h, bias: l.keyBias)
         try linear(l.value, input: x, rows: t, inWidth: h, outWidth: h, into: values, ldc: h, bias: l.valueBias)
         attention.run(q: q, ldq: h, keys: keys, values: values, ldkv: h, out: ws.attn.pointer, ldo: h, tokens: t, start: 0,
-                      scores: ws.scores.pointer)
+                      scores: ws.scores.pointer,
+                      threads: threads)
         try linear(l.attentionOut, input: ws.attn.pointer, rows: t, inWidth: h, outWidth: h, into: ws.out.pointer, ldc: h,
                    bias: l.attentionOutBias)
         addResidual(tokens: t)

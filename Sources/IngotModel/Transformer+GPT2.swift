@@ -15,7 +15,8 @@ extension Transformer {
             (values + (start + r) * h).update(from: qkv + r * 3 * h + 2 * h, count: h)
         }
         attention.run(q: qkv, ldq: 3 * h, keys: keys, values: values, ldkv: h, out: ws.attn.pointer, ldo: h, tokens: t,
-                      start: start, scores: ws.scores.pointer)
+                      start: start, scores: ws.scores.pointer,
+                      threads: threads)
         try conv1D(l.attnProj, input: ws.attn.pointer, rows: t, inWidth: h, outWidth: h, into: ws.out.pointer, ldc: h,
                    bias: l.attnProjBias)
         addResidual(tokens: t)

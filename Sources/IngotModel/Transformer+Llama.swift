@@ -20,7 +20,8 @@ extension Transformer {
             rope.rotate(k + r * kvw, heads: c.numKVHeads, cos: cs, sin: sn)
         }
         attention.run(q: q, ldq: qw, keys: keys, values: values, ldkv: kvw, out: ws.attn.pointer, ldo: qw, tokens: t,
-                      start: start, scores: ws.scores.pointer)
+                      start: start, scores: ws.scores.pointer,
+                      threads: threads)
         try linear(l.o, input: ws.attn.pointer, rows: t, inWidth: qw, outWidth: h, into: ws.out.pointer, ldc: h, bias: l.oBias)
         addResidual(tokens: t)
 
@@ -29,7 +30,7 @@ extension Transformer {
         try linear(l.gate, input: xn, rows: t, inWidth: h, outWidth: f, into: gate, ldc: f, bias: l.gateBias)
         try linear(l.up, input: xn, rows: t, inWidth: h, outWidth: f, into: up, ldc: f, bias: l.upBias)
         c.activation.applyGated(UnsafeMutableBufferPointer(start: gate, count: t * f),
-                                up: UnsafeBufferPointer(start: up, count: t * f))
+                                up: UnsafeBufferPointer(start: up, count: t * f), threads: threads)
         try linear(l.down, input: gate, rows: t, inWidth: f, outWidth: h, into: ws.out.pointer, ldc: h, bias: l.downBias)
         addResidual(tokens: t)
     }

@@ -36,7 +36,7 @@ final class Workspace {
         attn.reserve(t * c.numHeads * c.headDim)
         ffn1.reserve(t * c.ffnSize)
         if c.layout == .llama { ffn2.reserve(t * c.ffnSize) }
-        scores.reserve(min(t, Self.queryBlock) * context)
+        scores.reserve(max(min(t, Self.queryBlock), t == 1 ? c.numHeads : 1) * context)
         if c.layout == .llama {
             cos.reserve(t * c.headDim / 2)
             sin.reserve(t * c.headDim / 2)

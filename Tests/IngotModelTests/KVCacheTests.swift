@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import IngotFamilies
 import IngotInterop
 import Testing
@@ -95,5 +98,63 @@ extension ModelTests.KVCacheTests {
         }
         #expect(worst > 0, "q8 must differ from f32 somewhere")
         #expect(worst <= 0.05 * scale, "\(type): max |Δ| \(worst) against logits up to \(scale)")
+    }
+}
+
+extension ModelTests.KVCacheTests {
+    @Test("decoding steps give the same bits for any thread count (matvec rows, attention heads, SiLU chunks)")
+    func stepsIndependentOfThreads() throws {
+        let source = try CanonicalGGUFSource(path: Fixtures.path("llama-gqa/gguf/llama-gqa-Q4_1.gguf"))
+        let config = try ModelConfig(metadata: source.metadata)
+        var runs: [[UInt32]] = []
+        for threads in [1, 2, 3] {
+            let model = try Transformer(config: config, weights: TensorSourceWeights(source: source), threads: threads)
+            var bits: [UInt32] = []
+            for t in Fixtures.tokens { bits += try model.step(t).map(\.bitPattern) }
+            runs.append(bits)
+        }
+        #expect(runs[1] == runs[0])
+        #expect(runs[2] == runs[0])
+    }
+
+    @Test("one-query attention over a long cache gives the same bits on 1, 2 and 3 threads, and matches the sgemm path")
+    func attentionThreads() {
+        let heads = 8, kv = 2, hd = 64, n = 600, ld = kv * hd
+        var rng = SplitMix(5)
+        let q = (0..<(heads * hd)).map { _ in Float(rng.uniform() - 0.5) }
+        let keys = (0..<(n * ld)).map { _ in Float(rng.uniform() - 0.5) }
+        let values = (0..<(n * ld)).map { _ in Float(rng.uniform() - 0.5) }
+        let a = Attention(heads: heads, kvHeads: kv, headDim: hd, causal: true)
+        func run(_ threads: Int, tokens: Int = 1) -> [Float] {
+            var out = [Float](repeating: 0, count: heads * hd)
+            var scores = [Float](repeating: 0, count: heads * n)
+            // tokens = 2 with the query duplicated runs the two-product (sgemm) path; its second row is the same query
+            // at the last position.
+            let qs = tokens == 1 ? q : q + q
+            var out2 = [Float](repeating: 0, count: tokens * heads * hd)
+            var scores2 = [Float](repeating: 0, count: tokens * n)
+            if tokens == 1 {
+                a.run(q: qs, ldq: heads * hd, keys: keys, values: values, ldkv: ld, out: &out, ldo: heads * hd, tokens: 1,
+                      start: n - 1, scores: &scores, threads: threads)
+                return out
+            }
+            a.run(q: qs, ldq: heads * hd, keys: keys, values: values, ldkv: ld, out: &out2, ldo: heads * hd, tokens: 2,
+                  start: n - 2, scores: &scores2)
+            return Array(out2[(heads * hd)...])
+        }
+        let one = run(1)
+        #expect(run(2).map(\.bitPattern) == one.map(\.bitPattern))
+        #expect(run(3).map(\.bitPattern) == one.map(\.bitPattern))
+        #expect(maxAbsDiff(one[...], run(1, tokens: 2)[...]) <= 1e-5)
+    }
+
+    @Test("the C SiLU gate gives the Swift loop's bits")
+    func siluGate() {
+        let n = 5000
+        let gate = (0..<n).map { Float($0 - n / 2) * 0.013 }, up = (0..<n).map { Float($0 % 97) * 0.1 - 4 }
+        var c = gate, swift = gate
+        c.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { Activation.silu.applyGated(g, up: $0, threads: 2) } }
+        for i in 0..<n { let v = swift[i]; swift[i] = v / (1 + expf(-v)); swift[i] *= up[i] }
+        #expect(c.map(\.bitPattern) == swift.map(\.bitPattern))
     }
 }

@@ -48,17 +48,23 @@ void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, c
 
 /// Bytes of a quantized activation vector of `cols` floats (cols a multiple of 32), or 0 otherwise.
 size_t ingot_q8_act_bytes(size_t cols);
-/// Quantizes x (cols floats) into `out` (ingot_q8_act_bytes(cols) bytes, 4-byte aligned).
-void ingot_q8_act_quantize(const float *x, size_t cols, void *out);
+/// Quantizes x (cols floats) into `out` (ingot_q8_act_bytes(cols) bytes, 4-byte aligned); every `isa` gives the same
+/// bytes.
+void ingot_q8_act_quantize(const float *x, size_t cols, void *out, int isa);
 /// y = W · x with x quantized by ingot_q8_act_quantize. `type` is INGOT_MV_Q8_0, _Q4_0 or _Q4_1 with group size 32;
 /// returns 0 when it ran, -1 for another type or a shape it does not take (cols not a multiple of 32).
 int ingot_matvec_q8(int type, const void *w, size_t rows, size_t cols, const void *xq, float *y, int isa, int threads);
 
 /// One query per head against `n` cached positions (decoding attention): for head h (kv head h / (heads /
 /// kv_heads)), p = softmax(scale · q_h · K_gᵀ) over rows 0..n-1, out_h = p · V_g. keys/values rows are `ld` floats
-/// apart, head g at column g·head_dim; q and out are [heads·head_dim]. `scores` holds n floats.
+/// apart, head g at column g·head_dim; q and out are [heads·head_dim]. `scores` holds heads·n floats. Heads are
+/// split over `threads` threads; the result does not depend on the count.
 void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
-                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores);
+                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads);
+
+/// gate[i] = silu(gate[i]) · up[i] = gate / (1 + expf(−gate)) · up, element by element exactly as the Swift
+/// reference computes it, split over `threads` threads (results independent of the count).
+void ingot_silu_gated(float *gate, const float *up, size_t n, int threads);
 
 /// Runs fn(ctx, part, parts) for part 0..parts-1 on a persistent pool (part 0 on the calling thread) and returns
 /// when all are done. Pool threads spin briefly between jobs and then sleep. Concurrent callers do not wait for
