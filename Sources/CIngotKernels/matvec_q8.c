@@ -154,39 +154,63 @@ AVX2_TARGET INLINE float reduce_256(__m256 lo, __m256 hi) {
     return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
 }
 
+/// One block of one row into its accumulator (lanes 0-7 for even blocks, 8-15 for odd ones).
+#define Q8_BLOCK_256(acc, m, blk, xq, dx, sx)                                                                        \
+    do {                                                                                                             \
+        __m256 pf_ = _mm256_cvtepi32_ps(partial_256(type, (blk), (xq)));                                              \
+        (acc) = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * (dx)), pf_, (acc));                            \
+        if (type == INGOT_MV_Q4_1) (m) = fmaf(_cvtsh_ss(get16((blk) + 2)), (sx), (m));                                \
+    } while (0)
+
 AVX2_TARGET INLINE void rows_256_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
                                       const act_block *x, float *y) {
     size_t bb = wblock_bytes(type);
     size_t r = r0;
+    // Four rows share each activation load; even and odd blocks go to separate accumulators (the canonical lanes
+    // 0-7 and 8-15), written out by name so the compiler keeps all eight in registers.
     for (; r + 4 <= r1; r += 4) {
-        const uint8_t *p[4] = {w + r * rb, w + (r + 1) * rb, w + (r + 2) * rb, w + (r + 3) * rb};
-        __m256 a[4][2];
-        float m[4] = {0, 0, 0, 0};
-        for (int k = 0; k < 4; k++) a[k][0] = a[k][1] = _mm256_setzero_ps();
-        for (size_t b = 0; b < nb; b++) {
-            __m256i xq = _mm256_loadu_si256((const __m256i *)x[b].q);
-            float dx = x[b].d;
-            for (int k = 0; k < 4; k++) {
-                const uint8_t *blk = p[k] + b * bb;
-                __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, xq));
-                __m256 dd = _mm256_set1_ps(_cvtsh_ss(get16(blk)) * dx);
-                a[k][b & 1] = _mm256_fmadd_ps(dd, pf, a[k][b & 1]);
-                if (type == INGOT_MV_Q4_1) m[k] = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m[k]);
-            }
+        const uint8_t *p0 = w + r * rb, *p1 = p0 + rb, *p2 = p1 + rb, *p3 = p2 + rb;
+        __m256 e0 = _mm256_setzero_ps(), o0 = e0, e1 = e0, o1 = e0, e2 = e0, o2 = e0, e3 = e0, o3 = e0;
+        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+        size_t b = 0;
+        for (; b + 2 <= nb; b += 2) {
+            const act_block *xa = x + b, *xb = x + b + 1;
+            __m256i qa = _mm256_loadu_si256((const __m256i *)xa->q), qb = _mm256_loadu_si256((const __m256i *)xb->q);
+            size_t oa = b * bb, ob = oa + bb;
+            Q8_BLOCK_256(e0, m0, p0 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(e1, m1, p1 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(e2, m2, p2 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(e3, m3, p3 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(o0, m0, p0 + ob, qb, xb->d, xb->s);
+            Q8_BLOCK_256(o1, m1, p1 + ob, qb, xb->d, xb->s);
+            Q8_BLOCK_256(o2, m2, p2 + ob, qb, xb->d, xb->s);
+            Q8_BLOCK_256(o3, m3, p3 + ob, qb, xb->d, xb->s);
         }
-        for (int k = 0; k < 4; k++) y[r + k] = reduce_256(a[k][0], a[k][1]) + m[k];
+        if (b < nb) {  // a last, even-numbered block
+            const act_block *xa = x + b;
+            __m256i qa = _mm256_loadu_si256((const __m256i *)xa->q);
+            size_t oa = b * bb;
+            Q8_BLOCK_256(e0, m0, p0 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(e1, m1, p1 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(e2, m2, p2 + oa, qa, xa->d, xa->s);
+            Q8_BLOCK_256(e3, m3, p3 + oa, qa, xa->d, xa->s);
+        }
+        y[r] = reduce_256(e0, o0) + m0;
+        y[r + 1] = reduce_256(e1, o1) + m1;
+        y[r + 2] = reduce_256(e2, o2) + m2;
+        y[r + 3] = reduce_256(e3, o3) + m3;
     }
     for (; r < r1; r++) {
         const uint8_t *row = w + r * rb;
-        __m256 a[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+        __m256 e = _mm256_setzero_ps(), o = e;
         float m = 0;
-        for (size_t b = 0; b < nb; b++) {
-            const uint8_t *blk = row + b * bb;
-            __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, _mm256_loadu_si256((const __m256i *)x[b].q)));
-            a[b & 1] = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * x[b].d), pf, a[b & 1]);
-            if (type == INGOT_MV_Q4_1) m = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m);
+        size_t b = 0;
+        for (; b + 2 <= nb; b += 2) {
+            Q8_BLOCK_256(e, m, row + b * bb, _mm256_loadu_si256((const __m256i *)x[b].q), x[b].d, x[b].s);
+            Q8_BLOCK_256(o, m, row + (b + 1) * bb, _mm256_loadu_si256((const __m256i *)x[b + 1].q), x[b + 1].d, x[b + 1].s);
         }
-        y[r] = reduce_256(a[0], a[1]) + m;
+        if (b < nb) Q8_BLOCK_256(e, m, row + b * bb, _mm256_loadu_si256((const __m256i *)x[b].q), x[b].d, x[b].s);
+        y[r] = reduce_256(e, o) + m;
     }
 }
 
