@@ -362,13 +362,16 @@ typedef struct {
     size_t ld, n, heads, group, head_dim;
     float scale;
     float *out, *scores;
+    _Atomic size_t next;  // the next head to take
 } attend_job;
 
-/// Heads part, part + parts, …: each head writes its own output slice and uses its own row of scores, so the result
-/// does not depend on the thread count.
+/// Heads taken one at a time from the job's counter: each head writes its own output slice and uses its own row of
+/// scores, so the result does not depend on which thread computes it.
 static void attend_part(void *ctx, int part, int parts) {
-    const attend_job *j = ctx;
-    for (size_t h = (size_t)part; h < j->heads; h += (size_t)parts) {
+    (void)part;
+    (void)parts;
+    attend_job *j = ctx;
+    for (size_t h; (h = atomic_fetch_add(&j->next, 1)) < j->heads;) {
         size_t g = h / j->group, hd = j->head_dim;
         const float *qh = j->q + h * hd;
         float *scores = j->scores + h * j->n;
@@ -393,7 +396,7 @@ static void attend_part(void *ctx, int part, int parts) {
 
 void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
                       size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads) {
-    attend_job j = {q, keys, values, ld, n, heads, heads / kv_heads, head_dim, scale, out, scores};
+    attend_job j = {q, keys, values, ld, n, heads, heads / kv_heads, head_dim, scale, out, scores, 0};
     // A short context is cheaper on one thread than the wake-up of another.
     int parts = threads < 1 ? 1 : threads;
     if ((size_t)parts > heads) parts = (int)heads;
@@ -405,21 +408,27 @@ typedef struct {
     float *gate;
     const float *up;
     size_t n, chunk;
+    _Atomic size_t next;
 } silu_job;
 
+/// Chunks claimed from the job's counter: each element is gated exactly once (the operation is in place, so a
+/// chunk done twice would be wrong, not merely wasted).
 static void silu_part(void *ctx, int part, int parts) {
-    const silu_job *j = ctx;
+    (void)part;
     (void)parts;
-    size_t a = (size_t)part * j->chunk, b = a + j->chunk < j->n ? a + j->chunk : j->n;
-    for (size_t i = a; i < b; i++) {
-        float v = j->gate[i];
-        j->gate[i] = (v / (1 + expf(-v))) * j->up[i];
+    silu_job *j = ctx;
+    for (size_t a; (a = atomic_fetch_add(&j->next, j->chunk)) < j->n;) {
+        size_t b = a + j->chunk < j->n ? a + j->chunk : j->n;
+        for (size_t i = a; i < b; i++) {
+            float v = j->gate[i];
+            j->gate[i] = (v / (1 + expf(-v))) * j->up[i];
+        }
     }
 }
 
 void ingot_silu_gated(float *gate, const float *up, size_t n, int threads) {
     int parts = threads < 1 ? 1 : threads;
     if (n < 4096) parts = 1;
-    silu_job j = {gate, up, n, (n + (size_t)parts - 1) / (size_t)parts};
+    silu_job j = {gate, up, n, 1024, 0};
     ingot_pool_run(parts, silu_part, &j);
 }

@@ -1,26 +1,33 @@
 // A small persistent thread pool for the decoding kernels. A decoding step runs ~200 matrix-vector products of
-// a few hundred microseconds each; waking threads through a dispatch queue costs tens of microseconds a call, so
-// pool threads spin on a generation counter for a short while after each job and sleep on a condition variable
-// only when no job comes.
+// tens to hundreds of microseconds each; waking threads through a dispatch queue costs tens of microseconds a call,
+// so pool threads spin on a generation counter for a short while after each job and then sleep on a condition
+// variable.
+//
+// Joining is optional: a job's work is claimed piece by piece from counters inside the job (every piece exactly
+// once, whoever takes it), and the calling thread closes the job as soon as it finds nothing left to claim. It then
+// waits only for threads that already joined (they are mid-piece), never for one that is asleep or descheduled —
+// on a loaded machine a late thread simply does not take part, instead of stalling every product.
 #include "ingot_matvec.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
 #define POOL_MAX 64
-// About 100-300 µs of spinning (a pause is ~10-40 cycles): longer than the gap between two products of one
-// step, short enough that an idle pool does not hold a core.
-#define POOL_SPIN 20000
+// Pauses a pool thread spins between jobs before sleeping (~50-150 µs): longer than the gap between two products of
+// one step, short enough that an idle pool gives its core back quickly.
+#define POOL_SPIN 4000
 
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;  // guards start-up and the sleep/wake handshake
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;  // start-up and the sleep/wake handshake
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t pool_owner = PTHREAD_MUTEX_INITIALIZER;  // one job at a time
 static int pool_threads = 0;
 static _Atomic uint64_t pool_generation = 0;
-static _Atomic int pool_pending = 0;
-static void (*job_fn)(void *, int, int);
-static void *job_ctx;
-static int job_parts;
+static _Atomic int pool_open = 0;    // 1 while the current job accepts helpers
+static _Atomic int pool_active = 0;  // helpers inside the current job
+static void (*_Atomic job_fn)(void *, int, int);
+static void *_Atomic job_ctx;
+static _Atomic int job_parts;
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -29,24 +36,29 @@ static inline void cpu_relax(void) {
 }
 
 static void *pool_main(void *arg) {
-    int index = (int)(intptr_t)arg;  // this thread runs part index + 1
+    int index = (int)(intptr_t)arg;  // this thread is helper index + 1
     uint64_t seen = 0;
     for (;;) {
         uint64_t g;
         int spins = 0;
-        while ((g = atomic_load_explicit(&pool_generation, memory_order_acquire)) == seen && spins < POOL_SPIN) {
+        while ((g = atomic_load(&pool_generation)) == seen && spins < POOL_SPIN) {
             cpu_relax();
             spins++;
         }
         if (g == seen) {
             pthread_mutex_lock(&pool_lock);
-            while ((g = atomic_load_explicit(&pool_generation, memory_order_acquire)) == seen)
-                pthread_cond_wait(&pool_wake, &pool_lock);
+            while ((g = atomic_load(&pool_generation)) == seen) pthread_cond_wait(&pool_wake, &pool_lock);
             pthread_mutex_unlock(&pool_lock);
         }
         seen = g;
-        if (index + 1 < job_parts) job_fn(job_ctx, index + 1, job_parts);
-        atomic_fetch_sub_explicit(&pool_pending, 1, memory_order_acq_rel);
+        // Join only an open job; the caller waits for joined helpers after closing it (seq_cst on both sides, so
+        // either this thread sees the job closed or the caller sees this thread active).
+        atomic_fetch_add(&pool_active, 1);
+        if (atomic_load(&pool_open)) {
+            int parts = atomic_load(&job_parts);
+            if (index + 1 < parts) atomic_load(&job_fn)(atomic_load(&job_ctx), index + 1, parts);
+        }
+        atomic_fetch_sub(&pool_active, 1);
     }
     return NULL;
 }
@@ -72,22 +84,24 @@ static int pool_grow(int n) {
 void ingot_pool_run(int parts, void (*fn)(void *ctx, int part, int parts), void *ctx) {
     if (parts > POOL_MAX + 1) parts = POOL_MAX + 1;
     if (parts <= 1 || pthread_mutex_trylock(&pool_owner) != 0) {
-        for (int p = 0; p < (parts < 1 ? 1 : parts); p++) fn(ctx, p, parts < 1 ? 1 : parts);
+        fn(ctx, 0, 1);  // alone: part 0 of 1 claims every piece
         return;
     }
     int have = pool_grow(parts - 1);
     if (have < parts - 1) parts = have + 1;
-    job_fn = fn;
-    job_ctx = ctx;
-    job_parts = parts;
-    // Every pool thread takes part in every generation (threads beyond `parts` only count down), so `pending`
-    // is the whole pool.
-    atomic_store_explicit(&pool_pending, have, memory_order_relaxed);
+    atomic_store(&job_fn, fn);
+    atomic_store(&job_ctx, ctx);
+    atomic_store(&job_parts, parts);
+    atomic_store(&pool_open, 1);
     pthread_mutex_lock(&pool_lock);
-    atomic_fetch_add_explicit(&pool_generation, 1, memory_order_release);
+    atomic_fetch_add(&pool_generation, 1);
     pthread_cond_broadcast(&pool_wake);
     pthread_mutex_unlock(&pool_lock);
     fn(ctx, 0, parts);
-    while (atomic_load_explicit(&pool_pending, memory_order_acquire) > 0) cpu_relax();
+    atomic_store(&pool_open, 0);
+    for (int spins = 0; atomic_load(&pool_active) > 0; spins++) {
+        if (spins < 1000) cpu_relax();
+        else sched_yield();  // a joined helper was preempted mid-piece: let it run
+    }
     pthread_mutex_unlock(&pool_owner);
 }

@@ -66,9 +66,10 @@ void ingot_attend_one(const float *q, const float *keys, const float *values, si
 /// reference computes it, split over `threads` threads (results independent of the count).
 void ingot_silu_gated(float *gate, const float *up, size_t n, int threads);
 
-/// Runs fn(ctx, part, parts) for part 0..parts-1 on a persistent pool (part 0 on the calling thread) and returns
-/// when all are done. Pool threads spin briefly between jobs and then sleep. Concurrent callers do not wait for
-/// each other: a call that finds the pool busy runs its parts on its own thread.
+/// Runs fn(ctx, part, parts) on the calling thread (part 0) and on up to parts − 1 pool threads that join while the
+/// call lasts. `fn` must claim its work piece by piece from counters in `ctx` until none is left, so that every piece
+/// is done exactly once however many threads join (part and parts are hints; a late thread may find nothing). Pool
+/// threads spin briefly between jobs, then sleep. A call that finds the pool busy (another thread's job) runs alone.
 void ingot_pool_run(int parts, void (*fn)(void *ctx, int part, int parts), void *ctx);
 
 #endif
