@@ -58,18 +58,23 @@ extension HTMLReport {
                 s.line(s.left + Double(i) * step, s.top, s.left + Double(i) * step, s.bottom, class: "ws")
             }
         }
-        // One spike per position, or per pixel column (its largest KLD) when there are more positions than pixels:
-        // a bad position must stay visible however long the text.
+        // Each pixel column shows the range (lowest to highest KLD) of the positions that fall in it, as a short
+        // vertical stroke; a column of one position is a dot-like tick at its value. Spikes from the axis would fill
+        // a log-scale plot solid; ranges keep both the typical level and the worst positions visible.
         let columns = min(n, Int(s.plotWidth))
         var d = ""
-        d.reserveCapacity(columns * 24)
+        d.reserveCapacity(columns * 28)
         for col in 0..<columns {
             let a = col * n / columns, b = max(a + 1, (col + 1) * n / columns)
-            var v = 0.0
-            for i in a..<b where !(klds[i] <= v) { v = klds[i].isNaN ? .infinity : klds[i] }
-            guard v > lo else { continue }
+            var low = Double.infinity, high = 0.0
+            for i in a..<b {
+                let v = klds[i].isNaN ? Double.infinity : klds[i]
+                low = min(low, v)
+                high = max(high, v)
+            }
             let x = s.left + (Double(a) + Double(b - a) / 2) * step
-            d += "M" + SVGChart.c(x) + " " + SVGChart.c(s.bottom) + "V" + SVGChart.c(y(v))
+            let (y1, y2) = (y(high), y(low))
+            d += "M" + SVGChart.c(x) + " " + SVGChart.c(max(s.top, y1 - 1.2)) + "V" + SVGChart.c(min(s.bottom, y2 + 1.2))
         }
         if !d.isEmpty { s.path(d, class: "spike") }
         s.line(s.left, y(mean), s.right, y(mean), class: "mean")
@@ -86,7 +91,7 @@ extension HTMLReport {
         }
         s.axes()
         let per = Double(n) / Double(columns)
-        s.xTitle(columns < n ? "scored position (each spike: the largest KLD of about \(ReportNumber.fixed(per, per >= 10 ? 0 : 1)) positions)"
+        s.xTitle(columns < n ? "scored position (each stroke: the lowest to highest KLD of about \(ReportNumber.fixed(per, per >= 9.95 ? 0 : 1)) positions)"
                              : "scored position")
         s.yTitle("KLD")
         return s.svg(label: "KL divergence per scored position")

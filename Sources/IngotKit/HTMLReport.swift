@@ -191,7 +191,7 @@ public struct HTMLReport: Sendable {
         svg text{font-family:inherit}
         svg .ax{stroke:#7a8491}svg .gr{stroke:#eceff3}svg .ws{stroke:#b9c0ca;stroke-dasharray:2 3}
         svg .tl{font-size:11px;fill:#5b6573}svg .at{font-size:12px;fill:#3c4652}svg .lb{font-size:11px;fill:#3c4652}
-        svg .spike{stroke:#e8590c;stroke-width:1;fill:none}
+        svg .spike{stroke:#e8590c;stroke-width:1.1;fill:none;opacity:.85}
         svg .mean{stroke:#1d232b;stroke-width:1.2}svg .lim{stroke:#c5221f;stroke-width:1.2;stroke-dasharray:6 4}svg .lim-l{fill:#c5221f}
         svg .bar{fill:#f4a261}svg .bar0{fill:#b8d8be}svg .band{fill:#f1f8f2}svg .col{stroke:#f1f2f4}
         svg .sq{stroke:#fff;stroke-width:.6}svg .cs{fill:#4e79a7}svg .cs.low{fill:#c5221f}
