@@ -137,7 +137,8 @@ public struct HTMLReport: Sendable {
         return s + "</tbody></table>"
     }
 
-    /// A section with a heading and an optional one-line explanation under it.
+    /// A section with a heading and an optional explanation under it. `note` and `body` are markup already (their
+    /// outside text escaped by the caller); `title` is plain text.
     static func section(_ id: String, _ title: String, note: String? = nil, _ body: String) -> String {
         "<section class=\"card\" id=\"\(id)\"><h2>" + HTMLEscape.text(title) + "</h2>"
             + (note.map { "<p class=\"note\">" + $0 + "</p>" } ?? "") + body + "</section>"
