@@ -1,13 +1,11 @@
 import IngotFormat
 
 extension VerifyReport {
-    /// A self-contained HTML page of the report (placeholder until the full report lands).
-    public var html: String {
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>ingot verify</title></head><body><pre>"
-            + HTMLEscape.text(json.description) + "</pre></body></html>\n"
-    }
+    /// The self-contained HTML page of the report (`HTMLReport`).
+    public var html: String { HTMLReport(self).html }
 
-    /// Writes `html` atomically (temp file, then rename).
+    /// Writes `html` atomically: a temp file beside `path`, moved into place only once complete, so an existing
+    /// report is replaced only by a whole new one and a failed write leaves nothing behind.
     public func writeHTML(to path: String) throws {
         let bytes = Array(html.utf8)
         try withPath(path) {
@@ -20,23 +18,5 @@ extension VerifyReport {
                 throw error
             }
         }
-    }
-}
-
-enum HTMLEscape {
-    static func text(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 }

@@ -13,8 +13,5 @@ extension DiffReport: Rendered {
     }
 
     /// SQNR, max |err| and cosine cells of a row (diff's and verify's worst-tensor tables).
-    static func figures(_ r: TensorDiff.Row) -> [String] {
-        [r.sqnrDB.map { $0 == .infinity ? "identical" : Fmt.fixed($0, 2) } ?? "-", r.maxAbs.map(Fmt.num) ?? "-",
-         r.cosine.map { Fmt.fixed($0, 6) } ?? "-"]
-    }
+    static func figures(_ r: TensorDiff.Row) -> [String] { r.figures }
 }

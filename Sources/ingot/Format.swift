@@ -1,4 +1,5 @@
 import IngotFormat
+import IngotKit
 
 /// Human-readable numbers for tables.
 enum Fmt {
@@ -10,44 +11,15 @@ enum Fmt {
         return u == 0 ? "\(n) B" : fixed(v, 1) + " " + units[u]
     }
 
-    static func fixed(_ v: Double, _ digits: Int) -> String {
-        guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
-        var p = 1.0
-        for _ in 0..<digits { p *= 10 }
-        let r = (abs(v) * p).rounded() / p
-        var s = String(Int(r))
-        if digits > 0 {
-            let frac = Int(((r - r.rounded(.down)) * p).rounded())
-            let f = String(frac)
-            s += "." + String(repeating: "0", count: digits - f.count) + f
-        }
-        return (v < 0 && r != 0 ? "-" : "") + s
-    }
+    /// The number rules are IngotKit's (`ReportNumber`), shared with the HTML report.
+    static func fixed(_ v: Double, _ digits: Int) -> String { ReportNumber.fixed(v, digits) }
 
     /// Compact scientific-ish form for statistics.
-    static func num(_ v: Double) -> String {
-        guard v.isFinite else { return v.isNaN ? "-" : (v > 0 ? "inf" : "-inf") }
-        if v == 0 { return "0" }
-        let a = abs(v)
-        if a >= 1e-3 && a < 1e5 { return fixed(v, a >= 100 ? 2 : 5) }
-        var e = 0
-        var m = a
-        while m >= 10 { m /= 10; e += 1 }
-        while m < 1 { m *= 10; e -= 1 }
-        return (v < 0 ? "-" : "") + fixed(m, 3) + "e" + String(e)
-    }
+    static func num(_ v: Double) -> String { ReportNumber.num(v) }
 
     static func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
 
-    static func count(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
-    }
+    static func count(_ n: Int) -> String { ReportNumber.count(n) }
 }
 
 /// A plain text table: left-aligned text columns, right-aligned numeric ones.
