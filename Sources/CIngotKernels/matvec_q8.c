@@ -248,64 +248,34 @@ AVX512_TARGET INLINE __m512 halves_512(float lo, float hi) {
                                                _mm256_castps_pd(_mm256_set1_ps(hi)), 1));
 }
 
-/// Blocks (b, b+1) of one row into its accumulator (lanes 0-7 block b, 8-15 block b+1).
-#define Q8_PAIR_512(acc, m, blk, xq, xa, xb)                                                                         \
-    do {                                                                                                             \
-        __m512 dd_ = halves_512(_cvtsh_ss(get16(blk)) * (xa)->d, _cvtsh_ss(get16((blk) + bb)) * (xb)->d);             \
-        (acc) = _mm512_fmadd_ps(dd_, pair_512(type, (blk), bb, (xq)), (acc));                                          \
-        if (type == INGOT_MV_Q4_1) {                                                                                 \
-            (m) = fmaf(_cvtsh_ss(get16((blk) + 2)), (xa)->s, (m));                                                   \
-            (m) = fmaf(_cvtsh_ss(get16((blk) + bb + 2)), (xb)->s, (m));                                              \
-        }                                                                                                            \
-    } while (0)
-
-/// The last block of a row with an odd block count: lanes 0-7 only.
-AVX512_TARGET INLINE void q8_last_512(int type, __m512 a, float m, const uint8_t *blk, const act_block *xa, float *y) {
-    __m256 lo = _mm512_castps512_ps256(a), hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
-    if (blk) {
-        __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, _mm256_loadu_si256((const __m256i *)xa->q)));
-        lo = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * xa->d), pf, lo);
-        if (type == INGOT_MV_Q4_1) m = fmaf(_cvtsh_ss(get16(blk + 2)), xa->s, m);
-    }
-    *y = reduce_256(lo, hi) + m;
-}
-
 AVX512_TARGET INLINE void rows_512_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
                                         const act_block *x, float *y) {
     size_t bb = wblock_bytes(type), pairs = nb / 2;
-    size_t r = r0;
-    for (; r + 4 <= r1; r += 4) {
-        const uint8_t *p0 = w + r * rb, *p1 = p0 + rb, *p2 = p1 + rb, *p3 = p2 + rb;
-        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-        for (size_t k = 0; k < pairs; k++) {
-            size_t b = 2 * k, o = b * bb;
-            const act_block *xa = x + b, *xb = x + b + 1;
-            __m512i xq = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)xa->q)),
-                                            _mm256_loadu_si256((const __m256i *)xb->q), 1);
-            Q8_PAIR_512(a0, m0, p0 + o, xq, xa, xb);
-            Q8_PAIR_512(a1, m1, p1 + o, xq, xa, xb);
-            Q8_PAIR_512(a2, m2, p2 + o, xq, xa, xb);
-            Q8_PAIR_512(a3, m3, p3 + o, xq, xa, xb);
-        }
-        size_t lo = (nb & 1) ? (nb - 1) * bb : 0;
-        const act_block *xl = x + (nb - 1);
-        q8_last_512(type, a0, m0, (nb & 1) ? p0 + lo : NULL, xl, y + r);
-        q8_last_512(type, a1, m1, (nb & 1) ? p1 + lo : NULL, xl, y + r + 1);
-        q8_last_512(type, a2, m2, (nb & 1) ? p2 + lo : NULL, xl, y + r + 2);
-        q8_last_512(type, a3, m3, (nb & 1) ? p3 + lo : NULL, xl, y + r + 3);
-    }
-    for (; r < r1; r++) {
+    for (size_t r = r0; r < r1; r++) {
         const uint8_t *row = w + r * rb;
         __m512 a = _mm512_setzero_ps();
         float m = 0;
         for (size_t k = 0; k < pairs; k++) {
             size_t b = 2 * k;
+            const uint8_t *blk = row + b * bb;
             __m512i xq = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)x[b].q)),
                                             _mm256_loadu_si256((const __m256i *)x[b + 1].q), 1);
-            Q8_PAIR_512(a, m, row + b * bb, xq, x + b, x + b + 1);
+            __m512 dd = halves_512(_cvtsh_ss(get16(blk)) * x[b].d, _cvtsh_ss(get16(blk + bb)) * x[b + 1].d);
+            a = _mm512_fmadd_ps(dd, pair_512(type, blk, bb, xq), a);
+            if (type == INGOT_MV_Q4_1) {
+                m = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m);
+                m = fmaf(_cvtsh_ss(get16(blk + bb + 2)), x[b + 1].s, m);
+            }
         }
-        q8_last_512(type, a, m, (nb & 1) ? row + (nb - 1) * bb : NULL, x + (nb - 1), y + r);
+        __m256 lo = _mm512_castps512_ps256(a), hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
+        if (nb & 1) {  // the last (even-numbered) block: lanes 0-7
+            size_t b = nb - 1;
+            const uint8_t *blk = row + b * bb;
+            __m256 pf = _mm256_cvtepi32_ps(partial_256(type, blk, _mm256_loadu_si256((const __m256i *)x[b].q)));
+            lo = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * x[b].d), pf, lo);
+            if (type == INGOT_MV_Q4_1) m = fmaf(_cvtsh_ss(get16(blk + 2)), x[b].s, m);
+        }
+        y[r] = reduce_256(lo, hi) + m;
     }
 }
 

@@ -16,7 +16,7 @@
 #define POOL_MAX 64
 // Pauses a pool thread spins between jobs before sleeping (~50-150 µs): longer than the gap between two products of
 // one step, short enough that an idle pool gives its core back quickly.
-#define POOL_SPIN 4000
+#define POOL_SPIN 20000
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;  // start-up and the sleep/wake handshake
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
