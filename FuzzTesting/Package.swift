@@ -7,6 +7,7 @@ let format = Target.Dependency.product(name: "IngotFormat", package: "Ingot")
 let interop = Target.Dependency.product(name: "IngotInterop", package: "Ingot")
 let families = Target.Dependency.product(name: "IngotFamilies", package: "Ingot")
 let text = Target.Dependency.product(name: "IngotText", package: "Ingot")
+let kit = Target.Dependency.product(name: "IngotKit", package: "Ingot")
 
 let package = Package(
     name: "FuzzTesting",
@@ -25,5 +26,7 @@ let package = Package(
         .target(name: "FuzzTensorTables", dependencies: ["FuzzSupport", format, interop, families]),
         .target(name: "FuzzTokenizer", dependencies: [text]),
         .target(name: "FuzzTemplate", dependencies: [format, text]),
+        // verify --prompts files: text lines and JSON prompt/chat objects.
+        .target(name: "FuzzPrompts", dependencies: [kit]),
     ]
 )

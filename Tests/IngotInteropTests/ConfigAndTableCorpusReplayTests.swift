@@ -17,8 +17,9 @@ import Testing
     /// Every corpus folder is replayed by some test: a new fuzz target's corpus must be added to one.
     @Test func everyCorpusFolderIsReplayed() throws {
         let folders = try FileManager.default.contentsOfDirectory(atPath: CorpusReplayTests.corpus).sorted()
-        // tokenizer: IngotTextTests (FuzzCorpusReplayTests); template: IngotTextTests (TemplateCorpusReplayTests).
-        let replayed = ["gguf", "hfconfig", "ingot", "npy", "npz", "pytorch", "safetensors", "template", "tensortables", "tokenizer"]
+        // tokenizer: IngotTextTests (FuzzCorpusReplayTests); template: IngotTextTests (TemplateCorpusReplayTests);
+        // prompts: IngotKitTests (EvaluationSetTests).
+        let replayed = ["gguf", "hfconfig", "ingot", "npy", "npz", "prompts", "pytorch", "safetensors", "template", "tensortables", "tokenizer"]
         #expect(folders == replayed, "replay a new corpus folder in CorpusReplayTests or here")
     }
 

@@ -37,6 +37,23 @@ import Testing
         }
     }
 
+    @Test("the FuzzPrompts corpus parses or fails with a line naming the file, never crashes")
+    func promptCorpus() throws {
+        let dir = KitFixtures.root + "/FuzzTesting/Corpus/prompts"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(files.count >= 5)
+        var parsed = 0
+        for f in files {
+            let data = try #require(FileManager.default.contents(atPath: dir + "/" + f))
+            do {
+                parsed += try EvaluationPrompt.parseLines(String(decoding: data, as: UTF8.self), path: f).count
+            } catch {
+                #expect("\(error)".contains(f), "\(f): \(error)")
+            }
+        }
+        #expect(parsed > 0)
+    }
+
     @Test("an encoder verification embeds the text's lines and the prompts as sentences")
     func encoderSentences() throws {
         let bert = KitFixtures.bert
