@@ -77,8 +77,10 @@ public final class ModelRunner {
         return (e.ids, e.typeIds)
     }
 
-    /// `logits` with the tokens and the model path, for reports.
-    public func run(_ tokens: [Int]) throws -> LogitsReport {
+    /// `logits` with the tokens and the model path, for reports. Progress: layers done of all layers.
+    public func run(_ tokens: [Int], progress: ProgressHandler? = nil) throws -> LogitsReport {
+        transformer.layerProgress = progress.map { p in { done, total in p(done, total, "layer \(done)") } }
+        defer { transformer.layerProgress = nil }
         let l = try logits(tokens)
         var names: [Int: String] = [:]
         if let t = text?.tokenizer {

@@ -21,6 +21,8 @@ public final class Transformer {
     public private(set) var position = 0
     /// How decoding steps multiply block-quantized weights (prefill always dequantizes for sgemm).
     public var decodeActivations: DecodeActivations = .f32
+    /// Called after each layer of a multi-token forward pass with (layers done, layers): progress for long prompts.
+    public var layerProgress: ((Int, Int) -> Void)?
 
     enum Stack {
         case llama([LlamaLayer], finalNorm: [Float], head: String, rope: RotaryEmbedding)
@@ -141,12 +143,18 @@ public final class Transformer {
         case let .llama(layers, finalNorm, head, rope):
             try embed(tokens, start: start, positions: nil)
             rotaryTables(rope, tokens: t, start: start)
-            for (i, layer) in layers.enumerated() { try llamaLayer(layer, index: i, tokens: t, start: start, rope: rope) }
+            for (i, layer) in layers.enumerated() {
+                try llamaLayer(layer, index: i, tokens: t, start: start, rope: rope)
+                if t > 1 { layerProgress?(i + 1, layers.count) }
+            }
             Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
             logits = try outputHead(head, tokens: t, lastOnly: lastOnly)
         case let .gpt2(layers, lnW, lnB):
             try embed(tokens, start: start, positions: GPT2Names.positionEmbedding)
-            for (i, layer) in layers.enumerated() { try gpt2Layer(layer, index: i, tokens: t, start: start) }
+            for (i, layer) in layers.enumerated() {
+                try gpt2Layer(layer, index: i, tokens: t, start: start)
+                if t > 1 { layerProgress?(i + 1, layers.count) }
+            }
             Norms.layer(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: lnW, bias: lnB,
                         eps: Float(c.normEps))
             logits = try outputHead(embedding, tokens: t, lastOnly: lastOnly)

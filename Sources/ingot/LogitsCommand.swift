@@ -14,7 +14,8 @@ struct LogitsCommand: ParsableCommand {
 
     func run() throws {
         let runner = try ModelRunner(path: model, threads: threads.count())
-        let report = try runner.run(try input.ids(runner).ids)
+        let ids = try input.ids(runner).ids
+        let report = try ProgressLine.during("logits") { try runner.run(ids, progress: $0) }
         guard let output else { return show.print(report) }
         try report.writeNpy(to: output, overwrite: force)
         print("wrote \(output): logits [\(report.logits.positions), \(report.logits.vocab)]")

@@ -95,6 +95,13 @@ import Testing
         #expect(items.filter { $0.2 == "greedy: Hello" }.count == 2)
     }
 
+    @Test func logitsReportProgressPerLayer() throws {
+        var seen: [(Int, Int)] = []
+        _ = try ModelRunner(path: KitFixtures.llama).run([1, 2, 3]) { done, total, _ in seen.append((done, total)) }
+        #expect(seen.map(\.0) == [1, 2])
+        #expect(seen.allSatisfy { $0.1 == 2 })
+    }
+
     @Test func aTextIsScoredOnTheSecondHalfOfEachWindow() throws {
         let text = String(repeating: "Weights are tensors; tensors are bytes. ", count: 30)
         let r = VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.llama, text: ("t", text), context: 32)
