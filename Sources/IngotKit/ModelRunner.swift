@@ -46,9 +46,22 @@ public final class ModelRunner {
     /// Every dtype the model's tensors are stored in (verification picks its default thresholds by them).
     public var weightTypes: Set<DType> { Set(source.descriptors.map(\.layout.dtype)) }
 
-    /// Next-token logits for every position of `tokens`, from an empty context.
-    public func logits(_ tokens: [Int]) throws -> Logits {
-        try withPath(path) { try transformer.prefill(tokens) }
+    /// Next-token logits for every position of `tokens`, from an empty context. `.f32` (the reference) runs the
+    /// whole sequence at once; `.q8` runs it token by token through the decoding kernels with 8-bit activations —
+    /// the arithmetic llama.cpp uses for block-quantized weights, to compare with it like for like.
+    public func logits(_ tokens: [Int], activations: DecodeActivations = .f32) throws -> Logits {
+        guard activations == .q8 else { return try withPath(path) { try transformer.prefill(tokens) } }
+        guard !tokens.isEmpty else { return try withPath(path) { try transformer.prefill(tokens) } }
+        transformer.reset()
+        transformer.decodeActivations = .q8
+        defer { transformer.decodeActivations = .f32 }
+        var values: [Float] = []
+        values.reserveCapacity(tokens.count * vocabSize)
+        for (i, t) in tokens.enumerated() {
+            values += try withPath(path) { try transformer.step(t) }
+            transformer.layerProgress?(i + 1, tokens.count)
+        }
+        return Logits(positions: tokens.count, vocab: vocabSize, values: values)
     }
 
     /// An encoder's last hidden states (and pooler output) for one sequence; `tokenTypes` default to 0.
@@ -78,10 +91,11 @@ public final class ModelRunner {
     }
 
     /// `logits` with the tokens and the model path, for reports. Progress: layers done of all layers.
-    public func run(_ tokens: [Int], progress: ProgressHandler? = nil) throws -> LogitsReport {
-        transformer.layerProgress = progress.map { p in { done, total in p(done, total, "layer \(done)") } }
+    public func run(_ tokens: [Int], activations: DecodeActivations = .f32, progress: ProgressHandler? = nil) throws -> LogitsReport {
+        let unit = activations == .q8 ? "token" : "layer"
+        transformer.layerProgress = progress.map { p in { done, total in p(done, total, "\(unit) \(done)") } }
         defer { transformer.layerProgress = nil }
-        let l = try logits(tokens)
+        let l = try logits(tokens, activations: activations)
         var names: [Int: String] = [:]
         if let t = text?.tokenizer {
             let shown = Set(tokens).union((0..<l.positions).flatMap { i in LogitsReport.top(5, of: l, at: i).map(\.token) })

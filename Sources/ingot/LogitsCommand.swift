@@ -1,5 +1,6 @@
 import ArgumentParser
 import IngotKit
+import IngotModel
 
 struct LogitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,13 +10,17 @@ struct LogitsCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @Option(name: .shortAndLong, help: "Write the f32 logits [T, vocab] to this .npy file.") var output: String?
     @Flag(help: "Overwrite the output file if it exists.") var force = false
+    @Option(help: ArgumentHelp(
+        "f32: the reference (the whole sequence at once); q8: token by token with 8-bit activations for q8_0/q4_0/q4_1 weights, the arithmetic llama.cpp uses.",
+        valueName: "f32|q8"))
+    var activations: DecodeActivations = .f32
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var show: OutputOptions
 
     func run() throws {
         let runner = try ModelRunner(path: model, threads: threads.count())
         let ids = try input.ids(runner).ids
-        let report = try ProgressLine.during("logits") { try runner.run(ids, progress: $0) }
+        let report = try ProgressLine.during("logits") { try runner.run(ids, activations: activations, progress: $0) }
         guard let output else { return show.print(report) }
         try report.writeNpy(to: output, overwrite: force)
         print("wrote \(output): logits [\(report.logits.positions), \(report.logits.vocab)]")

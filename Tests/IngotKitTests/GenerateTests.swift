@@ -54,6 +54,19 @@ import Testing
         #expect(r.activations == .q8)
     }
 
+    @Test("logits with q8 activations: every position, close to the reference, not equal to it")
+    func q8Logits() throws {
+        let r = try ModelRunner(path: KitFixtures.llamaQ8)
+        let ids = Self.greedy.prompt
+        let f32 = try r.logits(ids), q8 = try r.logits(ids, activations: .q8)
+        #expect(q8.positions == ids.count && q8.vocab == f32.vocab)
+        var worst: Float = 0, scale: Float = 0
+        for (a, b) in zip(f32.values, q8.values) { worst = max(worst, abs(a - b)); scale = max(scale, abs(a)) }
+        #expect(worst > 0 && worst < 0.05 * scale)
+        // The f32 path is unchanged by having run the q8 one.
+        #expect(try r.logits(ids).values == f32.values)
+    }
+
     @Test("a seed reproduces a sampled run; another seed gives another")
     func seededSampling() throws {
         let g = try Generator(path: KitFixtures.llama)
