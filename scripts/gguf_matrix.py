@@ -9,6 +9,11 @@ X.gguf [--dtype T]`; then llama.cpp loads X.gguf (a failure to load or an abort 
 sequence (64 tokens for the fixture, a tokenized sentence for SmolLM2) are compared with `ingot logits X.gguf` (goal: NMSE < 1e-3, same argmax ≥ 95 %), every 1-D tensor must be
 F32, and `create_chat_completion` (greedy, 8 tokens) must return an answer.
 
+llama.cpp multiplies q8_0/q4_0/q4_1 blocks by activations rounded to 8 bits; for a file that keeps block types the
+like-for-like reference is therefore `ingot logits --activations q8` (Ingot's implementation of that arithmetic), and
+the f32 reference's NMSE is printed beside it. SmolLM2 also enters requantized to q8_0/q4_0/q4_1 `.ingot` files
+(real weights: a random-weight model's near-tied argmaxes flip under any 8-bit rounding).
+
 Needs: llama-cpp-python, numpy, gguf (pip). Usage: python3 scripts/gguf_matrix.py [--no-smollm2] [--build]
 """
 import argparse, glob, json, os, subprocess, sys, tempfile, zipfile
@@ -30,10 +35,15 @@ def smollm2_gguf():
     return glob.glob(os.path.join(CACHE, "**", "*.gguf"), recursive=True)[0]
 
 
-def ingot_logits(path, ids, work):
+def ingot_logits(path, ids, work, activations="f32"):
     out = os.path.join(work, "ingot-logits.npy")
-    run([INGOT, "logits", path, "--tokens", ",".join(map(str, ids)), "-o", out, "--force"])
+    run([INGOT, "logits", path, "--tokens", ",".join(map(str, ids)), "-o", out, "--force", "--activations", activations])
     return np.load(out)
+
+
+def block_types(path):
+    from gguf import GGUFReader
+    return {t.tensor_type.name for t in GGUFReader(path).tensors} & {"Q8_0", "Q4_0", "Q4_1"}
 
 
 def llama_run(path, ids):
@@ -88,7 +98,12 @@ def main():
             g = smollm2_gguf()
             text_ids = subprocess.run([INGOT, "tokenize", g, "Quantized weights still answer questions."],
                                       check=True, capture_output=True, text=True).stdout.split()
-            sources.append(("SmolLM2 GGUF Q4_1", g, [int(x) for x in text_ids]))
+            smol_ids = [int(x) for x in text_ids]
+            sources.append(("SmolLM2 GGUF Q4_1", g, smol_ids))
+            for q in ("q8_0", "q4_0", "q4_1"):
+                p = os.path.join(work, f"smollm2-{q}.ingot")
+                run([INGOT, "convert", g, "-o", p, "--quantize", q])
+                sources.append((f"SmolLM2 .ingot {q}", p, smol_ids))
         for label, src, ids in sources:
             for dtype in (None, "f32", "f16", "bf16"):
                 out = os.path.join(work, "x.gguf")
@@ -100,24 +115,27 @@ def main():
                 else:
                     try:
                         types = one_d_types(out)
-                        ref = ingot_logits(out, ids, work)
+                        blocks = block_types(out)
+                        f32 = ingot_logits(out, ids, work)
+                        ref = ingot_logits(out, ids, work, "q8") if blocks else f32
                         l, answer = llama_run(out, ids)
                         e, same = nmse(l, ref), float((l.argmax(-1) == ref.argmax(-1)).mean())
                         ok = e < 1e-3 and same >= 0.95 and types <= {"F32"} and answer is not None
-                        row.update(ok=ok, nmse=e, same=same, one_d=",".join(sorted(types)), answer=answer.strip()[:40])
+                        row.update(ok=ok, nmse=e, same=same, one_d=",".join(sorted(types)), answer=answer.strip()[:40],
+                                   ref="q8" if blocks else "f32", nmse_f32=nmse(l, f32))
                     except Exception as ex:  # a load failure or an abort inside llama.cpp is the finding
                         row.update(ok=False, why=f"{type(ex).__name__}: {ex}"[:120])
                 failed += not row["ok"]
                 rows.append(row)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
-    print("\n| source | --dtype | 1-D types | NMSE vs ingot logits | same argmax | chat answer (greedy, 8 tokens) | |")
-    print("|---|---|---|---:|---:|---|---|")
+    print("\n| source | --dtype | 1-D types | ingot reference | NMSE | same argmax | NMSE vs f32 reference | chat answer (greedy, 8 tokens) | |")
+    print("|---|---|---|---|---:|---:|---:|---|---|")
     for r in rows:
         if "nmse" in r:
-            print(f"| {r['source']} | {r['dtype']} | {r['one_d']} | {r['nmse']:.2e} | {100 * r['same']:.1f}% | "
-                  f"{json.dumps(r['answer'], ensure_ascii=False)} | {'PASS' if r['ok'] else 'FAIL'} |")
+            print(f"| {r['source']} | {r['dtype']} | {r['one_d']} | {r['ref']} | {r['nmse']:.2e} | {100 * r['same']:.1f}% | "
+                  f"{r['nmse_f32']:.2e} | {json.dumps(r['answer'], ensure_ascii=False)} | {'PASS' if r['ok'] else 'FAIL'} |")
         else:
-            print(f"| {r['source']} | {r['dtype']} | - | - | - | {r['why']} | FAIL |")
+            print(f"| {r['source']} | {r['dtype']} | - | - | - | - | - | {r['why']} | FAIL |")
     print(f"\n{len(rows) - failed}/{len(rows)} pass")
     return 1 if failed else 0
 
