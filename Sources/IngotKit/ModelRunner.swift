@@ -49,8 +49,9 @@ public final class ModelRunner {
     /// Next-token logits for every position of `tokens`, from an empty context. `.f32` (the reference) runs the
     /// whole sequence at once; `.q8` runs it token by token through the decoding kernels with 8-bit activations —
     /// the arithmetic llama.cpp uses for block-quantized weights, to compare with it like for like.
-    public func logits(_ tokens: [Int], activations: DecodeActivations = .f32) throws -> Logits {
-        guard activations == .q8 else { return try withPath(path) { try transformer.prefill(tokens) } }
+    /// `from`: only positions `from…` get logits (`.f32` only; the earlier ones are context).
+    public func logits(_ tokens: [Int], activations: DecodeActivations = .f32, from: Int = 0) throws -> Logits {
+        guard activations == .q8 else { return try withPath(path) { try transformer.prefill(tokens, logitsFrom: from) } }
         guard !tokens.isEmpty else { return try withPath(path) { try transformer.prefill(tokens) } }
         transformer.reset()
         transformer.decodeActivations = .q8

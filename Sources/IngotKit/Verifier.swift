@@ -123,8 +123,11 @@ public enum Verifier {
             done += 1
             progress?(done, total, "window \(w + 1) of \(windows.count)")
             let before = acc.scores.count
-            let r = try ref.logits(window.ids), c = try cand.logits(window.ids)
-            acc.add(reference: r, candidate: c, tokens: window.ids, from: window.ids.count / 2, until: window.ids.count - 1)
+            // Only the scored half gets logits (a 512-token window of a 128k vocabulary is 256 MB of them per model).
+            let first = window.ids.count / 2
+            let r = try ref.logits(window.ids, from: first), c = try cand.logits(window.ids, from: first)
+            let scored = Array(window.ids[first...])
+            acc.add(reference: r, candidate: c, tokens: scored, until: scored.count - 1)
             for (k, score) in acc.scores[before...].enumerated() {
                 positions.append(TextScores.Position(window: w, offset: window.start + window.ids.count / 2 + k + 1, score: score))
             }

@@ -112,9 +112,9 @@ public final class Transformer {
 
     /// Logits for every position of `tokens`, starting from an empty cache (which it leaves filled, so `step`
     /// can continue the sequence).
-    public func prefill(_ tokens: [Int], lastOnly: Bool = false) throws -> Logits {
+    public func prefill(_ tokens: [Int], lastOnly: Bool = false, logitsFrom: Int = 0) throws -> Logits {
         reset()
-        return try forward(tokens, lastOnly: lastOnly)
+        return try forward(tokens, lastOnly: lastOnly, logitsFrom: logitsFrom)
     }
 
     /// The logits after one more token.
@@ -124,8 +124,9 @@ public final class Transformer {
 
     /// Runs `tokens` at positions `position ..< position + tokens.count` against the cache and returns their
     /// logits — only the last position's with `lastOnly` (generation needs no others, and a long prompt's full
-    /// [T, vocab] logits can be hundreds of megabytes). On error the cache position is unchanged.
-    public func forward(_ tokens: [Int], lastOnly: Bool = false) throws -> Logits {
+    /// [T, vocab] logits can be hundreds of megabytes), or those of positions `logitsFrom…` (a perplexity window
+    /// scores its second half). On error the cache position is unchanged.
+    public func forward(_ tokens: [Int], lastOnly: Bool = false, logitsFrom: Int = 0) throws -> Logits {
         let c = config
         guard c.layout.isDecoder else { throw ModelError.encoderOnly }
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
@@ -148,7 +149,7 @@ public final class Transformer {
                 if t > 1 { layerProgress?(i + 1, layers.count) }
             }
             Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
-            logits = try outputHead(head, tokens: t, lastOnly: lastOnly)
+            logits = try outputHead(head, tokens: t, from: lastOnly ? t - 1 : min(max(0, logitsFrom), t - 1))
         case let .gpt2(layers, lnW, lnB):
             try embed(tokens, start: start, positions: GPT2Names.positionEmbedding)
             for (i, layer) in layers.enumerated() {
@@ -157,7 +158,7 @@ public final class Transformer {
             }
             Norms.layer(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: lnW, bias: lnB,
                         eps: Float(c.normEps))
-            logits = try outputHead(embedding, tokens: t, lastOnly: lastOnly)
+            logits = try outputHead(embedding, tokens: t, from: lastOnly ? t - 1 : min(max(0, logitsFrom), t - 1))
         case .bert:
             throw ModelError.encoderOnly
         }
@@ -185,9 +186,10 @@ public final class Transformer {
     }
 
     /// logits[T, vocab] = x̂ · Eᵀ with E [vocab, hidden] (lm_head, or the tied embedding).
-    private func outputHead(_ name: String, tokens all: Int, lastOnly: Bool) throws -> Logits {
+    /// Logits of positions `from ..< all`.
+    private func outputHead(_ name: String, tokens all: Int, from: Int) throws -> Logits {
         let v = config.vocabSize, h = config.hiddenSize
-        let t = lastOnly ? 1 : all
+        let t = all - from
         let xn = ws.xn.pointer + (all - t) * h
         let values = try [Float](unsafeUninitializedCapacity: t * v) { out, count in
             guard let base = out.baseAddress else { throw ModelError.emptyInput }  // t, v ≥ 1: never taken

@@ -77,6 +77,9 @@ extension ModelTests.KVCacheTests {
         #expect(last.positions == 1)
         #expect(model.position == tokens.count)
         #expect(maxAbsDiff(last.values[...], full.row(tokens.count - 1)) <= Self.tolerance)
+        let tail = try model.prefill(tokens, logitsFrom: 5)
+        #expect(tail.positions == tokens.count - 5)
+        #expect(maxAbsDiff(tail.values[...], full.values[(5 * full.vocab)...]) <= Self.tolerance)
     }
 
     /// The q8 arithmetic rounds activations to 8 bits: close to the reference, not equal to it.
