@@ -33,7 +33,8 @@ size_t ingot_q8_act_bytes(size_t cols) {
 typedef float v8f __attribute__((ext_vector_type(8)));
 typedef int32_t v8i __attribute__((ext_vector_type(8)));
 
-/// One block: d = max|x|/127, codes round-half-away(x/d) (roundf, as ggml), s = d·Σcodes. Elementwise vector
+/// One block: d = max|x|/127, codes round-half-away(x/d) (roundf, as ggml), s = d·Σcodes; d and s then rounded to
+/// f16 as ggml stores them. Elementwise vector
 /// operations and an exact maximum, so the portable and AVX2 builds give the same bytes.
 INLINE void quantize_block(const float *v, act_block *a) {
     v8f m = 0;
@@ -62,8 +63,10 @@ INLINE void quantize_block(const float *v, act_block *a) {
     }
     int total = 0;
     for (int k = 0; k < 8; k++) total += sum[k];
-    a->d = d;
-    a->s = d * (float)total;
+    // ggml keeps the scale and the sum term as f16 (block_q8_0.d, block_q8_1.d/.s); so does this, rounded the same
+    // way, so the products match llama.cpp's to the bit where the inputs do.
+    a->d = ingot_quant_f16_to_f32(ingot_quant_f32_to_f16(d));
+    a->s = ingot_quant_f16_to_f32(ingot_quant_f32_to_f16(d * (float)total));
 }
 
 static void quantize_portable(const float *x, size_t nb, act_block *out) {

@@ -40,7 +40,7 @@ void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, c
 
 // ---- q8 activations (llama.cpp's arithmetic) ---------------------------------------------------------------------
 // The activation vector is quantized per 32 elements like ggml's q8_0/q8_1 (d = max|x|/127, codes round(x/d), plus
-// s = d·Σcodes), and each 32-weight block of q8_0/q4_0/q4_1 (group size 32) is dotted with it in integers: exact
+// s = d·Σcodes; d and s kept as f16 like ggml's blocks), and each 32-weight block of q8_0/q4_0/q4_1 (group size 32) is dotted with it in integers: exact
 // sums of code products, then scaled. About three times fewer instructions than dequantizing to f32, at the cost of
 // rounding the activations to 8 bits (as llama.cpp does). One order for every path: block b's eight partial sums
 // (code products of elements 4j…4j+3) go, scaled by d_w·d_x, into lanes (b mod 2)·8 + j of sixteen accumulators
