@@ -61,11 +61,14 @@ import Testing
         #expect(v.json.objectValue?["kind"]?.stringValue == "encoder")
     }
 
+    /// A few sentences (one per line) instead of the built-in set, to keep the debug-build tests quick.
+    static let sentences = (name: "sentences", content: "Attention weights each token.\nQuantized encoders still embed sentences.\nA third, longer sentence about weights and files.\n")
+
     @Test func quantizedEncodersAreJudgedByTheirWeightType() throws {
-        let v8 = try Verifier.verify(VerifyRequest(candidate: Self.models.q8, reference: KitFixtures.bert))
+        let v8 = try Verifier.verify(VerifyRequest(candidate: Self.models.q8, reference: KitFixtures.bert, text: Self.sentences))
         guard case let .encoder(e8, t8) = v8.outcome else { Issue.record("not an encoder outcome"); return }
         #expect(t8.basis == "q8_0" && v8.verdict.pass)
-        let v4 = try Verifier.verify(VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.bert))
+        let v4 = try Verifier.verify(VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.bert, text: Self.sentences))
         guard case let .encoder(e4, t4) = v4.outcome else { Issue.record("not an encoder outcome"); return }
         #expect(t4.basis == "q4_0")
         // Fewer bits, further from the reference.
@@ -76,7 +79,7 @@ import Testing
     }
 
     @Test func aGivenCosineLimitCanFail() throws {
-        let v = try Verifier.verify(VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.bert, minCosine: 1))
+        let v = try Verifier.verify(VerifyRequest(candidate: Self.models.q4, reference: KitFixtures.bert, text: Self.sentences, minCosine: 1))
         #expect(!v.verdict.pass)
         #expect(v.verdict.reasons.contains { $0.hasPrefix("min embedding cosine") })
     }
