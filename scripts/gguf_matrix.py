@@ -48,8 +48,9 @@ def block_types(path):
 
 def llama_run(path, ids):
     from llama_cpp import Llama
-    # An f32 KV cache (llama.cpp defaults to f16): the comparison is about the exported file, so llama.cpp's arithmetic
-    # is kept as close to Ingot's as its options allow; the chat answer runs on the same context.
+    # The comparison is about the exported file, so llama.cpp's arithmetic is kept as close to Ingot's as its options
+    # allow: an f32 KV cache (its default is f16). (One token per batch, its decode path, was tried: no closer.) The
+    # chat answer runs on the same context.
     llm = Llama(model_path=path, logits_all=True, n_ctx=256, n_threads=2, verbose=False, type_k=0, type_v=0)
     llm.eval(ids)
     logits = np.array(llm.scores[:len(ids)], dtype=np.float32)
