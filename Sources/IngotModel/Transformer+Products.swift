@@ -13,6 +13,27 @@ extension Transformer {
             if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
             return
         }
+        // A matrix larger than `chunkElements` (an output head: 128k × 4096 is 2 GiB in f32) is decoded and multiplied
+        // in blocks of rows, so prefill never holds it whole in f32; each block is its own sgemm into its columns of y.
+        if rows > 1, outWidth * inWidth > chunkElements {
+            let step = max(1, chunkElements / inWidth)
+            var r0 = 0
+            while r0 < outWidth {
+                let r1 = min(outWidth, r0 + step)
+                let w = try weights.rows(name, Array(r0..<r1))
+                guard w.count == (r1 - r0) * inWidth else {
+                    throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [w.count])
+                }
+                w.withUnsafeBufferPointer { wp in
+                    if let base = wp.baseAddress {
+                        BLAS.gemmNT(m: rows, n: r1 - r0, k: inWidth, a: x, lda: inWidth, b: base, ldb: inWidth, c: y + r0, ldc: ldc)
+                    }
+                }
+                r0 = r1
+            }
+            if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
+            return
+        }
         try weights.withMatrix(name) { w in
             guard w.count == outWidth * inWidth, let base = w.baseAddress else {
                 throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [w.count])

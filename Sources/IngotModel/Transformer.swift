@@ -21,6 +21,9 @@ public final class Transformer {
     public private(set) var position = 0
     /// How decoding steps multiply block-quantized weights (prefill always dequantizes for sgemm).
     public var decodeActivations: DecodeActivations = .f32
+    /// Elements of the largest weight matrix a multi-row product decodes to f32 at once (16 Mi: 64 MiB); larger ones
+    /// (output heads) go in blocks of rows.
+    var chunkElements = 16 << 20
     /// Called after each layer of a multi-token forward pass with (layers done, layers): progress for long prompts.
     public var layerProgress: ((Int, Int) -> Void)?
 

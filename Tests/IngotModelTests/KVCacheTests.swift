@@ -151,6 +151,15 @@ extension ModelTests.KVCacheTests {
         #expect(maxAbsDiff(one[...], run(1, tokens: 2)[...]) <= 1e-5)
     }
 
+    @Test("a matrix larger than the f32 budget is multiplied in blocks of rows with the same result", arguments: ModelFixture.all)
+    func chunkedProducts(_ m: ModelFixture) throws {
+        let model = try m.load()
+        let full = try model.prefill(Fixtures.tokens)
+        model.chunkElements = 1000  // every fixture matrix (≥ 64×64) now goes in blocks of ≤ 15 rows
+        let chunked = try model.prefill(Fixtures.tokens)
+        #expect(maxAbsDiff(chunked.values[...], full.values[...]) <= Self.tolerance)
+    }
+
     @Test("the C SiLU gate gives the Swift loop's bits")
     func siluGate() {
         let n = 5000
