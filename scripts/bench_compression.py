@@ -14,7 +14,7 @@ import warnings
 warnings.filterwarnings("ignore")
 import glob, json, os, subprocess, sys, tempfile, time, zipfile
 
-from benchlib import BENCH, INGOT, best_of, build_release, run
+from benchlib import BENCH, INGOT, best_of, build_release, run, report
 
 WORK = os.environ.get("INGOT_BENCH_DIR", "/tmp/ingot-bench")
 
@@ -72,6 +72,7 @@ def main():
     if not os.path.exists(bf16):
         run([INGOT, "convert", src, "-o", bf16, "--dtype", "bf16"])
     print(f"{'dtype':5} {'tool':33} {'stored %':>9} {'compress GB/s':>14} {'decompress GB/s':>16}")
+    figures = {}
     for dt, path, goal in [("bf16", bf16, 66.5), ("f32", src, 81.9)]:
         raw, npdtype = float_bytes(path)
         n = len(raw)
@@ -85,6 +86,9 @@ def main():
             print(f"{dt:5} {name:33} {100*r:9.2f} {c:14.3f} {d:16.3f}")
         print(f"      goal: <= {goal}% (ingot {'meets' if 100*rows[0][1] <= goal else 'misses'} it); "
               f"ingot/zipnn size {rows[0][1]/rows[2][1]:.4f}x, decompress speed {rows[0][3]/rows[2][3]:.2f}x zipnn")
+        figures.update({f"{dt}_stored_pct": 100 * rows[0][1], f"{dt}_compress_gbps": rows[0][2],
+                        f"{dt}_decompress_gbps": rows[0][3], f"{dt}_decompress_vs_zipnn": rows[0][3] / rows[2][3]})
+    report("compression", **figures)
 
 
 if __name__ == "__main__":

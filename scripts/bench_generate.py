@@ -13,7 +13,7 @@ the prompt time and decode tokens/s of each, and the ratios (goal: decode ≥ 1.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
-from benchlib import INGOT, build_release, cpu_class, cpu_name, ingot_env, openblas_core
+from benchlib import INGOT, build_release, cpu_class, cpu_name, ingot_env, openblas_core, report
 
 TEXT = ("The history of the printing press begins in the fifteenth century, when Johannes Gutenberg combined "
         "movable metal type, oil-based ink and a wooden screw press. Within fifty years, presses were running in "
@@ -100,9 +100,8 @@ def main():
     print(f"{'prompt seconds':24}{ip:12.3f}{lp:12.3f}{ip / lp:9.2f}x   (goal <= 1.0)")
     print(f"{'decode tokens/s':24}{ir:12.1f}{lr:12.1f}{ir / lr:9.2f}x   (goal >= 1.0)")
     print(f"greedy ids identical in {same}/{len(ing)} rounds")
-    print(json.dumps({"cpu_class": cpu_class(), "simd": ing[0]["timings"]["simd"], "prompt_ratio": ip / lp,
-                      "decode_ratio": ir / lr, "ingot_prompt_s": ip, "llama_prompt_s": lp, "ingot_decode_tps": ir,
-                      "llama_decode_tps": lr}))
+    report("generate", simd=ing[0]["timings"]["simd"], prompt_ratio=ip / lp, decode_ratio=ir / lr, ingot_prompt_s=ip,
+           llama_prompt_s=lp, ingot_decode_tps=ir, llama_decode_tps=lr)
 
 
 if __name__ == "__main__":

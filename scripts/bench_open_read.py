@@ -11,7 +11,7 @@ Files go to $INGOT_BENCH_DIR (default /tmp/ingot-bench) and are reused between r
 """
 import argparse, json, os, subprocess, sys, time
 
-from benchlib import BENCH, INGOT, best_of, build_release, run
+from benchlib import BENCH, INGOT, best_of, build_release, run, report
 
 
 
@@ -74,6 +74,8 @@ def main():
     rd = min(r["read_seconds"] for r in reads)
     print(f"read all   cat: {size/cat/1e9:.2f} GB/s   ingot (mmap + XXH3 verify): {size/rd/1e9:.2f} GB/s   "
           f"ratio ingot/cat: {cat/rd:.2f}x (goal >= 0.8)")
+    report("open_read", open_list_vs_safetensors=ob['open_list_seconds'] / st_big, read_vs_cat=cat / rd,
+           read_gbps=size / rd / 1e9)
 
 
 if __name__ == "__main__":

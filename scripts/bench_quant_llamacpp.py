@@ -8,7 +8,7 @@ and q4_1 by both, 2 threads, files in the page cache, end to end (read, quantize
 Throughput is GB/s of f32 input. Needs llama-cpp-python. Usage: python3 scripts/bench_quant_llamacpp.py
 """
 import ctypes, os, sys, tempfile, time
-from benchlib import INGOT, build_release, run
+from benchlib import INGOT, build_release, report, run
 from smollm2 import gguf_path
 
 
@@ -24,6 +24,7 @@ def main():
         open(f32, "rb").read()  # page cache
         print(f"input: {size / 1e9:.3f} GB of f32 weights ({os.path.basename(src)} dequantized)")
         print(f"{'type':6} {'llama.cpp s':>12} {'GB/s':>6} {'ingot ref s':>12} {'GB/s':>6} {'ingot/llama.cpp speed':>22}")
+        figures = {}
         for name, ftype in [("q8_0", llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0), ("q4_0", llama_cpp.LLAMA_FTYPE_MOSTLY_Q4_0),
                             ("q4_1", llama_cpp.LLAMA_FTYPE_MOSTLY_Q4_1)]:
             p = llama_cpp.llama_model_quantize_default_params()
@@ -41,6 +42,9 @@ def main():
                 run([INGOT, "convert", f32, "-o", os.path.join(t, f"{name}.ingot"), "--quantize", name, "--method", "ref", "--force"])
                 best_i = min(best_i, time.perf_counter() - t0)
             print(f"{name:6} {best_l:12.3f} {size / best_l / 1e9:6.2f} {best_i:12.3f} {size / best_i / 1e9:6.2f} {best_l / best_i:21.2f}x")
+            figures[f"{name}_speed_ratio"] = best_l / best_i
+            figures[f"{name}_ingot_gbps"] = size / best_i / 1e9
+        report("quantize", **figures)
 
 
 if __name__ == "__main__":

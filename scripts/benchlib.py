@@ -1,5 +1,5 @@
 """Helpers shared by the benchmark scripts: run a command, best-of-N timing, build the release binaries."""
-import os, subprocess, time
+import json, os, subprocess, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".build/release/ingot-bench")
@@ -78,3 +78,8 @@ def ingot_env(simd=None):
 def openblas_core(env):
     """The OpenBLAS core an ingot process runs with under `env` (what `OPENBLAS_CORETYPE` or the CLI's choice gives)."""
     return env.get("OPENBLAS_CORETYPE") or "auto (the CLI's choice)"
+
+
+def report(name, **figures):
+    """The machine-readable line `scripts/bench_all.py` collects: BENCH_RESULT {"bench": name, ...figures}."""
+    print("BENCH_RESULT " + json.dumps({"bench": name, "cpu_class": cpu_class(), **figures}), flush=True)

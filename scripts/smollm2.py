@@ -21,7 +21,7 @@ import glob, json, os, subprocess, sys, tempfile, time, zipfile
 import warnings
 warnings.filterwarnings("ignore")
 
-from benchlib import BENCH, INGOT, build_release, ingot_env, run
+from benchlib import BENCH, INGOT, build_release, ingot_env, report, run
 
 WORK = os.environ.get("INGOT_BENCH_DIR", "/tmp/ingot-bench")
 TEXT = ("The history of the printing press begins in the fifteenth century, when Johannes Gutenberg combined "
@@ -143,7 +143,10 @@ def cmd_bench(threads=2, n=128):
     print(f"{n}-token forward pass, {threads} threads, SmolLM2-135M (Q4_1 GGUF; f32 compute)")
     print(f"ingot (OpenBLAS {out['blas_core']}): {ing:.3f} s")
     print(f"transformers (torch f32):       {best:.3f} s   ingot/transformers {ing / best:.2f}x (goal <= 0.5)")
+    figures = {"forward_ingot_s": ing, "forward_transformers_s": best, "forward_vs_transformers": ing / best}
     try:
+        if os.environ.get("INGOT_BENCH_NO_LLAMA"):
+            raise ImportError("skipped (INGOT_BENCH_NO_LLAMA)")
         from llama_cpp import Llama
         llm = Llama(model_path=path, n_ctx=512, n_threads=threads, n_batch=512, verbose=False)
         lb = float("inf")
@@ -152,9 +155,11 @@ def cmd_bench(threads=2, n=128):
             t0 = time.perf_counter()
             llm.eval(ids)
             lb = min(lb, time.perf_counter() - t0)
-        print(f"llama.cpp (its own Q4_1 kernels): {lb:.3f} s   ingot/llama.cpp {ing / lb:.2f}x (goal <= 2)")
-    except ImportError:
-        print("llama.cpp: llama-cpp-python not installed")
+        print(f"llama.cpp (its own Q4_1 kernels): {lb:.3f} s   ingot/llama.cpp {ing / lb:.2f}x (goal <= 0.5)")
+        figures.update(forward_llama_s=lb, forward_vs_llama=ing / lb)
+    except ImportError as e:
+        print(f"llama.cpp: {e}")
+    report("forward", **figures)
 
 
 def eval_prompts():

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Every side-by-side benchmark in one run, one table of ratios against the goals, with the CPU class — so a
+regression shows in one command. Not CI (tens of minutes on 2 cores; needs the peers of each script).
+
+  python3 scripts/bench_all.py [--simd avx2] [--llama-python AVX2_VENV/bin/python] [--only NAME,…] [--skip NAME,…]
+
+Runs: compression (vs zstd/zipnn, scripts/bench_compression.py), quantize (vs llama.cpp's quantizer,
+bench_quant_llamacpp.py), generate (decode/prompt vs llama.cpp, bench_generate.py), forward (128-token forward pass vs
+transformers, smollm2.py bench), open_read (open/list vs safetensors, read vs cat, bench_open_read.py). Each prints a
+`BENCH_RESULT {json}` line that is collected here.
+
+`--simd avx2` measures the AVX2-only configuration on any CPU that has AVX2: Ingot's kernels capped at AVX2
+(`INGOT_SIMD=avx2`), OpenBLAS's Haswell core, torch's AVX2 kernels (`ATEN_CPU_CAPABILITY=avx2`), and llama.cpp from
+`--llama-python` (a venv whose llama-cpp-python was built with -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF;
+the scripts that load llama.cpp in-process then run under that Python). Never asks for more than the CPU has.
+"""
+import argparse, json, os, subprocess, sys
+
+from benchlib import cpu_class, cpu_name, ingot_env
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (bench, figure, goal, direction): direction ">=" means at least the goal.
+GOALS = [
+    ("compression", "bf16_stored_pct", 66.5, "<="),
+    ("compression", "bf16_compress_gbps", 0.5, ">="),
+    ("compression", "bf16_decompress_gbps", 1.5, ">="),
+    ("quantize", "q8_0_speed_ratio", 1.0, ">="),
+    ("quantize", "q4_0_speed_ratio", 1.0, ">="),
+    ("quantize", "q4_1_speed_ratio", 1.0, ">="),
+    ("quantize", "q8_0_ingot_gbps", 1.0, ">="),
+    ("generate", "decode_ratio", 1.0, ">="),
+    ("generate", "prompt_ratio", 1.0, "<="),
+    ("forward", "forward_vs_transformers", 0.5, "<="),
+    ("forward", "forward_vs_llama", 0.5, "<="),
+    ("open_read", "open_list_vs_safetensors", 1.0, "<="),
+    ("open_read", "read_vs_cat", 0.8, ">="),
+]
+
+
+def runs(llama_python, simd):
+    py = sys.executable
+    gen = [py, "bench_generate.py"] + (["--simd", simd] if simd else []) + ["--llama-python", llama_python]
+    return {
+        "compression": [py, "bench_compression.py"],
+        # llama.cpp's quantizer runs in-process: under the Python whose llama.cpp build matches the configuration.
+        "quantize": [llama_python, "bench_quant_llamacpp.py"],
+        "generate": gen,
+        "forward": [py, "smollm2.py", "bench"],
+        "open_read": [py, "bench_open_read.py"],
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--simd", choices=["avx2"])
+    ap.add_argument("--llama-python", default=sys.executable)
+    ap.add_argument("--only")
+    ap.add_argument("--skip", default="")
+    a = ap.parse_args()
+    env = ingot_env(a.simd)
+    if a.simd == "avx2":
+        env["ATEN_CPU_CAPABILITY"] = "avx2"
+        # smollm2.py bench loads llama.cpp in-process with the main Python: its llama.cpp is the native build, so the
+        # AVX2 comparison with llama.cpp comes from the generate benchmark (its prompt pass) instead.
+        env["INGOT_BENCH_NO_LLAMA"] = "1"
+    results, logs = {}, {}
+    for name, cmd in runs(a.llama_python, a.simd).items():
+        if (a.only and name not in a.only.split(",")) or name in a.skip.split(","):
+            continue
+        print(f"== {name}: {' '.join(os.path.basename(c) for c in cmd)}", flush=True)
+        p = subprocess.run(cmd, cwd=HERE, env=env, capture_output=True, text=True)
+        logs[name] = p.stdout + p.stderr
+        for line in p.stdout.splitlines():
+            if line.startswith("BENCH_RESULT "):
+                results[name] = json.loads(line[len("BENCH_RESULT "):])
+        if name not in results:
+            print(f"   failed (exit {p.returncode}):\n" + "\n".join(logs[name].splitlines()[-8:]))
+    if "generate" in results and "forward" in results and "forward_vs_llama" not in results["forward"]:
+        # Forward vs llama.cpp in the AVX2 configuration: the 128-token prompt pass measured side by side there.
+        results["forward"]["forward_vs_llama"] = results["generate"]["prompt_ratio"]
+    print(f"\nCPU: {cpu_name()} (class {cpu_class()}); configuration: {a.simd or 'native'}"
+          f"{'; INGOT_SIMD=avx2, OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2' if a.simd else ''}")
+    print(f"{'bench':12} {'figure':28} {'value':>9} {'goal':>9}  ")
+    failed = 0
+    for bench, figure, goal, d in GOALS:
+        v = results.get(bench, {}).get(figure)
+        if v is None:
+            print(f"{bench:12} {figure:28} {'-':>9} {d + str(goal):>9}  not run")
+            continue
+        ok = v >= goal if d == ">=" else v <= goal
+        failed += not ok
+        print(f"{bench:12} {figure:28} {v:9.3f} {d + str(goal):>9}  {'ok' if ok else 'MISS'}")
+    print(json.dumps({"configuration": a.simd or "native", "cpu_class": cpu_class(), "results": results}))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
