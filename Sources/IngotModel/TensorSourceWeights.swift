@@ -124,4 +124,45 @@ public final class TensorSourceWeights: WeightProvider {
             try body(StoredMatrix(dtype: l.dtype, groupSize: l.groupSize, rows: l.shape[0], cols: l.shape[1], bytes: bytes))
         }
     }
+
+    /// The layout of rows `range` and their bytes' offsets, or nil when the tensor has no row structure to slice.
+    private func rowSlice(_ name: String, _ range: Range<Int>) throws -> (TensorLayout, Range<Int>, Int)? {
+        let l = try layout(name)
+        guard let n = l.shape.first, n > 0, l.shape.count >= 2, range.lowerBound >= 0, range.upperBound <= n, !range.isEmpty
+        else { return nil }
+        let rowElements = l.elementCount / n, rowBytes = l.byteCount / n
+        do {
+            let part = try TensorLayout(name: name, dtype: l.dtype, shape: [range.count] + l.shape.dropFirst(), groupSize: l.groupSize)
+            return (part, (range.lowerBound * rowBytes)..<(range.upperBound * rowBytes), range.count * rowElements)
+        } catch {
+            throw ModelError.load(tensor: name, reason: error.description)
+        }
+    }
+
+    /// One decode of the rows' contiguous bytes (blocks never straddle rows), instead of one per row.
+    public func rowRange(_ name: String, _ range: Range<Int>) throws -> [Float] {
+        guard let (part, bytesRange, count) = try rowSlice(name, range) else { return try rows(name, Array(range)) }
+        let buffer = try source.load(name)
+        return try [Float](unsafeUninitializedCapacity: count) { out, n in
+            try buffer.withBytes { try decode(name, part, UnsafeRawBufferPointer(rebasing: $0[bytesRange]), into: out) }
+            n = count
+        }
+    }
+
+    /// `rowRange` decoded into the reused scratch buffer (no page faults for a fresh allocation per block).
+    public func withRowRange<R>(_ name: String, _ range: Range<Int>, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        guard !lending, let (part, bytesRange, count) = try rowSlice(name, range) else {
+            let m = try rowRange(name, range)
+            return try m.withUnsafeBufferPointer { try body($0) }
+        }
+        lending = true
+        defer { lending = false }
+        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+        let buffer = try source.load(name)
+        return try scratch.withUnsafeMutableBufferPointer { s in
+            let out = UnsafeMutableBufferPointer(rebasing: s[0..<count])
+            try buffer.withBytes { try decode(name, part, UnsafeRawBufferPointer(rebasing: $0[bytesRange]), into: out) }
+            return try body(UnsafeBufferPointer(out))
+        }
+    }
 }

@@ -20,14 +20,11 @@ extension Transformer {
             var r0 = 0
             while r0 < outWidth {
                 let r1 = min(outWidth, r0 + step)
-                let w = try weights.rows(name, Array(r0..<r1))
-                guard w.count == (r1 - r0) * inWidth else {
-                    throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [w.count])
-                }
-                w.withUnsafeBufferPointer { wp in
-                    if let base = wp.baseAddress {
-                        BLAS.gemmNT(m: rows, n: r1 - r0, k: inWidth, a: x, lda: inWidth, b: base, ldb: inWidth, c: y + r0, ldc: ldc)
+                try weights.withRowRange(name, r0..<r1) { wp in
+                    guard wp.count == (r1 - r0) * inWidth, let base = wp.baseAddress else {
+                        throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [wp.count])
                     }
+                    BLAS.gemmNT(m: rows, n: r1 - r0, k: inWidth, a: x, lda: inWidth, b: base, ldb: inWidth, c: y + r0, ldc: ldc)
                 }
                 r0 = r1
             }

@@ -14,6 +14,12 @@ public protocol WeightProvider: AnyObject {
     /// uses are decoded).
     func rows(_ name: String, _ rows: [Int]) throws -> [Float]
 
+    /// Rows `range` of a tensor's first axis as f32, one contiguous block (a large product decoded in pieces).
+    func rowRange(_ name: String, _ range: Range<Int>) throws -> [Float]
+
+    /// Runs `body` with rows `range` as f32; providers lend reused storage (the pointer is valid only during `body`).
+    func withRowRange<R>(_ name: String, _ range: Range<Int>, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R
+
     /// Runs `body` with the whole tensor as f32. Providers override this to lend storage without a copy (an
     /// aligned f32 mapping) or to reuse one scratch buffer; the pointer is valid only during `body`, and the forward
     /// pass never nests these calls.
@@ -32,4 +38,11 @@ extension WeightProvider {
     }
 
     public func withStoredMatrix<R>(_ name: String, _ body: (StoredMatrix) throws -> R) throws -> R? { nil }
+
+    public func rowRange(_ name: String, _ range: Range<Int>) throws -> [Float] { try rows(name, Array(range)) }
+
+    public func withRowRange<R>(_ name: String, _ range: Range<Int>, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
+        let m = try rowRange(name, range)
+        return try m.withUnsafeBufferPointer { try body($0) }
+    }
 }

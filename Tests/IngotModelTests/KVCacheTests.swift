@@ -170,3 +170,13 @@ extension ModelTests.KVCacheTests {
         #expect(c.map(\.bitPattern) == swift.map(\.bitPattern))
     }
 }
+
+extension ModelTests.KVCacheTests {
+    @Test("rowRange decodes the same floats as rows, for float and block tensors", arguments: ["F32", "Q4_1", "Q8_0", "BF16"])
+    func rowRangeMatchesRows(_ type: String) throws {
+        let source = try CanonicalGGUFSource(path: Fixtures.path("llama-gqa/gguf/llama-gqa-\(type).gguf"))
+        let w = TensorSourceWeights(source: source)
+        let name = "model.layers.0.mlp.up_proj.weight"
+        #expect(try w.rowRange(name, 3..<17) == (try w.rows(name, Array(3..<17))))
+    }
+}
