@@ -10,7 +10,8 @@ transformers, smollm2.py bench), open_read (open/list vs safetensors, read vs ca
 `BENCH_RESULT {json}` line that is collected here.
 
 `--simd avx2` measures the AVX2-only configuration on any CPU that has AVX2: Ingot's kernels capped at AVX2
-(`INGOT_SIMD=avx2`), OpenBLAS's Haswell core, torch's AVX2 kernels (`ATEN_CPU_CAPABILITY=avx2`), and llama.cpp from
+(`INGOT_SIMD=avx2`), OpenBLAS's Haswell core, torch's AVX2 kernels (`ATEN_CPU_CAPABILITY=avx2`,
+`MKL_ENABLE_INSTRUCTIONS=AVX2`, `ONEDNN_MAX_CPU_ISA=AVX2`), and llama.cpp from
 `--llama-python` (a venv whose llama-cpp-python was built with -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF;
 the scripts that load llama.cpp in-process then run under that Python). Never asks for more than the CPU has.
 """
@@ -60,7 +61,10 @@ def main():
     a = ap.parse_args()
     env = ingot_env(a.simd)
     if a.simd == "avx2":
+        # torch: ATen's own kernels, and the MKL / oneDNN matrix products it calls (which dispatch on their own).
         env["ATEN_CPU_CAPABILITY"] = "avx2"
+        env["MKL_ENABLE_INSTRUCTIONS"] = "AVX2"
+        env["ONEDNN_MAX_CPU_ISA"] = "AVX2"
         # smollm2.py bench loads llama.cpp in-process with the main Python: its llama.cpp is the native build, so the
         # AVX2 comparison with llama.cpp comes from the generate benchmark (its prompt pass) instead.
         env["INGOT_BENCH_NO_LLAMA"] = "1"
@@ -80,7 +84,7 @@ def main():
         # Forward vs llama.cpp in the AVX2 configuration: the 128-token prompt pass measured side by side there.
         results["forward"]["forward_vs_llama"] = results["generate"]["prompt_ratio"]
     print(f"\nCPU: {cpu_name()} (class {cpu_class()}); configuration: {a.simd or 'native'}"
-          f"{'; INGOT_SIMD=avx2, OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2' if a.simd else ''}")
+          f"{'; INGOT_SIMD=avx2, OPENBLAS_CORETYPE=Haswell, torch capped at AVX2' if a.simd else ''}")
     print(f"{'bench':12} {'figure':28} {'value':>9} {'goal':>9}  ")
     failed = 0
     for bench, figure, goal, d in GOALS:
