@@ -67,7 +67,7 @@ struct GenerateCommand: ParsableCommand {
             writeStdout(piece)
         }
         if show.json { return print(report.json.description) }
-        if !report.text.hasSuffix("\n") { print() }
+        if !report.text.hasSuffix("\n") { writeStdout("\n") }
         writeStderr(Self.timings(report) + "\n")
     }
 
