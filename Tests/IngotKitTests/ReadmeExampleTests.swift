@@ -15,5 +15,14 @@ import Testing
         // The fixture is a tiny random model: q4_0 fails its thresholds, so both branches are exercised across tests.
         if report.verdict.pass { try Verifier.stamp(report) } else { #expect(!report.verdict.reasons.isEmpty) }
         #expect(report.json.objectValue?["verdict"]?.stringValue == (report.verdict.pass ? "PASS" : "FAIL"))
+        try report.writeHTML(to: dir + "/report.html")
+
+        let generator = try Generator(path: dir + "/q.ingot", threads: 2)
+        var streamed = ""
+        let answer = try generator.generate(GenerateRequest(input: .chat(user: "What is the capital of France?", system: nil))) {
+            streamed += $0
+        }
+        #expect(streamed == answer.text)
+        #expect(answer.decodeTokensPerSecond >= 0)
     }
 }
