@@ -119,6 +119,18 @@ import Testing
         #expect(r.text == (try text.decode(Array(ref.ids[..<first]))))
     }
 
+    @Test("generation stops when the context is full")
+    func stopsAtContext() throws {
+        let runner = try ModelRunner(path: KitFixtures.llama)
+        let g = Generator(runner: runner)
+        let r = try g.generate(GenerateRequest(input: .tokens(Self.greedy.prompt), maxTokens: 100_000, stopAtEndOfTurn: false))
+        #expect(r.finishReason == .context)
+        #expect(r.promptIDs.count + r.ids.count == runner.maxPositions + 1)  // the last token is sampled, not run
+        #expect(throws: PipelineError.sequenceTooLong(tokens: runner.maxPositions, maxPositions: runner.maxPositions)) {
+            try g.generate(GenerateRequest(input: .tokens([Int](repeating: 1, count: runner.maxPositions))))
+        }
+    }
+
     @Test("the model's end-of-turn tokens come from its metadata")
     func stopTokensFromMetadata() throws {
         let text = try #require(try ModelRunner(path: KitFixtures.llama).text)
