@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import IngotFamilies
+import IngotFormat
 import IngotInterop
 import Testing
 
@@ -105,15 +106,49 @@ extension ModelTests.KVCacheTests {
 }
 
 extension ModelTests.KVCacheTests {
-    @Test("decoding steps give the same bits for any thread count (matvec rows, attention heads, SiLU chunks)")
-    func stepsIndependentOfThreads() throws {
-        let source = try CanonicalGGUFSource(path: Fixtures.path("llama-gqa/gguf/llama-gqa-Q4_1.gguf"))
-        let config = try ModelConfig(metadata: source.metadata)
+    /// A one-layer llama large enough that every parallel part of a decoding step really splits: the ffn and head
+    /// products (≥ 64 KiB of q4_1 blocks), the SiLU gate (4096 elements) and, past 128 positions, attention's heads.
+    /// (The fixture models are too small: every product there runs on one thread whatever the count.)
+    static func wideModel(threads: Int) throws -> Transformer {
+        let c = try ModelConfig(family: "llama", layout: .llama, vocabSize: 512, hiddenSize: 256, numLayers: 1, numHeads: 4,
+                                numKVHeads: 2, headDim: 64, ffnSize: 4096, maxPositions: 256, normEps: 1e-5,
+                                activation: .silu, tiedEmbeddings: false, attentionBias: false)
+        let source = MemorySource()
+        var seed: UInt64 = 1
+        func matrix(_ name: String, _ rows: Int, _ cols: Int) throws {
+            let (layout, bytes) = try MatVecTests.matrix(.q4_1, 32, rows: rows, cols: cols, seed: seed)
+            seed += 1
+            source.add(name, try TensorLayout(name: name, dtype: .q4_1, shape: layout.shape, groupSize: 32), bytes: bytes)
+        }
+        func ones(_ name: String, _ n: Int) throws {
+            let bytes = [Float](repeating: 1, count: n).withUnsafeBytes { Array($0) }
+            source.add(name, try TensorLayout(name: name, dtype: .f32, shape: [n], groupSize: nil), bytes: bytes)
+        }
+        let n = LlamaNames.layer(0)
+        try matrix(LlamaNames.embedding, 512, 256)
+        try matrix(n.q, 256, 256)
+        try matrix(n.k, 128, 256)
+        try matrix(n.v, 128, 256)
+        try matrix(n.o, 256, 256)
+        try matrix(n.gate, 4096, 256)
+        try matrix(n.up, 4096, 256)
+        try matrix(n.down, 256, 4096)
+        try matrix(LlamaNames.head, 512, 256)
+        try ones(n.inputNorm, 256)
+        try ones(n.postNorm, 256)
+        try ones(LlamaNames.finalNorm, 256)
+        return try Transformer(config: c, weights: TensorSourceWeights(source: source), threads: threads)
+    }
+
+    @Test("decoding steps give the same bits for any thread count (matvec rows, attention heads, SiLU chunks)",
+          arguments: [DecodeActivations.f32, .q8])
+    func stepsIndependentOfThreads(_ activations: DecodeActivations) throws {
         var runs: [[UInt32]] = []
         for threads in [1, 2, 3] {
-            let model = try Transformer(config: config, weights: TensorSourceWeights(source: source), threads: threads)
+            let model = try Self.wideModel(threads: threads)
+            model.decodeActivations = activations
             var bits: [UInt32] = []
-            for t in Fixtures.tokens { bits += try model.step(t).map(\.bitPattern) }
+            for t in 0..<140 { bits += try model.step((t * 37) % 512).map(\.bitPattern) }
             runs.append(bits)
         }
         #expect(runs[1] == runs[0])
