@@ -5,23 +5,15 @@
 // the same as the codec's separate add), f16/bf16 widened exactly.
 #include "ingot_matvec.h"
 #include "ingot_quant.h"
+#include "matvec_common.h"
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#define MV_X86 1
-#include <immintrin.h>
-#define AVX2_TARGET __attribute__((target("avx2,fma,f16c")))
-#define AVX512_TARGET __attribute__((target("avx512f,avx2,fma,f16c")))
-#endif
 
 #pragma STDC FP_CONTRACT OFF
 #pragma clang fp contract(off)
 
-#define INLINE static inline __attribute__((always_inline))
-
-static inline uint16_t get16(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); return h; }
 
 int ingot_isa_best(void) {
 #ifdef MV_X86
@@ -70,28 +62,20 @@ size_t ingot_matvec_row_bytes(int type, size_t cols, size_t g) {
 INLINE float scalar_weight(int type, const uint8_t *blk, size_t j, size_t g) {
     switch (type) {
     case INGOT_MV_F32: { float f; memcpy(&f, blk + 4 * j, 4); return f; }
-    case INGOT_MV_F16: return ingot_quant_f16_to_f32(get16(blk + 2 * j));
-    case INGOT_MV_BF16: { uint32_t u = (uint32_t)get16(blk + 2 * j) << 16; float f; memcpy(&f, &u, 4); return f; }
-    case INGOT_MV_Q8_0: return (float)(int8_t)blk[2 + j] * ingot_quant_f16_to_f32(get16(blk));
+    case INGOT_MV_F16: return ingot_quant_f16_to_f32(mv_get16(blk + 2 * j));
+    case INGOT_MV_BF16: { uint32_t u = (uint32_t)mv_get16(blk + 2 * j) << 16; float f; memcpy(&f, &u, 4); return f; }
+    case INGOT_MV_Q8_0: return (float)(int8_t)blk[2 + j] * ingot_quant_f16_to_f32(mv_get16(blk));
     case INGOT_MV_Q4_0: {
         size_t half = g / 2;
         int q = j < half ? (blk[2 + j] & 15) : (blk[2 + j - half] >> 4);
-        return (float)(q - 8) * ingot_quant_f16_to_f32(get16(blk));
+        return (float)(q - 8) * ingot_quant_f16_to_f32(mv_get16(blk));
     }
     default: {
         size_t half = g / 2;
         int q = j < half ? (blk[4 + j] & 15) : (blk[4 + j - half] >> 4);
-        return fmaf((float)q, ingot_quant_f16_to_f32(get16(blk)), ingot_quant_f16_to_f32(get16(blk + 2)));
+        return fmaf((float)q, ingot_quant_f16_to_f32(mv_get16(blk)), ingot_quant_f16_to_f32(mv_get16(blk + 2)));
     }
     }
-}
-
-static inline float reduce16(const float a[16]) {
-    float s8[8], s4[4];
-    for (int i = 0; i < 8; i++) s8[i] = a[i] + a[i + 8];
-    for (int i = 0; i < 4; i++) s4[i] = s8[i] + s8[i + 4];
-    float s2a = s4[0] + s4[2], s2b = s4[1] + s4[3];
-    return s2a + s2b;
 }
 
 static void rows_scalar(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols, size_t g,
@@ -103,7 +87,7 @@ static void rows_scalar(int type, const uint8_t *w, size_t rb, size_t r0, size_t
         for (size_t b = 0; b < nb; b++)
             for (size_t j = 0; j < gg; j++)
                 acc[j & 15] = fmaf(scalar_weight(type, row + b * bb, j, gg), x[b * gg + j], acc[j & 15]);
-        y[r] = reduce16(acc);
+        y[r] = mv_reduce16(acc);
     }
 }
 
@@ -119,20 +103,20 @@ AVX512_TARGET INLINE __m512 w16_512(int type, const uint8_t *blk, size_t c, size
         return _mm512_castsi512_ps(
             _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(blk + 32 * c))), 16));
     case INGOT_MV_Q8_0: {
-        __m512 d = _mm512_set1_ps(_cvtsh_ss(get16(blk)));
+        __m512 d = _mm512_set1_ps(_cvtsh_ss(mv_get16(blk)));
         __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + 2 + 16 * c)));
         return _mm512_mul_ps(_mm512_cvtepi32_ps(q), d);
     }
     case INGOT_MV_Q4_0: {
         size_t half = g / 2, o = 16 * c;
-        __m512 d = _mm512_set1_ps(_cvtsh_ss(get16(blk)));
+        __m512 d = _mm512_set1_ps(_cvtsh_ss(mv_get16(blk)));
         __m512i u = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(blk + 2 + (o < half ? o : o - half))));
         __m512i q = o < half ? _mm512_and_si512(u, _mm512_set1_epi32(15)) : _mm512_srli_epi32(u, 4);
         return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(q, _mm512_set1_epi32(8))), d);
     }
     default: {
         size_t half = g / 2, o = 16 * c;
-        __m512 d = _mm512_set1_ps(_cvtsh_ss(get16(blk))), m = _mm512_set1_ps(_cvtsh_ss(get16(blk + 2)));
+        __m512 d = _mm512_set1_ps(_cvtsh_ss(mv_get16(blk))), m = _mm512_set1_ps(_cvtsh_ss(mv_get16(blk + 2)));
         __m512i u = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(blk + 4 + (o < half ? o : o - half))));
         __m512i q = o < half ? _mm512_and_si512(u, _mm512_set1_epi32(15)) : _mm512_srli_epi32(u, 4);
         return _mm512_fmadd_ps(_mm512_cvtepi32_ps(q), d, m);
@@ -141,10 +125,7 @@ AVX512_TARGET INLINE __m512 w16_512(int type, const uint8_t *blk, size_t c, size
 }
 
 AVX512_TARGET INLINE float reduce_512(__m512 a) {
-    __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
-    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-    return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+    return mv_reduce_256(_mm512_castps512_ps256(a), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
 }
 
 AVX512_TARGET INLINE void rows_512_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols,
@@ -187,32 +168,25 @@ AVX2_TARGET INLINE __m256 w8_256(int type, const uint8_t *blk, size_t c, int h, 
         return _mm256_castsi256_ps(
             _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(blk + 2 * e))), 16));
     case INGOT_MV_Q8_0: {
-        __m256 d = _mm256_set1_ps(_cvtsh_ss(get16(blk)));
+        __m256 d = _mm256_set1_ps(_cvtsh_ss(mv_get16(blk)));
         __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 2 + e)));
         return _mm256_mul_ps(_mm256_cvtepi32_ps(q), d);
     }
     case INGOT_MV_Q4_0: {
         size_t half = g / 2, lo = 16 * c < half;
-        __m256 d = _mm256_set1_ps(_cvtsh_ss(get16(blk)));
+        __m256 d = _mm256_set1_ps(_cvtsh_ss(mv_get16(blk)));
         __m256i u = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 2 + (lo ? e : e - half))));
         __m256i q = lo ? _mm256_and_si256(u, _mm256_set1_epi32(15)) : _mm256_srli_epi32(u, 4);
         return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(q, _mm256_set1_epi32(8))), d);
     }
     default: {
         size_t half = g / 2, lo = 16 * c < half;
-        __m256 d = _mm256_set1_ps(_cvtsh_ss(get16(blk))), m = _mm256_set1_ps(_cvtsh_ss(get16(blk + 2)));
+        __m256 d = _mm256_set1_ps(_cvtsh_ss(mv_get16(blk))), m = _mm256_set1_ps(_cvtsh_ss(mv_get16(blk + 2)));
         __m256i u = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 4 + (lo ? e : e - half))));
         __m256i q = lo ? _mm256_and_si256(u, _mm256_set1_epi32(15)) : _mm256_srli_epi32(u, 4);
         return _mm256_fmadd_ps(_mm256_cvtepi32_ps(q), d, m);
     }
     }
-}
-
-AVX2_TARGET INLINE float reduce_256(__m256 lo, __m256 hi) {
-    __m256 s8 = _mm256_add_ps(lo, hi);
-    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-    return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
 }
 
 AVX2_TARGET INLINE void rows_256_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t cols,
@@ -230,7 +204,7 @@ AVX2_TARGET INLINE void rows_256_body(int type, const uint8_t *w, size_t rb, siz
                 l = _mm256_fmadd_ps(w8_256(type, p + b * bb, c, 0, gg), _mm256_loadu_ps(xc), l);
                 h = _mm256_fmadd_ps(w8_256(type, p + b * bb, c, 1, gg), _mm256_loadu_ps(xc + 8), h);
             }
-        y[r] = reduce_256(l, h);
+        y[r] = mv_reduce_256(l, h);
     }
 }
 
@@ -284,20 +258,10 @@ void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, c
                   int threads) {
     size_t rb = ingot_matvec_row_bytes(type, cols, g);
     if (rb == 0 || rows == 0) return;
-    // Below ~64 KiB of weights a second thread costs more to wake than it saves.
-    int parts = threads < 1 ? 1 : threads;
-    if (rows * rb < 65536 || rows < 8) parts = 1;
-    if (parts == 1) {
-        mv_job one = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, rows, x, y, 0};
-        mv_rows(&one, 0, rows);
-        return;
-    }
-    // About eight chunks per thread, in whole groups of four rows, each at least ~16 KiB of weights.
-    size_t chunk = rows / ((size_t)parts * 8);
-    size_t min_rows = 16384 / rb + 1;
-    if (chunk < min_rows) chunk = min_rows;
-    chunk = (chunk + 3) & ~(size_t)3;
+    size_t chunk;
+    int parts = mv_split(rows, rb, threads, &chunk);
     mv_job j = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, chunk, x, y, 0};
+    if (parts == 1) { mv_rows(&j, 0, rows); return; }
     ingot_pool_run(parts, mv_part, &j);
 }
 

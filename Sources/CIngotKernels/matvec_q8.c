@@ -1,21 +1,15 @@
 // Integer dot products of 32-weight blocks with q8-quantized activations (ingot_matvec.h, "q8 activations").
 #include "ingot_matvec.h"
 #include "ingot_quant.h"
+#include "matvec_common.h"
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#define MV_X86 1
-#include <immintrin.h>
-#define AVX2_TARGET __attribute__((target("avx2,fma,f16c")))
-#define AVX512_TARGET __attribute__((target("avx512f,avx512bw,avx2,fma,f16c")))
-#endif
 
 #pragma STDC FP_CONTRACT OFF
 #pragma clang fp contract(off)
 
-#define INLINE static inline __attribute__((always_inline))
 #define QK 32
 // One quantized activation block: the scale, s = d·Σcodes, the 32 codes.
 typedef struct {
@@ -23,7 +17,6 @@ typedef struct {
     int8_t q[QK];
 } act_block;
 
-static inline uint16_t get16(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); return h; }
 
 size_t ingot_q8_act_bytes(size_t cols) {
     if (cols == 0 || cols % QK != 0) return 0;
@@ -103,13 +96,6 @@ INLINE int wcode(int type, const uint8_t *blk, int i) {
     return type == INGOT_MV_Q4_0 ? c - 8 : c;
 }
 
-static inline float reduce16(const float a[16]) {
-    float s8[8], s4[4];
-    for (int i = 0; i < 8; i++) s8[i] = a[i] + a[i + 8];
-    for (int i = 0; i < 4; i++) s4[i] = s8[i] + s8[i + 4];
-    return (s4[0] + s4[2]) + (s4[1] + s4[3]);
-}
-
 static void rows_scalar(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb, const act_block *x,
                         float *y) {
     size_t bb = wblock_bytes(type);
@@ -118,16 +104,16 @@ static void rows_scalar(int type, const uint8_t *w, size_t rb, size_t r0, size_t
         const uint8_t *row = w + r * rb;
         for (size_t b = 0; b < nb; b++) {
             const uint8_t *blk = row + b * bb;
-            float dd = ingot_quant_f16_to_f32(get16(blk)) * x[b].d;
+            float dd = ingot_quant_f16_to_f32(mv_get16(blk)) * x[b].d;
             for (int j = 0; j < 8; j++) {
                 int p = 0;
                 for (int i = 4 * j; i < 4 * j + 4; i++) p += wcode(type, blk, i) * x[b].q[i];
                 int l = (int)(b & 1) * 8 + j;
                 acc[l] = fmaf(dd, (float)p, acc[l]);
             }
-            if (type == INGOT_MV_Q4_1) accm = fmaf(ingot_quant_f16_to_f32(get16(blk + 2)), x[b].s, accm);
+            if (type == INGOT_MV_Q4_1) accm = fmaf(ingot_quant_f16_to_f32(mv_get16(blk + 2)), x[b].s, accm);
         }
-        y[r] = reduce16(acc) + accm;
+        y[r] = mv_reduce16(acc) + accm;
     }
 }
 
@@ -150,48 +136,50 @@ AVX2_TARGET INLINE __m256i partial_256(int type, const uint8_t *blk, __m256i xq)
     return _mm256_madd_epi16(p16, _mm256_set1_epi16(1));
 }
 
-AVX2_TARGET INLINE float reduce_256(__m256 lo, __m256 hi) {
-    __m256 s8 = _mm256_add_ps(lo, hi);
-    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-    return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
-}
-
-/// One block of one row into its accumulator (lanes 0-7 for even blocks, 8-15 for odd ones).
-#define Q8_BLOCK_256(acc, m, blk, xq, dx, sx)                                                                        \
+/// One block of one row into its accumulator (lanes 0-7 for even blocks, 8-15 for odd ones); `PARTIAL` gives the
+/// block's eight integer partial sums (partial_256, or partial_vnni on the AVX-512 path).
+#define Q8_BLOCK(PARTIAL, acc, m, blk, xb)                                                                           \
     do {                                                                                                             \
-        __m256 pf_ = _mm256_cvtepi32_ps(partial_256(type, (blk), (xq)));                                              \
-        (acc) = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * (dx)), pf_, (acc));                            \
-        if (type == INGOT_MV_Q4_1) (m) = fmaf(_cvtsh_ss(get16((blk) + 2)), (sx), (m));                                \
+        __m256 pf_ = _mm256_cvtepi32_ps(PARTIAL(type, (blk), _mm256_loadu_si256((const __m256i *)(xb)->q)));          \
+        (acc) = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(mv_get16(blk)) * (xb)->d), pf_, (acc));                      \
+        if (type == INGOT_MV_Q4_1) (m) = fmaf(_cvtsh_ss(mv_get16((blk) + 2)), (xb)->s, (m));                          \
     } while (0)
+
+/// The row loop of both vector paths. One row at a time, streaming: interleaving four rows (to share activation
+/// loads) measured 2.4x slower (4.2 vs 10.2 GB/s on q4_1 rows of 576) — the activations are in L1 anyway, the
+/// weights are not.
+#define Q8_ROWS(PARTIAL)                                                                                             \
+    size_t bb = wblock_bytes(type);                                                                                  \
+    for (size_t r = r0; r < r1; r++) {                                                                               \
+        const uint8_t *row = w + r * rb;                                                                             \
+        __m256 e = _mm256_setzero_ps(), o = e;                                                                       \
+        float m = 0;                                                                                                 \
+        size_t b = 0;                                                                                                \
+        for (; b + 2 <= nb; b += 2) {                                                                                \
+            Q8_BLOCK(PARTIAL, e, m, row + b * bb, x + b);                                                            \
+            Q8_BLOCK(PARTIAL, o, m, row + (b + 1) * bb, x + b + 1);                                                  \
+        }                                                                                                            \
+        if (b < nb) Q8_BLOCK(PARTIAL, e, m, row + b * bb, x + b);                                                    \
+        y[r] = mv_reduce_256(e, o) + m;                                                                              \
+    }
+
+/// A kernel entry point per ISA: the switch on the weight type sits outside the loops, so each type gets a loop of its
+/// own with the type folded in.
+#define Q8_TYPE_SWITCH(BODY)                                                                                         \
+    switch (type) {                                                                                                  \
+    case INGOT_MV_Q8_0: BODY(INGOT_MV_Q8_0, w, rb, r0, r1, nb, x, y); break;                                          \
+    case INGOT_MV_Q4_0: BODY(INGOT_MV_Q4_0, w, rb, r0, r1, nb, x, y); break;                                          \
+    default: BODY(INGOT_MV_Q4_1, w, rb, r0, r1, nb, x, y); break;                                                     \
+    }
 
 AVX2_TARGET INLINE void rows_256_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
                                       const act_block *x, float *y) {
-    size_t bb = wblock_bytes(type);
-    size_t r = r0;
-    // One row at a time, streaming: interleaving four rows (to share activation loads) measured 2.4x slower
-    // (4.2 vs 10.2 GB/s on q4_1 rows of 576) — the activations are in L1 anyway, the weights are not.
-    for (; r < r1; r++) {
-        const uint8_t *row = w + r * rb;
-        __m256 e = _mm256_setzero_ps(), o = e;
-        float m = 0;
-        size_t b = 0;
-        for (; b + 2 <= nb; b += 2) {
-            Q8_BLOCK_256(e, m, row + b * bb, _mm256_loadu_si256((const __m256i *)x[b].q), x[b].d, x[b].s);
-            Q8_BLOCK_256(o, m, row + (b + 1) * bb, _mm256_loadu_si256((const __m256i *)x[b + 1].q), x[b + 1].d, x[b + 1].s);
-        }
-        if (b < nb) Q8_BLOCK_256(e, m, row + b * bb, _mm256_loadu_si256((const __m256i *)x[b].q), x[b].d, x[b].s);
-        y[r] = reduce_256(e, o) + m;
-    }
+    Q8_ROWS(partial_256)
 }
 
 AVX2_TARGET static void rows_256(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
                                  const act_block *x, float *y) {
-    switch (type) {
-    case INGOT_MV_Q8_0: rows_256_body(INGOT_MV_Q8_0, w, rb, r0, r1, nb, x, y); break;
-    case INGOT_MV_Q4_0: rows_256_body(INGOT_MV_Q4_0, w, rb, r0, r1, nb, x, y); break;
-    default: rows_256_body(INGOT_MV_Q4_1, w, rb, r0, r1, nb, x, y); break;
-    }
+    Q8_TYPE_SWITCH(rows_256_body)
 }
 
 // AVX-512: the AVX2 loop with VNNI's vpdpbusd doing maddubs + madd in one instruction (exact: no 16-bit
@@ -205,37 +193,14 @@ VNNI_TARGET INLINE __m256i partial_vnni(int type, const uint8_t *blk, __m256i xq
     return _mm256_dpbusd_epi32(zero, _mm256_abs_epi8(w), _mm256_sign_epi8(xq, w));
 }
 
-#define Q8_BLOCK_VNNI(acc, m, blk, xq, dx, sx)                                                                       \
-    do {                                                                                                             \
-        __m256 pf_ = _mm256_cvtepi32_ps(partial_vnni(type, (blk), (xq)));                                             \
-        (acc) = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(get16(blk)) * (dx)), pf_, (acc));                            \
-        if (type == INGOT_MV_Q4_1) (m) = fmaf(_cvtsh_ss(get16((blk) + 2)), (sx), (m));                                \
-    } while (0)
-
 VNNI_TARGET INLINE void rows_512_body(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
                                       const act_block *x, float *y) {
-    size_t bb = wblock_bytes(type);
-    for (size_t r = r0; r < r1; r++) {
-        const uint8_t *row = w + r * rb;
-        __m256 e = _mm256_setzero_ps(), o = e;
-        float m = 0;
-        size_t b = 0;
-        for (; b + 2 <= nb; b += 2) {
-            Q8_BLOCK_VNNI(e, m, row + b * bb, _mm256_loadu_si256((const __m256i *)x[b].q), x[b].d, x[b].s);
-            Q8_BLOCK_VNNI(o, m, row + (b + 1) * bb, _mm256_loadu_si256((const __m256i *)x[b + 1].q), x[b + 1].d, x[b + 1].s);
-        }
-        if (b < nb) Q8_BLOCK_VNNI(e, m, row + b * bb, _mm256_loadu_si256((const __m256i *)x[b].q), x[b].d, x[b].s);
-        y[r] = reduce_256(e, o) + m;
-    }
+    Q8_ROWS(partial_vnni)
 }
 
 VNNI_TARGET static void rows_512(int type, const uint8_t *w, size_t rb, size_t r0, size_t r1, size_t nb,
                                  const act_block *x, float *y) {
-    switch (type) {
-    case INGOT_MV_Q8_0: rows_512_body(INGOT_MV_Q8_0, w, rb, r0, r1, nb, x, y); break;
-    case INGOT_MV_Q4_0: rows_512_body(INGOT_MV_Q4_0, w, rb, r0, r1, nb, x, y); break;
-    default: rows_512_body(INGOT_MV_Q4_1, w, rb, r0, r1, nb, x, y); break;
-    }
+    Q8_TYPE_SWITCH(rows_512_body)
 }
 
 /// 1 when the CPU has AVX-512 VNNI (with VL), which the AVX-512 path of these kernels needs.
@@ -282,12 +247,9 @@ int ingot_matvec_q8(int type, const void *w, size_t rows, size_t cols, const voi
     if (rows == 0) return 0;
     size_t nb = cols / QK, rb = nb * bb;
     const act_block *x = xq;  // written by ingot_q8_act_quantize: the caller keeps it float-aligned
-    int parts = threads < 1 ? 1 : threads;
-    if (rows * rb < 65536 || rows < 8) parts = 1;
-    size_t chunk = rows / ((size_t)(parts < 1 ? 1 : parts) * 8), min_rows = 16384 / rb + 1;
-    if (chunk < min_rows) chunk = min_rows;
-    chunk = (chunk + 3) & ~(size_t)3;
-    q8_job j = {type, ingot_isa_clamp(isa), w, rb, rows, nb, parts == 1 ? rows : chunk, x, y, 0};
+    size_t chunk;
+    int parts = mv_split(rows, rb, threads, &chunk);
+    q8_job j = {type, ingot_isa_clamp(isa), w, rb, rows, nb, chunk, x, y, 0};
     if (parts == 1) { q8_rows(&j, 0, rows); return 0; }
     ingot_pool_run(parts, q8_part, &j);
     return 0;
