@@ -65,7 +65,7 @@ public final class Generator {
         let clock = ContinuousClock()
 
         let t0 = clock.now
-        var logits = try withPath(runner.path) { try model.prefill(prompt, lastOnly: true).values }
+        var logits = try withPath(runner.path) { try model.prefill(prompt, logitsFrom: prompt.count - 1).values }
         let promptTime = clock.now - t0
 
         var history = prompt, generated: [Int] = [], text = ""

@@ -16,7 +16,7 @@ enum HTMLEscape {
             case "'": out += "&#39;"
             case "\t", "\n", "\r": out.unicodeScalars.append(c)
             default:
-                if c.value < 0x20 { out.unicodeScalars.append(Unicode.Scalar(0x2400 + c.value)!) }
+                if c.value < 0x20 { out.unicodeScalars.append(Unicode.Scalar(0x2400 + c.value) ?? "\u{FFFD}") }
                 else if c.value == 0x7f { out += "\u{2421}" }
                 else { out.unicodeScalars.append(c) }
             }

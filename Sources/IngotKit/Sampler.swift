@@ -1,9 +1,10 @@
+import IngotModel
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// How the next token is chosen from logits. Temperature 0 (the default) is greedy: the highest logit, the first
-/// one on a tie, as transformers' `argmax`.
+/// one on a tie, as transformers' `argmax` (`Logits.argmax`).
 ///
 /// Otherwise, in llama.cpp's order: the repeat penalty on the last `repeatLastN` tokens (a positive logit divided
 /// by it, a negative one multiplied), top-k, then softmax at `temperature`, top-p (the smallest set of most likely
@@ -55,17 +56,6 @@ public struct Sampler {
         rng = Xoshiro256(seed: options.seed)
     }
 
-    /// The index of the largest value, the first on ties (NaN never wins).
-    public static func argmax(_ v: UnsafeBufferPointer<Float>) -> Int {
-        var best = 0
-        var m = -Float.infinity
-        for (i, x) in v.enumerated() where x > m {
-            m = x
-            best = i
-        }
-        return best
-    }
-
     /// The next token after `history` (prompt and generated ids so far).
     public mutating func next(_ logits: [Float], history: [Int]) -> Int {
         let o = options
@@ -76,7 +66,7 @@ public struct Sampler {
                 l[t] = l[t] > 0 ? l[t] / p : l[t] * p
             }
         }
-        if o.isGreedy { return l.withUnsafeBufferPointer { Self.argmax($0) } }
+        if o.isGreedy { return Logits.argmax(l[...]) }
 
         // Candidates sorted by logit, descending (index order on ties, so the order is deterministic).
         var candidates = l.indices.filter { !l[$0].isNaN }

@@ -36,4 +36,13 @@ public struct TextStream {
         guard after.utf8.count > before.utf8.count else { return "" }
         return String(decoding: after.utf8.dropFirst(before.utf8.count), as: UTF8.self)
     }
+
+    /// The text each of `ids` adds, aligned with them (what the stream releases per token, the held-back tail added
+    /// to the last): for showing a sequence token by token.
+    public static func pieces(_ ids: [Int], tokenizer: Tokenizer) -> [String] {
+        var stream = TextStream(tokenizer: tokenizer)
+        var out = ids.map { stream.push($0) }
+        if let last = out.indices.last { out[last] += stream.finish() }
+        return out
+    }
 }

@@ -140,10 +140,7 @@ public enum Verifier {
         }
         var scores: TextScores? = nil
         if let text, let t = ref.text, !windows.isEmpty {
-            var pieces: [String] = []
-            var ts = TextStream(tokenizer: t.tokenizer)
-            for id in stream { pieces.append(ts.push(id)) }
-            if let last = pieces.indices.last { pieces[last] += ts.finish() }
+            let pieces = TextStream.pieces(stream, tokenizer: t.tokenizer)
             var tops: [Int: String] = [:]
             for p in positions {
                 for id in [p.score.referenceTop, p.score.candidateTop] where tops[id] == nil {
@@ -172,11 +169,7 @@ public enum Verifier {
                 let diverge = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? (a.count == b.count ? nil : min(a.count, b.count))
                 func decode(_ x: [Int]) -> String { (try? ref.text?.decode(x.filter { !stop.contains($0) })) ?? "" }
                 func pieces(_ x: [Int]) -> [String] {
-                    guard let t = ref.text else { return x.map { _ in "" } }
-                    var ts = TextStream(tokenizer: t.tokenizer)
-                    var out = x.map { ts.push($0) }
-                    if let last = out.indices.last { out[last] += ts.finish() }
-                    return out
+                    ref.text.map { TextStream.pieces(x, tokenizer: $0.tokenizer) } ?? x.map { _ in "" }
                 }
                 results.append(GreedyAgreement.Prompt(label: p.label, promptIDs: ids, reference: a, candidate: b,
                                                       referenceText: decode(a), candidateText: decode(b),

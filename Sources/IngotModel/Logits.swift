@@ -15,10 +15,12 @@ public struct Logits: Sendable, Equatable {
     public func row(_ i: Int) -> ArraySlice<Float> { values[(i * vocab)..<((i + 1) * vocab)] }
 
     /// The top token at position `i` (the first one on ties, as torch.argmax).
-    public func argmax(_ i: Int) -> Int {
-        let r = row(i)
-        var best = r.startIndex
-        for j in r.indices where r[j] > r[best] { best = j }
-        return best - r.startIndex
+    public func argmax(_ i: Int) -> Int { Self.argmax(row(i)) }
+
+    /// The index (from 0) of the largest value of `v`, the first one on ties, as torch.argmax on finite values.
+    public static func argmax(_ v: ArraySlice<Float>) -> Int {
+        var best = v.startIndex
+        for j in v.indices where v[j] > v[best] { best = j }
+        return best - v.startIndex
     }
 }

@@ -91,17 +91,21 @@ public final class TensorSourceWeights: WeightProvider {
             let m = try matrix(name)
             return try m.withUnsafeBufferPointer { try body($0) }
         }
-        lending = true
-        defer { lending = false }
-        if scratch.count < l.elementCount { scratch = [Float](repeating: 0, count: l.elementCount) }
-        return try scratch.withUnsafeMutableBufferPointer { s in
-            let out = UnsafeMutableBufferPointer(rebasing: s[0..<l.elementCount])
+        return try withScratch(l.elementCount) { out in
             try buffer.withBytes { try decode(name, l, $0, into: out) }
             // The stored (quantized / half) bytes are not needed again until the next pass: release their mapped
             // pages so a forward pass holds one decoded matrix, not the whole file, in memory.
             source.evict(name)
             return try body(UnsafeBufferPointer(out))
         }
+    }
+
+    /// Lends the first `count` floats of the reused scratch buffer (grown when needed); the caller checked `lending`.
+    private func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        lending = true
+        defer { lending = false }
+        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+        return try scratch.withUnsafeMutableBufferPointer { try body(UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
     }
 
     public func withStoredMatrix<R>(_ name: String, _ body: (StoredMatrix) throws -> R) throws -> R? {
@@ -155,12 +159,8 @@ public final class TensorSourceWeights: WeightProvider {
             let m = try rowRange(name, range)
             return try m.withUnsafeBufferPointer { try body($0) }
         }
-        lending = true
-        defer { lending = false }
-        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
         let buffer = try source.load(name)
-        return try scratch.withUnsafeMutableBufferPointer { s in
-            let out = UnsafeMutableBufferPointer(rebasing: s[0..<count])
+        return try withScratch(count) { out in
             try buffer.withBytes { try decode(name, part, UnsafeRawBufferPointer(rebasing: $0[bytesRange]), into: out) }
             return try body(UnsafeBufferPointer(out))
         }

@@ -115,9 +115,9 @@ public final class Transformer {
 
     /// Logits for every position of `tokens`, starting from an empty cache (which it leaves filled, so `step`
     /// can continue the sequence).
-    public func prefill(_ tokens: [Int], lastOnly: Bool = false, logitsFrom: Int = 0) throws -> Logits {
+    public func prefill(_ tokens: [Int], logitsFrom: Int = 0) throws -> Logits {
         reset()
-        return try forward(tokens, lastOnly: lastOnly, logitsFrom: logitsFrom)
+        return try forward(tokens, logitsFrom: logitsFrom)
     }
 
     /// The logits after one more token.
@@ -126,10 +126,10 @@ public final class Transformer {
     }
 
     /// Runs `tokens` at positions `position ..< position + tokens.count` against the cache and returns their
-    /// logits — only the last position's with `lastOnly` (generation needs no others, and a long prompt's full
-    /// [T, vocab] logits can be hundreds of megabytes), or those of positions `logitsFrom…` (a perplexity window
-    /// scores its second half). On error the cache position is unchanged.
-    public func forward(_ tokens: [Int], lastOnly: Bool = false, logitsFrom: Int = 0) throws -> Logits {
+    /// logits from position `logitsFrom` on (clamped to the last): generation needs only the last one, a perplexity
+    /// window its second half, and a long prompt's full [T, vocab] logits can be hundreds of megabytes. On error the
+    /// cache position is unchanged.
+    public func forward(_ tokens: [Int], logitsFrom: Int = 0) throws -> Logits {
         let c = config
         guard c.layout.isDecoder else { throw ModelError.encoderOnly }
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
@@ -152,7 +152,7 @@ public final class Transformer {
                 if t > 1 { layerProgress?(i + 1, layers.count) }
             }
             Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
-            logits = try outputHead(head, tokens: t, from: lastOnly ? t - 1 : min(max(0, logitsFrom), t - 1))
+            logits = try outputHead(head, tokens: t, from: min(max(0, logitsFrom), t - 1))
         case let .gpt2(layers, lnW, lnB):
             try embed(tokens, start: start, positions: GPT2Names.positionEmbedding)
             for (i, layer) in layers.enumerated() {
@@ -161,7 +161,7 @@ public final class Transformer {
             }
             Norms.layer(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: lnW, bias: lnB,
                         eps: Float(c.normEps))
-            logits = try outputHead(embedding, tokens: t, from: lastOnly ? t - 1 : min(max(0, logitsFrom), t - 1))
+            logits = try outputHead(embedding, tokens: t, from: min(max(0, logitsFrom), t - 1))
         case .bert:
             throw ModelError.encoderOnly
         }

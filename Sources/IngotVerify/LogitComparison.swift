@@ -71,7 +71,7 @@ public struct LogitComparison: Sendable, Equatable {
                 var kld = 0.0
                 for j in 0..<pr.count where pr[j] > 0 { kld += pr[j] * (lr[j] - lc[j]) }
                 klds.append(max(0, kld))
-                let (topR, topC) = (Self.argmax(r), Self.argmax(c))
+                let (topR, topC) = (Logits.argmax(r), Logits.argmax(c))
                 if topR == topC { same += 1 }
                 for (a, b) in zip(r, c) {
                     let d = Double(b) - Double(a)
@@ -116,12 +116,6 @@ public struct LogitComparison: Sendable, Equatable {
                 c.candidatePPL = exp(nllCand / Double(scored))
             }
             return c
-        }
-
-        static func argmax(_ v: ArraySlice<Float>) -> Int {
-            var best = v.startIndex
-            for i in v.indices where v[i] > v[best] { best = i }
-            return best - v.startIndex
         }
 
         /// Probabilities and log-probabilities, computed stably in f64.

@@ -69,12 +69,12 @@ extension ModelTests.KVCacheTests {
 }
 
 extension ModelTests.KVCacheTests {
-    @Test("prefill(lastOnly:) gives the last position's logits of a full prefill", arguments: ModelFixture.all)
+    @Test("prefill(logitsFrom:) gives the last positions' logits of a full prefill", arguments: ModelFixture.all)
     func lastOnly(_ m: ModelFixture) throws {
         let model = try m.load()
         let tokens = Fixtures.tokens
         let full = try model.prefill(tokens)
-        let last = try model.prefill(tokens, lastOnly: true)
+        let last = try model.prefill(tokens, logitsFrom: tokens.count - 1)
         #expect(last.positions == 1)
         #expect(model.position == tokens.count)
         #expect(maxAbsDiff(last.values[...], full.row(tokens.count - 1)) <= Self.tolerance)
