@@ -82,7 +82,6 @@ public enum Verifier {
                                  text: (name: String, content: String)?, prompts: [EvaluationPrompt]?,
                                  progress: ProgressHandler?) throws -> Run {
         var acc = LogitComparison.Accumulator()
-        acc.keepsPositions = true
         var warnings: [String] = []
         let maxPositions = min(ref.maxPositions, cand.maxPositions)
 
@@ -119,6 +118,8 @@ public enum Verifier {
         let total = windows.count + sequences.count + 2 * promptIDs.count
         var done = 0
         var positions: [TextScores.Position] = []
+        // Per-position records only for the text's windows (the report plots them); token sequences add to the totals.
+        acc.keepsPositions = true
         for (w, window) in windows.enumerated() {
             done += 1
             progress?(done, total, "window \(w + 1) of \(windows.count)")
@@ -132,6 +133,7 @@ public enum Verifier {
                 positions.append(TextScores.Position(window: w, offset: window.start + window.ids.count / 2 + k + 1, score: score))
             }
         }
+        acc.keepsPositions = false
         for s in sequences {
             done += 1
             progress?(done, total, "sequence")
