@@ -1,7 +1,8 @@
 internal import CIngotKernels
 
 /// The one decoder from any stored dtype to f32: scalar types convert (`FloatConversion`), block-quantized
-/// types (q8_0/q4_0/q4_1, specs/quant.md) dequantize with the C kernels. The dtype → kernel dispatch lives here and
+/// types (q8_0/q4_0/q4_1 at any group size, ggml's q5_0/q5_1 and K-quants; specs/quant.md) dequantize with the C
+/// kernels. The dtype → kernel dispatch lives here and
 /// nowhere else, so every reader (the forward pass, `diff`, `inspect --stats`, exports to formats without block
 /// types) decodes the same bytes to the same floats.
 ///
@@ -12,7 +13,27 @@ public enum BlockCodec {
     /// Groups per parallel chunk: ~32k floats, enough to amortise scheduling and to spread small tensors.
     static let chunkElements = 1 << 15
 
-    /// The C kernel's type id of a block dtype, nil for scalar types.
+    /// Which C decoder a block dtype uses: the any-group-size kernels (q8_0/q4_0/q4_1) or ggml's fixed layouts.
+    enum Kernel {
+        case grouped(Int32)
+        case fixed(UInt32)
+
+        func blockBytes(_ g: Int) -> Int {
+            switch self {
+            case let .grouped(t): ingot_quant_block_bytes(t, g)
+            case let .fixed(t): ingot_kq_block_bytes(t)
+            }
+        }
+
+        func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, _ n: Int, _ g: Int, _ simd: Int32) {
+            switch self {
+            case let .grouped(t): ingot_dequantize(t, src, dst, n, g, simd)
+            case let .fixed(t): _ = ingot_kq_dequantize(t, src, dst, n)
+            }
+        }
+    }
+
+    /// The C kernel's type id of a block dtype with a free group size (q8_0/q4_0/q4_1), nil for any other dtype.
     public static func kernelType(_ dtype: DType) -> Int32? {
         switch dtype {
         case .q8_0: INGOT_Q8_0
@@ -20,6 +41,11 @@ public enum BlockCodec {
         case .q4_1: INGOT_Q4_1
         default: nil
         }
+    }
+
+    static func kernel(_ dtype: DType) -> Kernel? {
+        if let t = kernelType(dtype) { return .grouped(t) }
+        return dtype.ggmlBlockType.map { .fixed($0) }
     }
 
     /// Decodes `bytes` (stored as `layout` describes; any bit pattern of the right size is accepted, a non-finite
@@ -32,7 +58,7 @@ public enum BlockCodec {
         guard output.count == layout.elementCount else {
             throw .unsupported("tensor \(quoted(name)): output holds \(output.count) floats, the layout needs \(layout.elementCount)")
         }
-        guard let type = kernelType(layout.dtype) else {
+        guard let type = kernel(layout.dtype) else {
             guard bytes.count == layout.byteCount else {
                 throw .lengthMismatch(tensor: name, stored: bytes.count, expected: layout.byteCount)
             }
@@ -41,11 +67,13 @@ public enum BlockCodec {
         }
         // A TensorLayout is validated when made; recheck what the kernel relies on anyway, with overflow checks,
         // since these bytes come from files.
-        guard let g = layout.groupSize, g >= 2, g % 2 == 0, layout.elementCount % g == 0 else {
+        guard let g = layout.groupSize, g >= 2, g % 2 == 0, layout.elementCount % g == 0,
+            layout.dtype.fixedGroupSize.map({ $0 == g }) ?? true
+        else {
             throw .badGroupSize(tensor: name, reason: "\(layout.dtype.rawValue) needs an even group size dividing the row")
         }
         let groups = layout.elementCount / g
-        let blockBytes = ingot_quant_block_bytes(type, g)
+        let blockBytes = type.blockBytes(g)
         guard let need = Checked.mul(groups, blockBytes), need == bytes.count else {
             throw .lengthMismatch(tensor: name, stored: bytes.count, expected: Checked.mul(groups, blockBytes) ?? Int.max)
         }
@@ -56,7 +84,7 @@ public enum BlockCodec {
         Parallel.run(chunks, threads: threads) { c, _ in
             let first = c * chunkGroups
             let n = min(chunkGroups, groups - first)
-            ingot_dequantize(type, src + first * blockBytes, dst + first * g, n, g, simd)
+            type.dequantize(src + first * blockBytes, dst + first * g, n, g, simd)
         }
     }
 

@@ -7,11 +7,34 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     case f32, f16, bf16, f64, i8, i16, i32, i64, u8, bool
     /// Block-quantized types (layouts in `specs/quant.md`): need a group size.
     case q8_0, q4_0, q4_1
+    /// ggml's fixed-size block types (layouts in `specs/quant.md` §9): 5-bit blocks of 32 and K-quant super-blocks
+    /// of 256. Their group size is part of the type (`fixedGroupSize`); the bytes are GGUF's, so they copy into and
+    /// out of GGUF files unchanged.
+    case q5_0, q5_1, q2_k, q3_k, q4_k, q5_k, q6_k
 
-    public var isBlockQuantized: Bool {
+    public var isBlockQuantized: Bool { scalarSize == nil }
+
+    /// The only group size a fixed-layout block type allows; nil for scalar types and for q8_0/q4_0/q4_1, whose
+    /// group size is free (even, dividing the row).
+    public var fixedGroupSize: Int? {
         switch self {
-        case .q8_0, .q4_0, .q4_1: true
-        default: false
+        case .q5_0, .q5_1: 32
+        case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: 256
+        default: nil
+        }
+    }
+
+    /// ggml's type id of a fixed-layout block type (the id GGUF stores), nil for every other dtype.
+    public var ggmlBlockType: UInt32? {
+        switch self {
+        case .q5_0: 6
+        case .q5_1: 7
+        case .q2_k: 10
+        case .q3_k: 11
+        case .q4_k: 12
+        case .q5_k: 13
+        case .q6_k: 14
+        default: nil
         }
     }
 
@@ -31,7 +54,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .f16, .bf16, .i16: 2
         case .f64, .i64: 8
         case .i8, .u8, .bool: 1
-        case .q8_0, .q4_0, .q4_1: nil
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: nil
         }
     }
 
@@ -41,6 +64,14 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .q8_0: 2 + groupSize  // f16 scale + G int8
         case .q4_0: 2 + groupSize / 2  // f16 scale + G nibbles
         case .q4_1: 4 + groupSize / 2  // f16 scale + f16 minimum + G nibbles
+        // Fixed layouts (ggml's type sizes); `groupSize` is always `fixedGroupSize` for these.
+        case .q5_0: 22  // f16 d, 32 fifth bits, 16 bytes of nibbles
+        case .q5_1: 24  // f16 d, f16 m, 32 fifth bits, 16 bytes of nibbles
+        case .q2_k: 84  // 16 bytes of 4-bit scale/min pairs, 64 bytes of 2-bit codes, f16 d, f16 dmin
+        case .q3_k: 110  // 32 bytes of high bits, 64 bytes of 2-bit codes, 12 bytes of 6-bit scales, f16 d
+        case .q4_k: 144  // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
+        case .q5_k: 176  // as q4_k plus 32 bytes of fifth bits
+        case .q6_k: 210  // 128 bytes of low nibbles, 64 of high bits, 16 int8 scales, f16 d
         default: scalarSize ?? 1
         }
     }
@@ -80,6 +111,9 @@ public struct TensorLayout: Sendable, Equatable {
         let unitElements: Int
         if dtype.isBlockQuantized {
             guard let g = groupSize else { throw .badGroupSize(tensor: name, reason: "\(dtype) needs group_size") }
+            if let fixed = dtype.fixedGroupSize {
+                guard g == fixed else { throw .badGroupSize(tensor: name, reason: "\(dtype) blocks hold \(fixed) elements, not \(g)") }
+            }
             guard g >= 2, g <= Limits.maxGroupSize, g % 2 == 0 else {
                 throw .badGroupSize(tensor: name, reason: "\(g) is not an even number in [2, \(Limits.maxGroupSize)]")
             }

@@ -44,17 +44,19 @@ import Testing
         }
     }
 
-    /// The five types Ingot has no dtype for are dequantized by kquants.c; each must equal gguf-py's
-    /// `gguf.quants.dequantize` bit for bit (including blocks whose f16 scale is ±Inf, NaN, 0, max and subnormal).
+    /// Q5_0, Q5_1 and the K-quants load as Ingot's fixed-layout block dtypes with the bytes unchanged, and
+    /// `BlockCodec` decodes them to gguf-py's `gguf.quants.dequantize` floats bit for bit (including blocks whose f16
+    /// scale is ±Inf, NaN, 0, max and subnormal).
     @Test(arguments: ["q5_0", "q5_1", "q4_k", "q5_k", "q6_k", "q4_k_special_scales", "q6_k_special_scales"])
-    func dequantizedTypesMatchGGUFPyExactly(_ name: String) throws {
+    func fixedBlockTypesDecodeLikeGGUFPyExactly(_ name: String) throws {
         let f = try GGUFFile(path: GGUFFixtures.path("tensor_types.gguf"))
         let e = GGUFFixtures.tensors("tensor_types.gguf")[name]?.objectValue ?? JSONObject()
         let info = try #require(f.tensorInfo(name))
-        #expect(info.type.isDequantized)
-        let b = try f.load(name)
-        #expect(b.count == info.elementCount * 4)
-        #expect(b.withBytes { XXH3.hash($0) } == GGUFFixtures.hex(e, "f32_xxh3_64"))
+        let d = try #require(f.descriptors.first { $0.name == name })
+        #expect(d.layout.dtype.ggmlBlockType == info.type.rawValue)
+        #expect(d.layout.byteCount == info.byteCount)
+        let values = try f.load(name).withBytes { try BlockCodec.floats($0, layout: d.layout, name: name) }
+        #expect(values.withUnsafeBytes { XXH3.hash($0) } == GGUFFixtures.hex(e, "f32_xxh3_64"))
     }
 
     /// Q8_0/Q4_0/Q4_1 are exposed as Ingot's q8_0/q4_0/q4_1 (group 32) with the bytes unchanged. Decoding those
@@ -91,7 +93,7 @@ import Testing
 
     @Test func typesIngotHasAreZeroCopyViews() throws {
         let f = try GGUFFile(path: GGUFFixtures.path("tensor_types.gguf"))
-        for t in f.tensorInfos where !t.type.isDequantized {
+        for t in f.tensorInfos {
             let b = try f.load(t.name)
             #expect(ObjectIdentifier(b.owner) == ObjectIdentifier(f.file), "\(t.name)")
             #expect(b.bytes.baseAddress == f.file.bytes.baseAddress.map { $0 + f.dataOffset + t.offset })

@@ -32,8 +32,8 @@ import Testing
         #expect(back.descriptors == original.descriptors)
         for (a, b) in zip(original.tensorInfos, back.tensorInfos) {
             #expect(a.name == b.name && a.dims == b.dims)
-            // Types Ingot has keep their GGML type and stored bytes; the dequantized ones come back as F32.
-            #expect(b.type == (a.type.isDequantized ? .f32 : a.type), "\(a.name)")
+            // Every type keeps its GGML type and stored bytes (K-quant blocks too).
+            #expect(b.type == a.type, "\(a.name)")
             let x = try original.load(a.name), y = try back.load(a.name)
             #expect(x.withBytes { Array($0) } == y.withBytes { Array($0) }, "\(a.name)")
         }
@@ -102,10 +102,8 @@ import Testing
         let ingot = try IngotFile(path: dir.file("model.ingot"))
         try GGUFWriter(path: dir.file("back.gguf"), source: ingot).write(ingot)
         #expect(try GGUFFile(path: dir.file("back.gguf")).keyValues == g.keyValues)
-        if g.tensorInfos.allSatisfy({ !$0.type.isDequantized }) {
-            let original = readBytes(path)
-            #expect(readBytes(dir.file("copy.gguf")) == original)
-            #expect(readBytes(dir.file("back.gguf")) == original)
-        }
+        let original = readBytes(path)
+        #expect(readBytes(dir.file("copy.gguf")) == original)
+        #expect(readBytes(dir.file("back.gguf")) == original)
     }
 }

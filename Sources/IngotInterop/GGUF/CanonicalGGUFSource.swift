@@ -7,8 +7,7 @@ import IngotFormat
 ///
 /// - Tensors: GGUF names → canonical names (§3), GGUF file order kept. `output.weight` becomes `lm_head.weight` (none
 ///   when the embeddings are tied). llama's `attn_q`/`attn_k` weights and biases are un-permuted per head (k with
-///   the kv head count) by moving whole rows, so Q8_0/Q4_0/Q4_1 blocks are copied, never requantized; the types
-///   Ingot has no dtype for (K-quants, Q5_x) arrive dequantized to f32 (`GGUFFile.load`). Tensors with no canonical
+///   the kv head count) by moving whole rows, so blocks (Q8_0…Q6_K) are copied, never requantized. Tensors with no canonical
 ///   name keep their GGUF name (with a warning).
 /// - `rope_freqs.weight` (llama-3 rope scaling) is not a tensor of the canonical layout: its parameters go to
 ///   `ingot.config.rope_scaling` when recomputing them gives the stored factors back; when that is only

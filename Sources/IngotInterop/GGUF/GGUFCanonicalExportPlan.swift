@@ -55,7 +55,7 @@ struct GGUFCanonicalExportPlan {
             guard names.insert(ExactKey(name)).inserted else { throw GGUFCanonicalError.duplicateTensor(name) }
             let l = d.layout
             var toF32 = false
-            if l.dtype.isBlockQuantized, !(l.groupSize == 32 && l.shape.count == 2) {
+            if l.dtype.isBlockQuantized, GGUFTensorType.storing(l.dtype, groupSize: l.groupSize) == nil || l.shape.count != 2 {
                 // GGUF has no block type for these: the exact floats the blocks stand for, never re-rounded.
                 toF32 = true
                 warnings.append("tensor \(quoted(d.name)): \(l.dtype) with group size \(l.groupSize ?? 0)\(l.shape.count == 2 ? "" : " on a \(l.shape.count)-D tensor") has no GGUF block type: written as its exact f32 values")

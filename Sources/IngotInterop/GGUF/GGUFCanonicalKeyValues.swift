@@ -72,6 +72,14 @@ enum GGUFCanonicalKeyValues {
         case .q4_0: return 2
         case .q4_1: return 3
         case .q8_0: return 7
+        // llama.cpp's ftype ids of the recipes these types dominate (its "_M" mixes for the K-quants).
+        case .q5_0: return 8
+        case .q5_1: return 9
+        case .q2_K: return 10
+        case .q3_K: return 12
+        case .q4_K: return 15
+        case .q5_K: return 17
+        case .q6_K: return 18
         case .bf16: return 32
         default: return nil
         }

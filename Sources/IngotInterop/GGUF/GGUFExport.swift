@@ -4,8 +4,8 @@ import IngotFormat
 /// `convert_hf_to_gguf.py` writes one.
 ///
 /// - llama / qwen2 (`ingot.architecture`): GGUF tensor names; llama's q/k rows permuted per head (k with the kv head
-///   count); f32/f16/bf16 as they are; 2-D q8_0/q4_0/q4_1 with group size 32 as GGUF's Q8_0/Q4_0/Q4_1 blocks, byte for
-///   byte (rows moved whole, never requantized). Other block-quantized tensors — another group size, or not 2-D,
+///   count); f32/f16/bf16 as they are; 2-D q8_0/q4_0/q4_1 with group size 32 and q5_0/q5_1/q2_k…q6_k as GGUF's
+///   blocks, byte for byte (rows moved whole, never requantized). Other block-quantized tensors — another group size, or not 2-D,
 ///   which GGUF has no block type for — are written as the exact f32 values their blocks stand for, with a warning:
 ///   nothing is re-rounded, at the cost of size. `rope_freqs.weight` (first, as the converter writes it) for llama-3
 ///   rope scaling, computed from `ingot.config.rope_scaling` (its own `original_max_position_embeddings`, unlike the

@@ -1,9 +1,8 @@
-internal import CIngotKernels
 import IngotFormat
 
 /// An open GGUF file (versions 2 and 3, little-endian). Opening maps it and validates the whole header and data
-/// layout (`GGUFHeader`); tensors are then zero-copy views of the mapping, except the types Ingot has no dtype for
-/// (Q5_0, Q5_1, Q4_K, Q5_K, Q6_K), which `load` dequantizes to f32.
+/// layout (`GGUFHeader`); tensors are then zero-copy views of the mapping, blocks included (Q8_0…Q6_K keep their
+/// bytes as Ingot's block dtypes; `BlockCodec` decodes them).
 ///
 /// Names, keys and values are exposed raw, exactly as stored: mapping GGUF names and `llama.*` keys onto Ingot's
 /// and undoing llama.cpp's q/k row permutation is another layer's job. Shapes are Ingot's order (outermost first),
@@ -23,8 +22,8 @@ public final class GGUFFile: TensorSource, Sendable {
     public let dataOffset: Int
     /// The pairs as JSON (`GGUFMetadata.json`): values in file order, then `GGUFMetadata.typesKey`.
     public let metadata: JSONObject
-    /// What `load` returns for each tensor, in file order: Q8_0/Q4_0/Q4_1 as Ingot's q8_0/q4_0/q4_1 with group
-    /// size 32, the dequantized types as f32, the rest as the same element type.
+    /// What `load` returns for each tensor, in file order: block types as Ingot's block dtypes (group size 32 for
+    /// Q8_0/Q4_0/Q4_1/Q5_0/Q5_1, 256 for the K-quants), the rest as the same element type.
     public let descriptors: [TensorDescriptor]
     private let keyIndex: [ExactKey: Int]
     private let tensorIndex: [ExactKey: Int]
@@ -58,8 +57,7 @@ public final class GGUFFile: TensorSource, Sendable {
                 layout = try TensorLayout(name: t.name, dtype: t.type.ingotDType, shape: t.shape,
                                           groupSize: t.type.ingotDType.isBlockQuantized ? t.type.blockSize : nil)
             } catch {
-                // Rank (≤ 4), signs and block divisibility were proven by the header: only the size rule is left
-                // (an f32 expansion of a dequantized type past 2^62 bytes).
+                // Rank (≤ 4), signs and block divisibility were proven by the header: only the size rule is left.
                 throw FileError(path: f.path, GGUFError.sizeOverflow(tensor: t.name))
             }
             descriptors.append(TensorDescriptor(name: t.name, layout: layout))
@@ -86,29 +84,9 @@ public final class GGUFFile: TensorSource, Sendable {
         return try stored(t)
     }
 
-    /// The decoded bytes: a zero-copy view for every type Ingot has, dequantized f32 for the others.
-    public func load(_ name: String) throws -> TensorBuffer {
-        guard let t = tensorInfo(name) else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
-        let raw = try stored(t)
-        guard t.type.isDequantized else { return raw }
-        guard let outBytes = Checked.mul(t.elementCount, 4) else {
-            throw FileError(path: path, GGUFError.sizeOverflow(tensor: t.name))
-        }
-        // Up to 12 times the stored bytes (2.6-bit K-quants to f32): checked before it is allocated.
-        try withPath(path) { try MemoryBudget.check(outBytes, for: "tensor \(quoted(t.name)) (dequantized to f32)") }
-        let out = OwnedBytes(count: outBytes)
-        let blocks = t.byteCount / t.type.typeSize
-        // The header proved byteCount = blocks × typeSize and elementCount = blocks × blockSize, so the kernel
-        // reads exactly the stored bytes and writes exactly `out`.
-        if blocks > 0, let src = raw.bytes.baseAddress, let dst = out.mutable.baseAddress {
-            let status = withExtendedLifetime(raw.owner) {
-                ingot_kq_dequantize(t.type.rawValue, src, dst.assumingMemoryBound(to: Float.self), blocks)
-            }
-            guard status == 0 else { throw FileError(path: path, GGUFError.unsupportedTensorType(
-                tensor: t.name, type: t.type.name, id: t.type.rawValue)) }
-        }
-        return TensorBuffer(out)
-    }
+    /// The tensor's bytes as a zero-copy view of the mapping: every GGML type Ingot reads has an Ingot dtype with
+    /// the same bytes (K-quant and 5-bit blocks included), so nothing is decoded here.
+    public func load(_ name: String) throws -> TensorBuffer { try storedBytes(name) }
 
     public func evict(_ name: String) {
         guard let t = tensorInfo(name), let start = Checked.add(dataOffset, t.offset),
