@@ -140,12 +140,13 @@ import Testing
         }
     }
 
-    @Test("Q4_K_M (llama-k256): K-quants arrive as f32, un-permuted; llama-3 factors for head_dim 64 invert exactly")
-    func kQuantsDequantizedAndUnpermuted() throws {
+    @Test("Q4_K_M (llama-k256): K-quants arrive as blocks, rows un-permuted; llama-3 factors for head_dim 64 invert exactly")
+    func kQuantsKeptAndUnpermuted() throws {
         let rel = "llama-k256/llama-k256-Q4_K_M.gguf"
         let g = try CanonicalGGUFSource(path: ModelFixtures.path(rel))
+        #expect(Set(g.descriptors.map(\.layout.dtype)).isSuperset(of: [.q4_k, .q6_k]))
         for d in g.descriptors {
-            #expect(d.layout.dtype == .f32)
+            #expect(d.layout.dtype.isBlockQuantized || d.layout.shape.count == 1, "\(d.name)")
             let values = try floats(try g.load(d.name), d.layout)
             var stored = values.withUnsafeBytes { Array($0) }
             if d.name.hasSuffix("q_proj.weight") { stored = try ggufOrder(values, rows: d.layout.shape[0], heads: 4) }
