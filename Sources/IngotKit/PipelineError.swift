@@ -66,6 +66,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyPrompt
     /// The model is an encoder: it has no next-token logits to generate from.
     case encoderCannotGenerate(path: String)
+    /// Calibration runs a decoder's forward pass; encoders have no importance matrix in llama.cpp's sense.
+    case calibrationNeedsDecoder(path: String)
+    /// Calibration without a text or token file.
+    case noCalibrationInput
     /// A broken invariant of the pipeline itself (a bug, not a bad input).
     case internalError(String)
 
@@ -106,6 +110,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badMaxTokens(n): "the number of tokens to generate must be in \(GenerateRequest.maxTokenRange) (got \(n))"
         case .emptyPrompt: "the prompt gives no tokens"
         case let .encoderCannotGenerate(p): "\(p): an encoder model has no next-token logits to generate from (use embed)"
+        case let .calibrationNeedsDecoder(p): "\(p): calibration needs a decoder model (llama, qwen2, gpt2); this one is an encoder"
+        case .noCalibrationInput: "calibration needs a text file (--text) or a token file (--token-file)"
         case let .internalError(why): "internal error: \(why)"
         }
     }

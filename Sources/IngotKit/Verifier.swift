@@ -104,16 +104,8 @@ public enum Verifier {
         if let text, let t = ref.text {
             stream = t.tokenizer.encode(text.content, addSpecialTokens: false).ids
             guard stream.count >= 2 else { throw PipelineError.textTooShort(tokens: stream.count) }
-            let ctx = min(request.context, maxPositions)
-            let bos = Self.bos(t)
-            var count = stream.count / ctx
-            if count == 0 { count = 1 }
-            if let m = request.maxWindows { count = min(count, m) }
-            for w in 0..<count {
-                var ids = Array(stream[(w * ctx)..<min(stream.count, (w + 1) * ctx)])
-                if let bos { ids[0] = bos }
-                windows.append((w * ctx, ids))
-            }
+            windows = TextWindows.make(stream, context: min(request.context, maxPositions), bos: Self.bos(t),
+                                       maxWindows: request.maxWindows)
         }
         let total = windows.count + sequences.count + 2 * promptIDs.count
         var done = 0

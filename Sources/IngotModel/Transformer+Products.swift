@@ -3,6 +3,7 @@ extension Transformer {
     /// y[rows, out] = x[rows, in] · Wᵀ (+ b), W a Linear weight stored [out, in]; y rows `ldc` apart.
     func linear(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
                 into y: UnsafeMutablePointer<Float>, ldc: Int, bias: [Float]?) throws {
+        inputObserver?(name, x, rows, inWidth)
         // One token (a decoding step): multiply the stored matrix directly when the kernel takes its dtype.
         if rows == 1, try weights.withStoredMatrix(name, { m -> Bool in
             guard m.rows == outWidth, m.cols == inWidth else {
@@ -47,6 +48,7 @@ extension Transformer {
     /// y[rows, out] = x[rows, in] · W + b, W a GPT-2 Conv1D weight stored [in, out].
     func conv1D(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
                 into y: UnsafeMutablePointer<Float>, ldc: Int, bias: [Float]) throws {
+        inputObserver?(name, x, rows, inWidth)
         try weights.withMatrix(name) { w in
             guard w.count == outWidth * inWidth, let base = w.baseAddress else {
                 throw ModelError.shapeMismatch(tensor: name, expected: [inWidth, outWidth], found: [w.count])

@@ -26,6 +26,9 @@ public final class Transformer {
     var chunkElements = 16 << 20
     /// Called after each layer of a multi-token forward pass with (layers done, layers): progress for long prompts.
     public var layerProgress: ((Int, Int) -> Void)?
+    /// Sees the input of every weight-matrix product before it runs: (weight name, rows × cols activations, rows,
+    /// cols), rows one token each. Calibration (`ingot calibrate`) sums the squared columns from here.
+    public var inputObserver: ((_ weight: String, _ input: UnsafePointer<Float>, _ rows: Int, _ cols: Int) -> Void)?
 
     enum Stack {
         case llama([LlamaLayer], finalNorm: [Float], head: String, rope: RotaryEmbedding)
