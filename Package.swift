@@ -30,7 +30,7 @@ let package = Package(
         // Model families: typed canonical config, names, Hugging Face and GGUF mappings; one file per family.
         .target(name: "IngotFamilies", dependencies: ["IngotFormat"]),
         .target(name: "IngotInterop", dependencies: ["IngotFormat", "IngotFamilies", "CZlib", "CIngotKernels"]),
-        .target(name: "IngotQuant", dependencies: ["IngotFormat", "CIngotKernels"]),
+        .target(name: "IngotQuant", dependencies: ["IngotFormat", "IngotFamilies", "CIngotKernels"]),
         .target(name: "IngotModel", dependencies: ["IngotFormat", "IngotFamilies", "COpenBLAS", "CIngotKernels"]),
         .target(name: "IngotVerify", dependencies: ["IngotFormat", "IngotModel"]),
         // Text: tokenizers and chat templates (no dependency on the model code).
@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "ingot-template-check", dependencies: ["IngotText", "IngotFormat"]),
         .testTarget(name: "IngotFormatTests", dependencies: ["IngotFormat", "CIngotKernels", "CZstd", "CXXHash"]),
         .testTarget(name: "IngotInteropTests", dependencies: ["IngotInterop", "IngotFormat", "IngotFamilies"]),
-        .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "CIngotKernels"]),
+        .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "IngotFamilies", "CIngotKernels"]),
         // Runs the built `ingot` binary end to end (exit codes, error lines, files left behind).
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
         .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies"]),

@@ -28,5 +28,7 @@ let package = Package(
         .target(name: "FuzzTemplate", dependencies: [format, text]),
         // verify --prompts files: text lines and JSON prompt/chat objects.
         .target(name: "FuzzPrompts", dependencies: [kit]),
+        // Importance matrices: llama.cpp's legacy .dat layout and GGUF imatrix files.
+        .target(name: "FuzzImatrix", dependencies: [format, interop]),
     ]
 )

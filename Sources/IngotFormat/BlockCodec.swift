@@ -88,6 +88,14 @@ public enum BlockCodec {
         }
     }
 
+    /// Decodes `n` blocks of `dtype` (group size `g`) from `src` to `n·g` floats at `dst`, on the calling thread, with
+    /// no checks: for quantizers measuring the chunk they just wrote, whose sizes are proven by their plan. Everything
+    /// else goes through `decode`.
+    public static func decodeBlocks(_ dtype: DType, _ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks n: Int,
+                                    groupSize g: Int, kernels: KernelPath = .best) {
+        kernel(dtype)?.dequantize(src, dst, n, g, kernels.simdFlag)
+    }
+
     /// The values as a new array of `layout.elementCount` floats.
     public static func floats(_ bytes: UnsafeRawBufferPointer, layout: TensorLayout, name: String = "tensor",
                               threads: Int = Parallel.cpuCount, kernels: KernelPath = .best) throws(IngotError) -> [Float] {

@@ -11,6 +11,9 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     /// of 256. Their group size is part of the type (`fixedGroupSize`); the bytes are GGUF's, so they copy into and
     /// out of GGUF files unchanged.
     case q5_0, q5_1, q2_k, q3_k, q4_k, q5_k, q6_k
+    /// ggml's IQ4_NL: blocks of 32 with one f16 scale and 4-bit indices into a fixed non-uniform table of 16 levels
+    /// (llama.cpp's fallback for 2- and 3-bit K-quants on rows that are not whole super-blocks).
+    case iq4_nl
 
     public var isBlockQuantized: Bool { scalarSize == nil }
 
@@ -18,7 +21,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
     /// group size is free (even, dividing the row).
     public var fixedGroupSize: Int? {
         switch self {
-        case .q5_0, .q5_1: 32
+        case .q5_0, .q5_1, .iq4_nl: 32
         case .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: 256
         default: nil
         }
@@ -34,6 +37,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .q4_k: 12
         case .q5_k: 13
         case .q6_k: 14
+        case .iq4_nl: 20
         default: nil
         }
     }
@@ -54,7 +58,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .f16, .bf16, .i16: 2
         case .f64, .i64: 8
         case .i8, .u8, .bool: 1
-        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: nil
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k, .iq4_nl: nil
         }
     }
 
@@ -72,6 +76,7 @@ public enum DType: String, Sendable, CaseIterable, Codable {
         case .q4_k: 144  // f16 d, f16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles
         case .q5_k: 176  // as q4_k plus 32 bytes of fifth bits
         case .q6_k: 210  // 128 bytes of low nibbles, 64 of high bits, 16 int8 scales, f16 d
+        case .iq4_nl: 18  // f16 d, 16 bytes of 4-bit table indices
         default: scalarSize ?? 1
         }
     }

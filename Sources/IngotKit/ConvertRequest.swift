@@ -1,4 +1,6 @@
+import IngotFamilies
 import IngotFormat
+import IngotInterop
 import IngotQuant
 
 /// What `Converter.convert` does: read `source` (any format `openModelSource` accepts), optionally cast, quantize
@@ -13,7 +15,7 @@ public struct ConvertRequest: Sendable {
     public var dtype: DType?
     /// Compress an .ingot output's tensors (those that do not shrink stay raw).
     public var compression: CompressionOptions?
-    /// Quantize the tensors this policy selects (.ingot output only).
+    /// Quantize the tensors this policy selects (.ingot output, or .gguf for GGUF's block types).
     public var quantize: QuantPolicy?
     /// How quantized groups choose their scales.
     public var method: QuantMethod
@@ -21,6 +23,16 @@ public struct ConvertRequest: Sendable {
     public var overwrite: Bool
     /// A GGUF output without a tokenizer (llama.cpp cannot load it) is written with a warning instead of refused.
     public var allowNoTokenizer = false
+    /// An importance matrix weighting every quantized tensor's error by its columns' mean squared activation
+    /// (`ingot calibrate`, llama-imatrix). Every quantized tensor must have an entry with its row length, unless
+    /// `imatrixPartial`.
+    public var imatrix: (path: String, matrix: ImportanceMatrix)?
+    /// Quantize tensors the importance matrix lacks unweighted, with a warning, instead of refusing.
+    public var imatrixPartial = false
+    /// The XXH3-64 of the importance-matrix file, for provenance (set by the pipeline when it reads the file).
+    public var imatrixHash: String?
+    /// Per quantized tensor, the importance vector `prepare` matched to it.
+    private(set) var importances: [ExactKey: [Float]] = [:]
 
     public init(source: String, output: String, dtype: DType? = nil, compression: CompressionOptions? = nil,
                 quantize: QuantPolicy? = nil, method: QuantMethod = .search, overwrite: Bool = false) {
@@ -41,18 +53,65 @@ public struct ConvertRequest: Sendable {
             guard format == .ingot else { throw .compressionNeedsIngotOutput(format) }
             guard (1...Limits.maxChunkBytes).contains(c.chunkBytes) else { throw .badChunkSize(c.chunkBytes) }
         }
-        if quantize != nil, format != .ingot { throw .quantizationNeedsIngotOutput(format) }
+        if quantize != nil, format != .ingot, format != .gguf { throw .quantizationNeedsIngotOutput(format) }
         return format
     }
+
+    /// Readies the request for `source`: the recipe learns the model's layer counts and grouped-query ratio, and
+    /// the importance matrix is matched to every tensor that will be quantized. Returns warnings (entries missing
+    /// under `imatrixPartial`).
+    mutating func prepare(for source: any TensorSource) throws -> [String] {
+        guard var policy = quantize else { return [] }
+        if policy.recipe != nil {
+            let c = try? ModelConfig(metadata: source.metadata)
+            let gqa = c.map { $0.numKVHeads > 0 ? $0.numHeads / $0.numKVHeads : 1 } ?? 1
+            policy = policy.prepared(names: source.descriptors.map(\.name), gqa: gqa)
+            quantize = policy
+        }
+        guard let (path, m) = imatrix else { return [] }
+        if method == .ref { throw PipelineError.importanceNeedsSearch }
+        let ggufNames = ModelFamilies.named(source.metadata["ingot.architecture"]?.stringValue ?? "")?.gguf
+        var warnings: [String] = []
+        var missing: [String] = []
+        for d in source.descriptors {
+            guard case .quantize = policy.decide(d), let cols = d.layout.shape.last else { continue }
+            let entry = m.entry(d.name) ?? ggufNames?.gguf(fromCanonical: d.name).flatMap { m.entry($0.name) }
+            guard let entry, let means = entry.meanSquares else {
+                missing.append(d.name)
+                continue
+            }
+            guard entry.columns == cols else {
+                throw FileError(path: path, ImatrixError.columnMismatch(tensor: entry.name, imatrix: entry.columns, tensorColumns: cols))
+            }
+            importances[ExactKey(d.name)] = means
+        }
+        if let first = missing.first {
+            guard imatrixPartial else { throw FileError(path: path, ImatrixError.missingTensor(first)) }
+            warnings.append("\(path): no importance for \(missing.count) tensor(s) (first \(quoted(first))): quantized unweighted")
+        }
+        return warnings
+    }
+
+    /// The importance vector matched to tensor `name` by `prepare`, nil when unweighted.
+    func importance(for name: String) -> [Float]? { importances[ExactKey(name)] }
 
     /// The options as provenance records them (null when not given).
     var provenanceOptions: JSONObject {
         JSONObject([
             ("dtype", dtype.map { .string($0.rawValue) } ?? .null),
-            ("quantize", quantize.map { .string($0.dtype.rawValue) } ?? .null),
+            ("quantize", quantize.map { .string($0.recipe?.rawValue ?? $0.dtype.rawValue) } ?? .null),
             ("group_size", quantize.map { $0.groupSize == QuantPolicy.wholeRow ? .string("row") : .integer($0.groupSize) } ?? .null),
             ("method", quantize == nil ? .null : .string(method.rawValue)),
             ("compress", compression.map { .string("zstd:\($0.level)") } ?? .null),
+            ("imatrix", imatrix.map { i in
+                .object(JSONObject([
+                    ("file", .string(String(i.path.split(separator: "/").last ?? Substring(i.path)))),
+                    ("xxh3", imatrixHash.map(JSONValue.string) ?? .null),
+                    ("datasets", .array(i.matrix.datasets.map(JSONValue.string))),
+                    ("chunks", .integer(i.matrix.chunkCount)),
+                    ("entries", .integer(i.matrix.entries.count)),
+                ]))
+            } ?? .null),
         ])
     }
 }

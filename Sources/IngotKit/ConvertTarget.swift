@@ -19,8 +19,9 @@ struct ConvertTarget {
 
 extension OutputFormat {
     /// The writer for this format at `request.output` with everything it needs planned from `source`. A header-first
-    /// output (safetensors, GGUF, a directory) knows every layout now: quantization is refused there, so a tensor's
-    /// layout follows from its source layout and the cast type.
+    /// output (safetensors, GGUF, a directory) knows every layout now: safetensors and directories refuse
+    /// quantization, GGUF plans it (`QuantizedSource`), so a tensor's layout follows from its source layout, the
+    /// quantization decision and the cast type.
     func makeTarget(for request: ConvertRequest, source src: any TensorSource) throws -> ConvertTarget {
         let out = request.output
         let transform = { (d: TensorDescriptor) throws -> (TensorLayout, TensorBuffer, ConvertReport.Row?) in
@@ -55,16 +56,21 @@ extension OutputFormat {
         case .gguf:
             // The canonical → GGUF mapping (names, q/k permutation, llama.* keys, tokenizer) is planned from the whole
             // source, cast first (its f32 widening of 1-D tensors looks at the cast type).
-            let cast: any TensorSource = try request.dtype.map { try CastSource(src, to: $0) } ?? src
+            // Quantizing: each tensor through the conversion's plan first (quantize from the source's own values, cast
+            // the rest), then GGUF's mapping; the rows then carry the quantizer's notes and errors.
+            let quantized = try request.quantize.map { _ in try QuantizedSource(src, request: request) }
+            let cast: any TensorSource = try quantized ?? request.dtype.map { try CastSource(src, to: $0) } ?? src
             let export = try withPath(out) { try GGUFExport(cast, allowNoTokenizer: request.allowNoTokenizer) }
             let w = try export.writer(path: out)
             var origin: [ExactKey: TensorDescriptor] = [:]
             for d in src.descriptors { origin[ExactKey(d.name)] = d }
             return ConvertTarget(writer: w, tensors: export, produce: { d in
-                let row = export.sourceName(of: d.name).flatMap { origin[ExactKey($0)] }.map {
+                let buffer = try export.load(d.name)
+                let source = export.sourceName(of: d.name)
+                let row = source.flatMap { quantized?.row($0) } ?? source.flatMap { origin[ExactKey($0)] }.map {
                     ConvertReport.Row(name: $0.name, shape: $0.layout.shape, from: $0.layout, to: d.layout, note: nil, error: nil)
                 }
-                return (d.layout, try export.load(d.name), row)
+                return (d.layout, buffer, row)
             }, warnings: export.warnings, files: [out])
         }
     }

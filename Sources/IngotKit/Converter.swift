@@ -17,8 +17,11 @@ public enum Converter {
         // A directory is checked file by file once the source says which files it gets.
         if format != .hfDirectory, !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
         let src = try openModelSource(path: request.source)
+        var request = request
+        let prepared = try request.prepare(for: src)
         var report = ConvertReport(source: request.source, output: out, format: format, quantizing: request.quantize != nil)
         report.warnings = src.warnings.map { PipelineWarning(file: request.source, message: $0) }
+        report.warnings += prepared.map { PipelineWarning(file: request.imatrix?.path ?? request.source, message: $0) }
 
         let target = try format.makeTarget(for: request, source: src)
         report.warnings += target.warnings.map { PipelineWarning(file: out, message: $0) }
@@ -48,7 +51,8 @@ public enum Converter {
         let l = d.layout
         var decision = request.quantize?.decide(d) ?? .keep(reason: "", cast: nil)
         if case let .quantize(t, g, note) = decision {
-            switch try quantize(d, input, to: t, groupSize: g, method: request.method, path: path) {
+            switch try quantize(d, input, to: t, groupSize: g, method: request.method, importance: request.importance(for: d.name),
+                                path: path) {
             case let .blocks(layout, blocks, error):
                 let requant = l.dtype.isBlockQuantized ? "requantized from \(l.dtype.rawValue)" : nil
                 let note = [note, requant].compactMap { $0 }.joined(separator: "; ")
@@ -82,9 +86,9 @@ public enum Converter {
 
     /// Quantizes one tensor, measuring its error; an f16 scale overflow is an outcome, not an error.
     static func quantize(_ d: TensorDescriptor, _ input: TensorBuffer, to t: DType, groupSize g: Int, method: QuantMethod,
-                         path: String) throws -> Quantized {
+                         importance: [Float]?, path: String) throws -> Quantized {
         let l = d.layout
-        let options = QuantizeOptions(dtype: t, groupSize: g, method: method)
+        let options = QuantizeOptions(dtype: t, groupSize: g, method: method, importance: importance)
         do {
             let layout = try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
             let (blocks, error) = try BlockCodec.withFloats(input, layout: l, name: d.name) { values in
@@ -97,6 +101,23 @@ public enum Converter {
             throw e
         } catch {
             throw FileError(path: path, error)
+        }
+    }
+
+    /// The layout `transform` gives a tensor when the output keeps blocks (Ingot, or GGUF before its export plan),
+    /// known before any data is read: header-first outputs need it. A quantizer refusing a group (f16 overflow)
+    /// would change it, which `QuantizedSource` reports as an error.
+    static func plannedLayout(_ d: TensorDescriptor, request: ConvertRequest) throws -> TensorLayout {
+        let l = d.layout
+        switch request.quantize?.decide(d) ?? .keep(reason: "", cast: nil) {
+        case let .quantize(t, g, _):
+            return try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: g)
+        case let .keep(_, cast):
+            let target = cast ?? request.dtype
+            var t = l.dtype
+            if l.dtype.isBlockQuantized, let target, target != l.dtype { t = .f32 }
+            if let target, t.isFloat { t = target }
+            return t == l.dtype ? l : try TensorLayout(name: d.name, dtype: t, shape: l.shape, groupSize: nil)
         }
     }
 

@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotVerify
 
 /// Per-tensor SQNR by layer, the worst tensors, and what only one side has: where a quantization lost precision,

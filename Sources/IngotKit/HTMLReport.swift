@@ -1,3 +1,4 @@
+import IngotFamilies
 import IngotVerify
 
 /// The HTML page of a verification (`ingot verify --report`): one self-contained UTF-8 file — inline CSS and SVG,

@@ -66,6 +66,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyPrompt
     /// The model is an encoder: it has no next-token logits to generate from.
     case encoderCannotGenerate(path: String)
+    /// A tensor planned as quantized could not be (a scale beyond f16) in an output whose header was written.
+    case quantizerRefused(tensor: String, reason: String)
+    /// Importance weights need the search method (the reference quantizer has no error to weight).
+    case importanceNeedsSearch
     /// Calibration runs a decoder's forward pass; encoders have no importance matrix in llama.cpp's sense.
     case calibrationNeedsDecoder(path: String)
     /// Calibration without a text or token file.
@@ -79,8 +83,7 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .outputExists(p): "\(p): already exists"
         case let .compressionNeedsIngotOutput(f): "compression needs an .ingot output: \(f.rawValue) has no compression"
         case let .quantizationNeedsIngotOutput(f):
-            "quantization needs an .ingot output (\(f.rawValue) has no Ingot block types); convert that .ingot to "
-                + ".gguf/.safetensors afterwards (q8_0/q4_0/q4_1 blocks at group size 32 go into GGUF unchanged)"
+            "quantization needs an .ingot or .gguf output (\(f.rawValue) has no block types)"
         case let .notAFloatType(t): "tensors can only be cast to f32, f16 or bf16 (got \(t.rawValue))"
         case let .badChunkSize(n): "the compressed chunk size must be in 1...\(Limits.maxChunkBytes) bytes (got \(n))"
         case let .badThreadCount(n): "the thread count must be in \(ModelRunner.threadRange) (got \(n))"
@@ -110,6 +113,9 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badMaxTokens(n): "the number of tokens to generate must be in \(GenerateRequest.maxTokenRange) (got \(n))"
         case .emptyPrompt: "the prompt gives no tokens"
         case let .encoderCannotGenerate(p): "\(p): an encoder model has no next-token logits to generate from (use embed)"
+        case let .quantizerRefused(t, why):
+            "tensor \(quoted(t)) cannot be quantized (\(why)); keep it in float with --keep, or write an .ingot"
+        case .importanceNeedsSearch: "--imatrix needs --method search (ref is ggml's unweighted reference quantizer)"
         case let .calibrationNeedsDecoder(p): "\(p): calibration needs a decoder model (llama, qwen2, gpt2); this one is an encoder"
         case .noCalibrationInput: "calibration needs a text file (--text) or a token file (--token-file)"
         case let .internalError(why): "internal error: \(why)"

@@ -29,6 +29,11 @@ public struct QuantPolicy: Sendable {
 
     public let dtype: DType
     public let groupSize: Int
+    /// A llama.cpp mix (`q4_k_m`, …) choosing each tensor's type; nil: every tensor gets `dtype`.
+    public let recipe: QuantRecipe?
+    /// What the recipe knows about the whole model (`prepared(names:gqa:)`); counted from the tensor being decided
+    /// alone when nil (a model without attention v / FFN down tensors).
+    public private(set) var model: QuantRecipe.Model?
     let rules: [Rule]
 
     /// `typeFor` holds `REGEX=TYPE` specs (see `TypeOverride(parsing:)`).
@@ -42,13 +47,27 @@ public struct QuantPolicy: Sendable {
     /// Every pattern is a regular expression searched for anywhere in the tensor name.
     public init(dtype: DType, groupSize: Int, keep: [String] = [], overrides: [TypeOverride] = []) throws(IngotError) {
         guard dtype.isBlockQuantized else {
-            throw IngotError.unsupported("quantization needs a block type: q8_0, q4_0 or q4_1 (got \(dtype.rawValue))")
+            throw IngotError.unsupported("quantization needs a block type: q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl or a K-quant (got \(dtype.rawValue))")
+        }
+        if let fixed = dtype.fixedGroupSize, groupSize != fixed {
+            throw IngotError.unsupported("\(dtype.rawValue) blocks hold \(fixed) elements: no other group size (got \(groupSize))")
         }
         guard groupSize == Self.wholeRow || (groupSize >= 2 && groupSize % 2 == 0 && groupSize <= Limits.maxGroupSize) else {
             throw IngotError.unsupported("the group size must be a whole row or an even number in 2...\(Limits.maxGroupSize) (got \(groupSize))")
         }
+        try self.init(dtype: dtype, groupSize: groupSize, recipe: nil, keep: keep, overrides: overrides)
+    }
+
+    /// A llama.cpp mix: each tensor's type from `recipe` (call `prepared(names:gqa:)` with the whole model first).
+    public init(recipe: QuantRecipe, keep: [String] = [], overrides: [TypeOverride] = []) throws(IngotError) {
+        // 32: the group size of the GGUF types a mix also uses (q8_0 for an output head); K-quants have their own.
+        try self.init(dtype: recipe.baseType, groupSize: 32, recipe: recipe, keep: keep, overrides: overrides)
+    }
+
+    private init(dtype: DType, groupSize: Int, recipe: QuantRecipe?, keep: [String], overrides: [TypeOverride]) throws(IngotError) {
         self.dtype = dtype
         self.groupSize = groupSize
+        self.recipe = recipe
         var rules: [Rule] = []
         for k in keep { rules.append(Rule(pattern: k, regex: try Self.compile(k), dtype: nil)) }
         for o in overrides { rules.append(Rule(pattern: o.pattern, regex: try Self.compile(o.pattern), dtype: o.dtype)) }
@@ -59,6 +78,14 @@ public struct QuantPolicy: Sendable {
         do { return try Regex(pattern) } catch { throw IngotError.unsupported("bad regular expression \(quoted(pattern)): \(error)") }
     }
 
+    /// The policy with the recipe's whole-model facts: the tensor names (in any naming Ingot reads) and the query
+    /// heads per kv head.
+    public func prepared(names: [String], gqa: Int) -> QuantPolicy {
+        var p = self
+        p.model = QuantRecipe.Model(names: names, gqa: gqa)
+        return p
+    }
+
     /// The decision for one tensor. `keep` rules are checked before overrides. The reasons name the rule that
     /// decided (its pattern), as the conversion table shows them.
     public func decide(_ d: TensorDescriptor) -> Decision {
@@ -67,12 +94,35 @@ public struct QuantPolicy: Sendable {
         if let rule, rule.dtype == nil { return .keep(reason: "kept by \(rule.pattern)", cast: nil) }
         if let rule, let t = rule.dtype, !t.isBlockQuantized { return .keep(reason: "\(t.rawValue) by \(rule.pattern)", cast: t) }
         guard l.dtype.isFloat || l.dtype.isBlockQuantized else { return .keep(reason: "integer", cast: nil) }
-        let target = rule?.dtype ?? dtype
+        var target = rule?.dtype ?? dtype
+        var recipeNote: String? = nil
         if rule == nil {
             guard l.shape.count == 2 else { return .keep(reason: l.shape.count == 1 ? "1-D" : "rank \(l.shape.count)", cast: nil) }
+            if let recipe {
+                // llama.cpp quantizes only `…weight` matrices, never norms, position or token-type embeddings.
+                if !d.name.hasSuffix("weight") || d.name.contains("norm") || d.name.contains("position_embeddings")
+                    || d.name.contains("token_type_embeddings") || d.name.hasSuffix("wpe.weight")
+                {
+                    return .keep(reason: "not quantized by \(recipe.rawValue)", cast: nil)
+                }
+                let m = model ?? QuantRecipe.Model(names: [d.name], gqa: 1)
+                (target, recipeNote) = recipe.type(for: d.name, rowLength: l.shape.last ?? 0, model: m)
+            }
         }
-        if l.dtype == target && l.groupSize == groupSize { return .keep(reason: "already \(target.rawValue)", cast: nil) }
+        let g = target.fixedGroupSize ?? groupSize
+        if l.dtype == target && l.groupSize == g { return .keep(reason: "already \(target.rawValue)", cast: nil) }
         guard let cols = l.shape.last, cols > 0, l.elementCount > 0 else { return .keep(reason: "empty or scalar", cast: nil) }
+        if let fixed = target.fixedGroupSize {
+            // ggml's fixed blocks: rows of whole blocks or nothing (llama.cpp then writes F16; Ingot keeps the float
+            // type, which the conversion's cast may make f16).
+            guard cols % fixed == 0 else { return .keep(reason: "row \(cols) ∤ \(fixed) for \(target.rawValue)", cast: nil) }
+            return .quantize(target, groupSize: fixed, note: recipeNote)
+        }
+        if recipe != nil {
+            // A mix writes GGUF's types: group 32 or nothing.
+            guard cols % groupSize == 0 else { return .keep(reason: "row \(cols) ∤ \(groupSize) for \(target.rawValue)", cast: nil) }
+            return .quantize(target, groupSize: groupSize, note: recipeNote)
+        }
         // A whole-row group must itself be a valid group size: even and at most 2^20.
         let rowReason = cols % 2 != 0 ? "odd row length \(cols)" : "row length \(cols) over \(Limits.maxGroupSize)"
         if groupSize == Self.wholeRow {

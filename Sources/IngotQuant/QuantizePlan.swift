@@ -4,8 +4,8 @@ import IngotFormat
 /// A quantization request checked against every rule before any work starts: the kernels trust what it holds.
 struct QuantizePlan {
     let layout: TensorLayout
-    /// The kernels' type code (INGOT_Q8_0, ...).
-    let kernelType: Int32
+    /// The C quantizers of the dtype.
+    let kernel: QuantKernel
     let groupSize: Int
     let groupCount: Int
     let groupsPerRow: Int
@@ -16,8 +16,10 @@ struct QuantizePlan {
 
     init(name: String, shape: [Int], valueCount: Int, options: QuantizeOptions) throws(QuantizationError) {
         let g = options.groupSize
-        kernelType = try Self.kernelType(options.dtype, tensor: name)
-        guard g >= 2, g <= Limits.maxGroupSize, g % 2 == 0 else { throw .badGroupSize(tensor: name, groupSize: g) }
+        kernel = try QuantKernel(options.dtype, tensor: name)
+        guard g >= 2, g <= Limits.maxGroupSize, g % 2 == 0, options.dtype.fixedGroupSize.map({ $0 == g }) ?? true else {
+            throw .badGroupSize(tensor: name, groupSize: g)
+        }
         guard let rowLength = shape.last else {
             throw .badShape(tensor: name, reason: "a scalar has no rows to divide into groups")
         }
@@ -54,15 +56,6 @@ struct QuantizePlan {
             weights = top > 0 ? importance.map { $0 / top } : nil
         } else {
             weights = nil
-        }
-    }
-
-    static func kernelType(_ dtype: DType, tensor: String) throws(QuantizationError) -> Int32 {
-        switch dtype {
-        case .q8_0: INGOT_Q8_0
-        case .q4_0: INGOT_Q4_0
-        case .q4_1: INGOT_Q4_1
-        default: throw .unsupportedDType(tensor: tensor, dtype: dtype)
         }
     }
 }

@@ -4,7 +4,8 @@ import IngotFormat
 import Glibc
 #endif
 
-/// Block quantization of f32 tensors to q8_0 / q4_0 / q4_1 and back (layouts: `specs/quant.md`).
+/// Block quantization of f32 tensors to q8_0 / q4_0 / q4_1 (any group size) and ggml's q5_0 / q5_1 / iq4_nl /
+/// K-quants (layouts: `specs/quant.md`).
 ///
 /// Groups run along the last dimension. Work is split into fixed chunks of whole groups, so the bytes (and any
 /// error reported) never depend on the thread count.
@@ -48,7 +49,7 @@ public enum Quantizer {
         let workers = Parallel.workerCount(chunks, threads: options.threads)
         let simd = options.kernels.simdFlag
         let search = options.method == .search
-        let scratchFloats = search ? ingot_quant_search_scratch_floats(g) : 0
+        let scratchFloats = search ? plan.kernel.scratchFloats(g) : 0
         let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, workers * scratchFloats))
         // Per chunk: the absolute index of its first non-finite element, or of its first overflowing group; -1 if none.
         let badValue = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
@@ -68,7 +69,7 @@ public enum Quantizer {
             sums.deallocate()
         }
         let tracker = FailureTracker()
-        let kernelType = plan.kernelType, blockBytes = plan.blockBytes, groupsPerRow = plan.groupsPerRow
+        let kernel = plan.kernel, dtype = options.dtype, blockBytes = plan.blockBytes, groupsPerRow = plan.groupsPerRow
         let groupCount = plan.groupCount
 
         func run(_ weights: UnsafePointer<Float>?) {
@@ -89,15 +90,15 @@ public enum Quantizer {
                 let r: Int64
                 if search {
                     let mine = scratch.baseAddress.map { $0 + w * scratchFloats }  // this worker's scratch
-                    r = ingot_quantize_search(kernelType, x, y, n, g, weights, groupsPerRow, first, mine, simd)
+                    r = kernel.search(x, y, n, g, weights: weights, groupsPerRow: groupsPerRow, first: first, scratch: mine, simd)
                 } else {
-                    r = ingot_quantize_ref(kernelType, x, y, n, g, simd)
+                    r = kernel.ref(x, y, n, g, simd)
                 }
                 if r >= 0 {
                     badGroup[c] = first + Int(r)
                     tracker.overflow(in: c)
                 } else if measure, let d = deq.baseAddress.map({ $0 + w * deqFloats }) {
-                    ingot_dequantize(kernelType, y, d, n, g, simd)  // the BlockCodec kernel, on one chunk
+                    BlockCodec.decodeBlocks(dtype, y, d, blocks: n, groupSize: g, kernels: options.kernels)
                     var e = 0.0, s = 0.0, m = 0.0
                     ingot_error_sums(x, d, n * g, &e, &s, &m)
                     sums[c] = (e, s, m)

@@ -3,14 +3,14 @@ import IngotFormat
 /// One per-tensor type rule of a `QuantPolicy`: tensors whose name matches `pattern` get `dtype` (a block type, or
 /// f32/f16/bf16 to stay float in that type).
 public struct TypeOverride: Sendable, Equatable {
-    public static let allowedTypes: [DType] = [.q8_0, .q4_0, .q4_1, .f32, .f16, .bf16]
+    public static let allowedTypes: [DType] = DType.allCases.filter(\.isBlockQuantized) + [.f32, .f16, .bf16]
 
     public let pattern: String
     public let dtype: DType
 
     public init(pattern: String, dtype: DType) throws(IngotError) {
         guard Self.allowedTypes.contains(dtype) else {
-            throw IngotError.unsupported("a type override must be q8_0, q4_0, q4_1, f32, f16 or bf16 (got \(dtype.rawValue))")
+            throw IngotError.unsupported("a type override must be a block type (\(DType.allCases.filter(\.isBlockQuantized).map(\.rawValue).joined(separator: ", "))) or f32, f16, bf16 (got \(dtype.rawValue))")
         }
         self.pattern = pattern
         self.dtype = dtype

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IngotFormat
+import IngotInterop
 import IngotKit
 import IngotQuant
 
@@ -11,7 +12,12 @@ struct Convert: ParsableCommand {
             directory) is a Hugging Face directory: model.safetensors plus config, tokenizer and sentence-transformers \
             files rebuilt from the source's metadata.
             --quantize quantizes 2-D float weight matrices (never 1-D norms/biases or integer tensors) and prints a \
-            per-tensor table; --keep and --type-for adjust that per tensor (first matching rule wins).
+            per-tensor table with each tensor's type and why. A llama.cpp mix (q2_k, q3_k_s/m/l, q4_k_s/m, q5_k_s/m, \
+            q6_k) picks per-tensor types by llama-quantize's rules (more bits for the output head, attn_v and ffn_down \
+            in chosen layers; q5_0/q5_1/q8_0/iq4_nl for rows that are not whole 256-element super-blocks); a block type \
+            (q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl) is used for every quantizable tensor. --keep and --type-for adjust \
+            that per tensor (first matching rule wins). --imatrix weights the quantizers' error by an importance \
+            matrix (ingot calibrate, or llama-imatrix's file). Output: .ingot, or .gguf (GGUF's block types).
             """)
 
     @Argument(help: "The source file.") var source: String
@@ -21,11 +27,15 @@ struct Convert: ParsableCommand {
             transform: CompressionOptions.parse)
     var compress: CompressionOptions?
     @Option(help: "Decoded bytes per compressed chunk (default \(Limits.defaultChunkBytes); with --compress).") var chunkSize: Int?
-    @Option(help: "Quantize 2-D weights (.ingot output).") var quantize: QuantType?
+    @Option(help: ArgumentHelp("Quantize 2-D weights (.ingot or .gguf output): a llama.cpp mix or one block type.",
+                               valueName: "q4_k_m|q5_k_m|q6_k|…|q8_0|q4_0|q4_1|q5_0|q5_1|iq4_nl"))
+    var quantize: QuantType?
+    @Option(help: "Weight the quantizers by this importance matrix (GGUF imatrix or legacy .dat; with --quantize).") var imatrix: String?
+    @Flag(help: "Quantize tensors the importance matrix lacks unweighted (with a warning) instead of failing.") var imatrixPartial = false
     @Option(help: "Group size along the last axis (default 32; with --quantize).") var groupSize: GroupSize?
     @Option(help: "ref (bit-exact with ggml's reference quantizers) or search (least error, the default).") var method: QuantMethod?
     @Option(help: "Leave tensors whose name matches REGEX in their float type (repeatable).") var keep: [String] = []
-    @Option(name: .customLong("type-for"), help: "REGEX=TYPE: give matching tensors TYPE (q8_0, q4_0, q4_1, f32, f16, bf16; repeatable).",
+    @Option(name: .customLong("type-for"), help: "REGEX=TYPE: give matching tensors TYPE (a block type such as q4_k or q8_0, or f32, f16, bf16; repeatable).",
             transform: TypeOverride.init(parsing:))
     var typeFor: [TypeOverride] = []
     @Flag(help: "Overwrite OUT if it exists.") var force = false
@@ -34,9 +44,15 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         if quantize == nil {
-            let given = [("--keep", !keep.isEmpty), ("--type-for", !typeFor.isEmpty), ("--group-size", groupSize != nil), ("--method", method != nil)]
+            let given = [("--keep", !keep.isEmpty), ("--type-for", !typeFor.isEmpty), ("--group-size", groupSize != nil), ("--method", method != nil),
+                         ("--imatrix", imatrix != nil), ("--imatrix-partial", imatrixPartial)]
             if let flag = given.first(where: \.1)?.0 { throw ValidationError("\(flag) needs --quantize") }
         }
+        if let quantize, groupSize != nil, !quantize.hasFreeGroupSize {
+            throw ValidationError("--group-size applies to q8_0, q4_0 and q4_1 only (the other types have fixed blocks)")
+        }
+        if imatrixPartial, imatrix == nil { throw ValidationError("--imatrix-partial needs --imatrix") }
+        if imatrix != nil, method == .ref { throw ValidationError("--imatrix needs --method search (ref is ggml's unweighted reference)") }
         if let chunkSize {
             guard compress != nil else { throw ValidationError("--chunk-size needs --compress") }
             guard (1...Limits.maxChunkBytes).contains(chunkSize) else { throw ValidationError("--chunk-size must be in 1…\(Limits.maxChunkBytes)") }
@@ -48,7 +64,12 @@ struct Convert: ParsableCommand {
     func policy() throws -> QuantPolicy? {
         guard let quantize else { return nil }
         do {
-            return try QuantPolicy(dtype: quantize.dtype, groupSize: (groupSize ?? .g32).value, keep: keep, overrides: typeFor)
+            switch quantize {
+            case let .uniform(t):
+                return try QuantPolicy(dtype: t, groupSize: t.fixedGroupSize ?? (groupSize ?? .g32).value, keep: keep, overrides: typeFor)
+            case let .recipe(r):
+                return try QuantPolicy(recipe: r, keep: keep, overrides: typeFor)
+            }
         } catch {
             throw ValidationError("--keep/--type-for: \(error)")
         }
@@ -60,6 +81,11 @@ struct Convert: ParsableCommand {
         var request = ConvertRequest(source: source, output: output, dtype: dtype?.dtype, compression: compression,
                                      quantize: try policy(), method: method ?? .search, overwrite: force)
         request.allowNoTokenizer = allowNoTokenizer
+        if let imatrix {
+            request.imatrix = (imatrix, try ImatrixFile.read(path: imatrix))
+            request.imatrixHash = try ImatrixFile.hash(path: imatrix)
+            request.imatrixPartial = imatrixPartial
+        }
         let report = try ProgressLine.during("convert") { try Converter.convert(request, progress: $0) }
         for w in report.warnings { warn(w) }
         show.print(report)

@@ -52,9 +52,17 @@ extension InspectReport: Rendered {
             guard let o = f.objectValue, let n = o["name"]?.stringValue, let h = o["xxh3"]?.stringValue else { return nil }
             return "  \(n) (xxh3 \(h))"
         }
-        let opts = (p["options"]?.objectValue ?? JSONObject()).compactMap { $0.value == .null ? nil : "\($0.key)=\($0.value.stringValue ?? $0.value.description)" }
+        let options = p["options"]?.objectValue ?? JSONObject()
+        let opts = options.compactMap { $0.value == .null || $0.key == "imatrix" ? nil : "\($0.key)=\($0.value.stringValue ?? $0.value.description)" }
+        var imatrix: [String] = []
+        if let m = options["imatrix"]?.objectValue {
+            let datasets = (m["datasets"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
+            imatrix = ["  importance matrix \(m["file"]?.stringValue ?? "?") (xxh3 \(m["xxh3"]?.stringValue ?? "?")): "
+                       + "\(m["entries"]?.intValue.map(String.init) ?? "?") matrices from \(datasets.isEmpty ? "?" : datasets), "
+                       + "\(m["chunks"]?.intValue.map(String.init) ?? "?") chunks"]
+        }
         return ["provenance: converted from \(p["source_format"]?.stringValue ?? "?") by ingot \(p["ingot_version"]?.stringValue ?? "?")"
-                + (opts.isEmpty ? "" : " with " + opts.joined(separator: ", "))] + files
+                + (opts.isEmpty ? "" : " with " + opts.joined(separator: ", "))] + files + imatrix
     }
 
     private func quotedIfNeeded(_ s: String) -> String {

@@ -52,4 +52,22 @@ import Testing
         // The seeds written by the real producers are valid files: at least those must open.
         #expect(opened >= 1)
     }
+
+    /// Importance matrices (FuzzImatrix's corpus): every input reads or fails with a FileError.
+    @Test func imatrixCorpusReplaysWithoutCrashing() {
+        let files = inputs("imatrix")
+        #expect(!files.isEmpty, "no corpus for imatrix")
+        var opened = 0
+        for f in files {
+            let bytes = readBytes(f)
+            do {
+                let m = try ImatrixFile.read(mapped: bytes.withUnsafeBytes { MappedFile(copying: $0, path: f) })
+                for e in m.entries { _ = e.meanSquares }
+                opened += 1
+            } catch {
+                #expect(error is FileError, "\(f): \(error)")
+            }
+        }
+        #expect(opened >= 1)
+    }
 }

@@ -253,7 +253,7 @@ import Testing
     }
 
     @Test func unsupportedTensorTypesAreNamed() {
-        for (id, name) in [(UInt32(16), "IQ2_XXS"), (23, "IQ4_XS"), (4, "Q4_2 (removed)"),
+        for (id, name) in [(UInt32(16), "IQ2_XXS"), (21, "IQ3_S"), (23, "IQ4_XS"), (4, "Q4_2 (removed)"),
                            (39, "MXFP4")] {
             var g = GGUFBytes(tensors: 1, kvs: 0)
             g.tensor("t", dims: [256], type: id)

@@ -1,4 +1,5 @@
 import Foundation
+import IngotFamilies
 import IngotFormat
 @testable import IngotKit
 import IngotQuant

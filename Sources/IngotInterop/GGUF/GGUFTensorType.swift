@@ -4,7 +4,7 @@ import IngotFormat
 /// (`GGUFTensorType.name(ofID:)`) when known.
 public enum GGUFTensorType: UInt32, Sendable, CaseIterable {
     case f32 = 0, f16 = 1, q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8
-    case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14
+    case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14, iq4_NL = 20
     case i8 = 24, i16 = 25, i32 = 26, i64 = 27, f64 = 28, bf16 = 30
 
     /// ggml's name ("Q4_K", "BF16", …).
@@ -13,7 +13,7 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable {
     /// Elements per block: 1 for scalar types, 32 for the legacy quants, 256 for K-quants.
     public var blockSize: Int {
         switch self {
-        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: 32
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .iq4_NL: 32
         case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K: 256
         default: 1
         }
@@ -35,6 +35,7 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable {
         case .q3_K: 110  // 32 bytes of high bits, 64 bytes of 2-bit codes, 12 bytes of scales, f16 d
         case .q4_K: 144  // f16 d, f16 dmin, 12 bytes of scales, 128 bytes of nibbles
         case .q5_K: 176  // as Q4_K plus 32 bytes of fifth bits
+        case .iq4_NL: 18  // f16 d, 16 bytes of 4-bit table indices
         case .q6_K: 210  // 128 bytes low nibbles, 64 bytes high bits, 16 int8 scales, f16 d
         }
     }
@@ -60,6 +61,7 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable {
         case .q4_K: .q4_k
         case .q5_K: .q5_k
         case .q6_K: .q6_k
+        case .iq4_NL: .iq4_nl
         }
     }
 
@@ -78,7 +80,7 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable {
         case .q8_0: groupSize == 32 ? .q8_0 : nil
         case .q4_0: groupSize == 32 ? .q4_0 : nil
         case .q4_1: groupSize == 32 ? .q4_1 : nil
-        case .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: dtype.ggmlBlockType.flatMap { GGUFTensorType(rawValue: $0) }
+        case .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k, .iq4_nl: dtype.ggmlBlockType.flatMap { GGUFTensorType(rawValue: $0) }
         case .u8, .bool: nil
         }
     }

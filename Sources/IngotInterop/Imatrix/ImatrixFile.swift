@@ -8,12 +8,23 @@ public enum ImatrixFile {
 
     /// Reads either layout (GGUF by its magic, else legacy). Errors name the file.
     public static func read(path: String) throws -> ImportanceMatrix {
-        let f = try withPath(path) { try MappedFile(path: path) }
+        try read(mapped: try withPath(path) { try MappedFile(path: path) })
+    }
+
+    /// Reads an already mapped (or copied) file: what `read(path:)` and the fuzz target run.
+    public static func read(mapped f: MappedFile) throws -> ImportanceMatrix {
+        let path = f.path
         if f.bytes.count >= 4, Array(f.bytes.prefix(4)) == GGUFFile.magic {
             let g = try GGUFFile(mapped: f)
             do { return try fromGGUF(g) } catch { throw FileError(path: path, error) }
         }
         do { return try LegacyImatrix.parse(f.bytes) } catch { throw FileError(path: path, error) }
+    }
+
+    /// The XXH3-64 of the file's bytes as 16 hex digits (provenance records which matrix weighted a quantization).
+    public static func hash(path: String) throws -> String {
+        let f = try withPath(path) { try MappedFile(path: path) }
+        return XXH3.hexString(XXH3.hash(f.bytes))
     }
 
     /// Writes `m` to `path` in `format` (temp file + rename: an existing file is never left half-written).

@@ -43,7 +43,7 @@ enum SafetensorsDType {
         case .i8: "I8"
         case .u8: "U8"
         case .bool: "BOOL"
-        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k: nil
+        case .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k, .iq4_nl: nil
         }
     }
 }

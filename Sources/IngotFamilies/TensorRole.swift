@@ -1,25 +1,26 @@
 /// Where a tensor sits in a transformer, read from its name alone: its layer index and what it computes there. The
 /// per-tensor SQNR chart groups by both, so a quantizer's trouble with one projection type (say `down`, whose inputs
-/// have the largest outliers) shows as a line of low marks of one colour.
-struct TensorRole: Equatable {
-    enum Kind: String, CaseIterable {
+/// have the largest outliers) shows as a line of low marks of one colour; quantization recipes give some kinds and
+/// layers more bits by the same reading.
+public struct TensorRole: Equatable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
         case q, k, v, o, gate, up, down, other
     }
 
     /// nil for tensors outside the layer stack (embeddings, final norm, output head).
-    let layer: Int?
-    let kind: Kind
+    public let layer: Int?
+    public let kind: Kind
 
     /// The names of the layer stack in every family Ingot reads: canonical llama/qwen2 (`model.layers.N.`), GPT-2
     /// (`h.N.`), BERT (`encoder.layer.N.`) and GGUF (`blk.N.`).
     static let stackNames: Set<Substring> = ["layers", "h", "layer", "blk"]
 
-    init(layer: Int?, kind: Kind) {
+    public init(layer: Int?, kind: Kind) {
         self.layer = layer
         self.kind = kind
     }
 
-    init(name: String) {
+    public init(name: String) {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         var layer: Int? = nil
         for i in parts.indices.dropLast() where Self.stackNames.contains(parts[i]) {
@@ -47,7 +48,7 @@ struct TensorRole: Equatable {
         (.down, ["down_proj", "ffn_down", "mlp.c_proj", "output.dense", ".w2."]),
     ]
 
-    static func kind(of name: String) -> Kind {
+    public static func kind(of name: String) -> Kind {
         for (kind, needles) in patterns where needles.contains(where: { name.contains($0) }) { return kind }
         return .other
     }
