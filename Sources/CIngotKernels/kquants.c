@@ -1,56 +1,16 @@
-// Scalar dequantizers for the GGUF block types Q5_0, Q5_1, Q4_K, Q5_K and Q6_K (block layouts in
-// specs/gguf-mapping.md). Written from the format description; the arithmetic follows ggml's reference
+// Scalar dequantizers for the GGUF block types Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K and IQ4_NL (block layouts
+// in specs/gguf-mapping.md). Written from the format description; the arithmetic follows ggml's reference
 // dequantizers, which gguf-py's numpy code reproduces, so that the floats match both bit for bit:
 //   Q5_0  x = d·(q − 16)                      (the integer q − 16 converted to f32, one product)
 //   Q5_1  x = d·q + m                         (product rounded, then the sum)
+//   Q2_K  x = (d·sc)·q − (dmin·m)             (4-bit sc and m per 16 elements, q in 0..3)
+//   Q3_K  x = (d·sc)·q                        (sc in −32..31, q in −4..3)
+//   IQ4_NL x = d·v[q]                         (v: ggml's 16 non-linear levels)
 //   Q4_K  x = (d·sc)·q − (dmin·m)             (both products rounded before the difference)
 //   Q5_K  same as Q4_K with 5-bit q
 //   Q6_K  x = (d·sc)·q                        (sc a signed byte, q in [−32, 31])
 // Speed is not the point here (these tensors are converted once, to f32); exactness and bounds are.
-#include "ingot_kquants.h"
-#include <string.h>
-
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "GGUF block fields are little-endian; this file assumes a little-endian host"
-#endif
-
-// A fused multiply-add would skip the rounding of d·q before "+ m" / "− dmin·m" and change the last bit.
-#pragma STDC FP_CONTRACT OFF
-#pragma clang fp contract(off)
-
-#define QK 32    // elements per Q5_0 / Q5_1 block
-#define QK_K 256 // elements per K-quant super-block
-
-enum {
-    Q5_0_BYTES = 2 + 4 + QK / 2,                    // d, qh (32 high bits), qs (32 low nibbles)
-    Q5_1_BYTES = 2 + 2 + 4 + QK / 2,                // d, m, qh, qs
-    Q4_K_BYTES = 2 + 2 + 12 + QK_K / 2,             // d, dmin, 8 packed 6-bit (scale, min) pairs, qs
-    Q5_K_BYTES = 2 + 2 + 12 + QK_K / 8 + QK_K / 2,  // d, dmin, scales, qh, qs
-    Q6_K_BYTES = QK_K / 2 + QK_K / 4 + QK_K / 16 + 2, // ql, qh, 16 int8 scales, d (last)
-};
-
-// binary16 → binary32, exact for every input. NaN payloads are shifted up unchanged (no quiet bit added), as
-// numpy's float16 → float32 conversion does; the first arithmetic operation then quiets them the same way.
-static inline float half_to_float(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, bits;
-    if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (man << 13);
-    } else if (exp != 0) {
-        bits = sign | ((exp + 112) << 23) | (man << 13);
-    } else if (man == 0) {
-        bits = sign;
-    } else {
-        // Subnormal: normalise the mantissa (value = man · 2^−24).
-        int e = -1;
-        do { man <<= 1; e++; } while ((man & 0x400u) == 0);
-        bits = sign | ((uint32_t)(112 - e) << 23) | ((man & 0x3ffu) << 13);
-    }
-    float f;
-    memcpy(&f, &bits, 4);
-    return f;
-}
+#include "kquants_common.h"
 
 static inline uint32_t load_u32(const uint8_t *p) {
     uint32_t v;
@@ -85,19 +45,6 @@ static void dequantize_q5_1(const uint8_t *b, float *y, size_t nblocks) {
             y[j] = d * (float)lo + m;
             y[j + QK / 2] = d * (float)hi + m;
         }
-    }
-}
-
-// The 12 scale bytes of Q4_K/Q5_K hold eight 6-bit scales and eight 6-bit minimums. Sub-blocks 0–3 keep theirs in
-// the low 6 bits of bytes 0–3 (scale) and 4–7 (min); sub-blocks 4–7 keep the low 4 bits in the nibbles of bytes
-// 8–11 (scale low, min high) and the top 2 bits in the spare top bits of bytes 0–3 (scale) and 4–7 (min).
-static inline void scale_min_k4(int j, const uint8_t *s, uint8_t *sc, uint8_t *mn) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *mn = s[j + 4] & 63;
-    } else {
-        *sc = (uint8_t)((s[j + 4] & 0x0f) | ((s[j - 4] >> 6) << 4));
-        *mn = (uint8_t)((s[j + 4] >> 4) | ((s[j] >> 6) << 4));
     }
 }
 
@@ -155,13 +102,60 @@ static void dequantize_q6_k(const uint8_t *b, float *y, size_t nblocks) {
     }
 }
 
+// Q2_K and Q3_K share the 2-bit layout: element e of the super-block is bits 2·((e % 128) / 32) of
+// qs[32·(e / 128) + e % 32]; its sub-block (16 elements) is e / 16.
+static inline int two_bits(const uint8_t *qs, int e) { return (qs[32 * (e / 128) + e % 32] >> (2 * ((e % 128) / 32))) & 3; }
+
+// Q2_K: scales[s] holds the sub-block's 4-bit scale (low nibble) and 4-bit min (high nibble).
+static void dequantize_q2_k(const uint8_t *b, float *y, size_t nblocks) {
+    for (size_t i = 0; i < nblocks; i++, b += Q2_K_BYTES) {
+        const uint8_t *sc = b, *qs = b + QK_K / 16;
+        const float d = half_to_float(b + QK_K / 16 + QK_K / 4), dmin = half_to_float(b + QK_K / 16 + QK_K / 4 + 2);
+        for (int s = 0; s < QK_K / 16; s++) {
+            const float dl = d * (float)(sc[s] & 15), ml = dmin * (float)(sc[s] >> 4);
+            for (int e = 16 * s; e < 16 * s + 16; e++) *y++ = dl * (float)two_bits(qs, e) - ml;
+        }
+    }
+}
+
+// Q3_K: the low two bits as Q2_K, bit 2 of element e is bit e / 32 of hmask[e % 32] (set means q ≥ 0: the stored
+// 3-bit value minus 4 when the bit is clear), signed 6-bit scales.
+static void dequantize_q3_k(const uint8_t *b, float *y, size_t nblocks) {
+    for (size_t i = 0; i < nblocks; i++, b += Q3_K_BYTES) {
+        const uint8_t *hmask = b, *qs = b + QK_K / 8, *sc = b + QK_K / 8 + QK_K / 4;
+        const float d = half_to_float(b + QK_K / 8 + QK_K / 4 + 12);
+        for (int s = 0; s < QK_K / 16; s++) {
+            const float dl = d * (float)q3k_scale(sc, s);
+            for (int e = 16 * s; e < 16 * s + 16; e++) {
+                const int q = two_bits(qs, e) - (((hmask[e % 32] >> (e / 32)) & 1) ? 0 : 4);
+                *y++ = dl * (float)q;
+            }
+        }
+    }
+}
+
+// IQ4_NL: 32 indices into ggml's level table, packed like Q4_0.
+static void dequantize_iq4_nl(const uint8_t *b, float *y, size_t nblocks) {
+    for (size_t i = 0; i < nblocks; i++, b += IQ4_NL_BYTES, y += QK) {
+        const float d = half_to_float(b);
+        const uint8_t *qs = b + 2;
+        for (int j = 0; j < QK / 2; j++) {
+            y[j] = d * (float)iq4nl_values[qs[j] & 15];
+            y[j + QK / 2] = d * (float)iq4nl_values[qs[j] >> 4];
+        }
+    }
+}
+
 size_t ingot_kq_block_bytes(uint32_t t) {
     switch (t) {
     case INGOT_GGML_Q5_0: return Q5_0_BYTES;
     case INGOT_GGML_Q5_1: return Q5_1_BYTES;
+    case INGOT_GGML_Q2_K: return Q2_K_BYTES;
+    case INGOT_GGML_Q3_K: return Q3_K_BYTES;
     case INGOT_GGML_Q4_K: return Q4_K_BYTES;
     case INGOT_GGML_Q5_K: return Q5_K_BYTES;
     case INGOT_GGML_Q6_K: return Q6_K_BYTES;
+    case INGOT_GGML_IQ4_NL: return IQ4_NL_BYTES;
     default: return 0;
     }
 }
@@ -169,7 +163,10 @@ size_t ingot_kq_block_bytes(uint32_t t) {
 size_t ingot_kq_block_elements(uint32_t t) {
     switch (t) {
     case INGOT_GGML_Q5_0:
-    case INGOT_GGML_Q5_1: return QK;
+    case INGOT_GGML_Q5_1:
+    case INGOT_GGML_IQ4_NL: return QK;
+    case INGOT_GGML_Q2_K:
+    case INGOT_GGML_Q3_K:
     case INGOT_GGML_Q4_K:
     case INGOT_GGML_Q5_K:
     case INGOT_GGML_Q6_K: return QK_K;
@@ -182,9 +179,12 @@ int ingot_kq_dequantize(uint32_t t, const void *src, float *dst, size_t nblocks)
     switch (t) {
     case INGOT_GGML_Q5_0: dequantize_q5_0(b, dst, nblocks); return 0;
     case INGOT_GGML_Q5_1: dequantize_q5_1(b, dst, nblocks); return 0;
+    case INGOT_GGML_Q2_K: dequantize_q2_k(b, dst, nblocks); return 0;
+    case INGOT_GGML_Q3_K: dequantize_q3_k(b, dst, nblocks); return 0;
     case INGOT_GGML_Q4_K: dequantize_q4_k(b, dst, nblocks); return 0;
     case INGOT_GGML_Q5_K: dequantize_q5_k(b, dst, nblocks); return 0;
     case INGOT_GGML_Q6_K: dequantize_q6_k(b, dst, nblocks); return 0;
+    case INGOT_GGML_IQ4_NL: dequantize_iq4_nl(b, dst, nblocks); return 0;
     default: return -1;
     }
 }
