@@ -1,4 +1,5 @@
 import IngotFormat
+import IngotInterop
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,14 @@ final class QuantizedSource: TensorSource {
 
     var path: String { base.path }
     var formatName: String { base.formatName }
-    var metadata: JSONObject { base.metadata }
+    /// The source's metadata, plus the mix's llama.cpp file type for the GGUF export (`general.file_type`).
+    var metadata: JSONObject {
+        var m = base.metadata
+        if let r = request.quantize?.recipe {
+            m[GGUFCanonicalKeyValues.quantizationKey] = .object(JSONObject([("recipe", .string(r.rawValue)), ("file_type", .integer(Int(r.fileType)))]))
+        }
+        return m
+    }
     var warnings: [String] { base.warnings }
     var sourceFiles: [(shown: String, path: String)] { base.sourceFiles }
 

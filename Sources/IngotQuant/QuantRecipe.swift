@@ -119,7 +119,9 @@ public enum QuantRecipe: String, Sendable, CaseIterable {
         case .q4_k: fallback = .q5_0
         case .q5_k: fallback = .q5_1
         case .q6_k: fallback = .q8_0
-        default: fallback = .iq4_nl
+        // The vendored llama.cpp writes Q4_0 for 2- and 3-bit K-quants (older ones wrote IQ4_NL): checked against
+        // llama-quantize's own output for SmolLM2 (scripts/kquant_recipes.py).
+        default: fallback = .q4_0
         }
         let note = "row \(rowLength) ∤ 256: \(fallback.rawValue) for \(t.rawValue)"
         return (fallback, [why, note].compactMap { $0 }.joined(separator: "; "))

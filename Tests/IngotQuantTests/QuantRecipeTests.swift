@@ -71,8 +71,8 @@ import Testing
         #expect(type(.q4_k_m, "model.layers.5.self_attn.q_proj.weight", row: 576) == .q5_0)
         #expect(type(.q4_k_m, "model.layers.0.self_attn.v_proj.weight", row: 576) == .q8_0)
         #expect(type(.q5_k_s, "model.layers.5.self_attn.q_proj.weight", row: 576) == .q5_1)
-        #expect(type(.q3_k_s, "model.layers.5.self_attn.q_proj.weight", row: 576) == .iq4_nl)
-        #expect(type(.q2_k, "model.layers.5.mlp.up_proj.weight", row: 576) == .iq4_nl)
+        #expect(type(.q3_k_s, "model.layers.5.self_attn.q_proj.weight", row: 576) == .q4_0)
+        #expect(type(.q2_k, "model.layers.5.mlp.up_proj.weight", row: 576) == .q4_0)
         let (_, why) = QuantRecipe.q4_k_m.type(for: "model.layers.0.self_attn.v_proj.weight", rowLength: 576, model: Self.model)
         #expect(why == "attn_v, layer 0 of 32; row 576 ∤ 256: q8_0 for q6_k")
     }

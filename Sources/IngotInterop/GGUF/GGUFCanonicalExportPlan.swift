@@ -105,7 +105,10 @@ struct GGUFCanonicalExportPlan {
             warnings.append("no tokenizer: the GGUF has no tokenizer.ggml.* keys, which llama.cpp needs to load it")
         }
 
-        let fileType = GGUFCanonicalKeyValues.fileType(of: tensors.compactMap { t in
+        // A llama.cpp mix names its own file type (Q4_K_M is 15 although most of SmolLM2's tensors fall back to
+        // Q5_0); otherwise the most common 2-D type decides, as convert_hf_to_gguf.py's --outtype does.
+        let mixType = meta[GGUFCanonicalKeyValues.quantizationKey]?.objectValue?["file_type"]?.intValue.flatMap { UInt32(exactly: $0) }
+        let fileType = mixType ?? GGUFCanonicalKeyValues.fileType(of: tensors.compactMap { t in
             let l = t.descriptor.layout
             return GGUFTensorType.storing(l.dtype, groupSize: l.groupSize).map { ($0, l.shape.count) }
         })

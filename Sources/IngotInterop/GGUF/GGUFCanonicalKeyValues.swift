@@ -9,7 +9,7 @@ import IngotFormat
 /// when `generate` gives it back with the same type and bits; export fills the null marks from `generate`. A round
 /// trip therefore reproduces every pair by construction, and a pair this mapping does not understand stays in
 /// `ingot.gguf` verbatim.
-enum GGUFCanonicalKeyValues {
+public enum GGUFCanonicalKeyValues {
     /// gguf-py's GGML_QUANT_VERSION, which the converter writes into every file.
     static let quantizationVersion: UInt32 = 2
     /// The alignment Ingot writes (GGUF's default, written explicitly).
@@ -58,6 +58,9 @@ enum GGUFCanonicalKeyValues {
 
     /// llama.cpp's `general.file_type` (LlamaFileType) for the most common type among the 2-D tensors, as the
     /// converter's `--outtype` names the file; nil when it has no such type.
+    /// Metadata a quantizing conversion adds: `{"recipe": "q4_k_m", "file_type": 15}` for a llama.cpp mix.
+    public static let quantizationKey = "ingot.quantization"
+
     static func fileType(of types: [(GGUFTensorType, rank: Int)]) -> UInt32? {
         var counts: [GGUFTensorType: Int] = [:]
         var order: [GGUFTensorType] = []
