@@ -128,7 +128,7 @@ import Testing
         for out in [d + "/q.safetensors", d + "/q/"] {
             let r = try ingot("convert", model, "-o", out, "--quantize", "q4_0")
             #expect(r.status == 1)
-            #expect(r.stderr.contains("quantization needs an .ingot output"))
+            #expect(r.stderr.contains("quantization needs an .ingot or .gguf output"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: d).isEmpty)
     }
