@@ -77,7 +77,9 @@ public struct ConvertRequest: Sendable {
             guard case .quantize = policy.decide(d), let cols = d.layout.shape.last else { continue }
             let entry = m.entry(d.name) ?? ggufNames?.gguf(fromCanonical: d.name).flatMap { m.entry($0.name) }
             guard let entry, let means = entry.meanSquares else {
-                missing.append(d.name)
+                // llama-imatrix covers the layer stack only (the output head by request, the token embedding never:
+                // it is a lookup, not a product); like llama-quantize, those quantize unweighted without complaint.
+                if TensorRole(name: d.name).layer != nil { missing.append(d.name) }
                 continue
             }
             guard entry.columns == cols else {
