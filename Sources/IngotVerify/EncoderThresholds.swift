@@ -19,7 +19,9 @@ public struct EncoderThresholds: Sendable, Equatable {
 
     /// Documented defaults per weight type: (type, min cosine, max hidden-state NMSE).
     public static let table: [(DType, Double, Double)] = [
-        (.q4_0, 0.97, 0.05), (.q4_1, 0.97, 0.05), (.q8_0, 0.998, 0.005),
+        (.q2_k, 0.85, 0.3), (.q3_k, 0.93, 0.12),
+        (.q4_0, 0.97, 0.05), (.q4_1, 0.97, 0.05), (.iq4_nl, 0.97, 0.05), (.q4_k, 0.97, 0.05),
+        (.q5_0, 0.985, 0.02), (.q5_1, 0.985, 0.02), (.q5_k, 0.985, 0.02), (.q6_k, 0.995, 0.01), (.q8_0, 0.998, 0.005),
         (.bf16, 0.9995, 0.001), (.f16, 0.99995, 1e-4), (.f32, 0.999999, 1e-6), (.f64, 0.999999, 1e-6),
     ]
 

@@ -14,12 +14,14 @@ struct VerifyCommand: ParsableCommand {
             of them: the built-in evaluation set (prose, code, dialogue and eight languages, ~3,100 words, plus a \
             dozen prompts and chats; fixtures/eval). Exit 0 PASS, 1 FAIL, 2 error. \
             Default thresholds follow the candidate's lowest-precision weight type (mean KLD / same top token): \
-            q4_0, q4_1 0.10 / 0.85; q8_0 0.01 / 0.95; bf16 0.005 / 0.97; f16 0.001 / 0.98; f32 0.0005 / 0.99; a \
+            q2_k 0.40 / 0.65; q3_k 0.20 / 0.75; q4_0, q4_1, iq4_nl, q4_k 0.10 / 0.85; q5_0, q5_1, q5_k 0.04 / 0.90; \
+            q6_k 0.02 / 0.93; q8_0 0.01 / 0.95; bf16 0.005 / 0.97; f16 0.001 / 0.98; f32 0.0005 / 0.99; a \
             candidate whose tensors are all bit-identical to the reference must give identical logits. Greedy agreement \
             is judged only with --min-greedy. \
             Encoders (BERT family) are compared by the cosine of each sequence's pooled embedding (the reference's own \
-            pooling) and the NMSE of the last hidden states; defaults (min cosine / max NMSE): q4_0, q4_1 0.97 / 0.05; \
-            q8_0 0.998 / 0.005; bf16 0.9995 / 0.001; f16 0.99995 / 1e-4; f32 0.999999 / 1e-6.
+            pooling) and the NMSE of the last hidden states; defaults (min cosine / max NMSE): q2_k 0.85 / 0.3; q3_k \
+            0.93 / 0.12; q4_0, q4_1, iq4_nl, q4_k 0.97 / 0.05; q5_0, q5_1, q5_k 0.985 / 0.02; q6_k 0.995 / 0.01; q8_0 \
+            0.998 / 0.005; bf16 0.9995 / 0.001; f16 0.99995 / 1e-4; f32 0.999999 / 1e-6.
             """)
 
     @Argument(help: "The converted or quantized model.") var candidate: String
