@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "IngotQuantTests", dependencies: ["IngotQuant", "IngotFormat", "IngotFamilies", "CIngotKernels"]),
         // Runs the built `ingot` binary end to end (exit codes, error lines, files left behind).
         .testTarget(name: "IngotCLITests", dependencies: ["ingot"]),
-        .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies"]),
+        .testTarget(name: "IngotModelTests", dependencies: ["IngotModel", "IngotFormat", "IngotInterop", "IngotFamilies", "IngotQuant"]),
         .testTarget(name: "IngotVerifyTests", dependencies: ["IngotVerify", "IngotModel", "IngotFormat", "IngotFamilies"]),
         .testTarget(name: "IngotTextTests", dependencies: ["IngotText", "IngotFormat"]),
         .testTarget(name: "IngotKitTests", dependencies: ["IngotKit", "IngotFormat", "IngotFamilies", "IngotInterop", "IngotQuant", "IngotVerify", "IngotText"]),

@@ -3,11 +3,13 @@
 // Each path instantiates one always-inline row kernel per dtype (a switch outside the loops), one row at a time. Dequantization matches the
 // block codec value for value: q8_0 d·q, q4_0 d·(q − 8), q4_1 d·q + m (d·q is exact, so fusing it with + m rounds
 // the same as the codec's separate add), f16/bf16 widened exactly.
+#include "ingot_kquants.h"
 #include "ingot_matvec.h"
 #include "ingot_quant.h"
 #include "matvec_common.h"
 #include <math.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -263,6 +265,55 @@ void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, c
     mv_job j = {type, ingot_isa_clamp(isa), w, rb, rows, cols, g, chunk, x, y, 0};
     if (parts == 1) { mv_rows(&j, 0, rows); return; }
     ingot_pool_run(parts, mv_part, &j);
+}
+
+// ---- ggml's fixed-layout block types ----------------------------------------------------------------------------
+// K-quants, q5_0/q5_1 and iq4_nl have no dedicated row kernel: each row is decoded by the block codec's own decoder
+// (kquants.c) into a per-thread buffer and multiplied by the f32 path. That keeps the f32 path's summation order (so
+// the result equals multiplying the dequantized matrix) and never decodes more than one row at a time.
+
+typedef struct {
+    mv_job f32;  // the f32 product of one decoded row (w, y set per row)
+    uint32_t kq;
+    const uint8_t *w;
+    size_t rb, rows, chunk;
+    float *y;
+    _Atomic size_t next;
+    _Atomic int failed;  // a thread could not allocate its row buffer
+} kq_job;
+
+static void kq_part(void *ctx, int part, int parts) {
+    (void)part;
+    (void)parts;
+    kq_job *j = ctx;
+    size_t cols = j->f32.cols, nblocks = cols / ingot_kq_block_elements(j->kq);
+    float *row = malloc(cols * sizeof(float));
+    if (row == NULL) { atomic_store(&j->failed, 1); return; }
+    mv_job one = j->f32;
+    one.w = (const uint8_t *)row;
+    for (;;) {
+        size_t r0 = atomic_fetch_add_explicit(&j->next, j->chunk, memory_order_relaxed);
+        if (r0 >= j->rows) break;
+        size_t r1 = r0 + j->chunk < j->rows ? r0 + j->chunk : j->rows;
+        for (size_t r = r0; r < r1; r++) {
+            ingot_kq_dequantize(j->kq, j->w + r * j->rb, row, nblocks);
+            one.y = j->y + r;
+            mv_rows(&one, 0, 1);
+        }
+    }
+    free(row);
+}
+
+int ingot_matvec_kq(uint32_t ggml_type, const void *w, size_t rows, size_t cols, const float *x, float *y, int isa,
+                    int threads) {
+    size_t be = ingot_kq_block_elements(ggml_type), bb = ingot_kq_block_bytes(ggml_type);
+    if (be == 0 || cols == 0 || cols % be != 0 || cols % 16 != 0 || rows == 0) return -1;
+    size_t rb = (cols / be) * bb, chunk;
+    int parts = mv_split(rows, rb, threads, &chunk);
+    kq_job j = {{INGOT_MV_F32, ingot_isa_clamp(isa), NULL, cols * sizeof(float), 1, cols, 16, 1, x, NULL, 0},
+                ggml_type, w, rb, rows, chunk, y, 0, 0};
+    if (parts == 1) kq_part(&j, 0, 1); else ingot_pool_run(parts, kq_part, &j);
+    return atomic_load(&j.failed) ? -2 : 0;
 }
 
 // ---- one-query attention ----------------------------------------------------------------------------------------

@@ -60,6 +60,13 @@ enum MatVec {
     /// activations.
     static func run(_ m: StoredMatrix, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, threads: Int,
                     level: SIMDLevel = .selected, activations: DecodeActivations = .f32, scratch: ScratchBuffer? = nil) -> Bool {
+        if let kq = m.dtype.ggmlBlockType, let fixed = m.dtype.fixedGroupSize, let base = m.bytes.baseAddress {
+            // ggml's fixed layouts: row by row through the block codec's decoder (any bytes decode to some float).
+            guard m.rows > 0, m.cols % fixed == 0, let rb = Checked.mul(m.cols / fixed, m.dtype.unitBytes(groupSize: fixed)),
+                Checked.mul(m.rows, rb) == m.bytes.count
+            else { return false }
+            return ingot_matvec_kq(kq, base, m.rows, m.cols, x, y, Int32(level.rawValue), Int32(threads)) == 0
+        }
         guard m.isKernelReady, let t = m.kernelType, let base = m.bytes.baseAddress else { return false }
         if activations == .q8, let scratch, m.groupSize == 32, [.q8_0, .q4_0, .q4_1].contains(m.dtype) {
             let bytes = ingot_q8_act_bytes(m.cols)

@@ -1,4 +1,5 @@
 import IngotFormat
+import IngotQuant
 import Testing
 
 @testable import IngotModel
@@ -111,6 +112,35 @@ import Testing
         }
     }
 
+    /// ggml's fixed layouts run row by row through the block codec's decoder and the f32 path: the result is the f32
+    /// product of the dequantized matrix bit for bit, on every path and thread count.
+    @Test("fixed-layout types equal the f32 product of their dequantized rows", arguments: [DType.q5_0, .q5_1, .iq4_nl, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k])
+    func fixedTypesEqualDequantizedF32(_ dtype: DType) throws {
+        let g = try #require(dtype.fixedGroupSize)
+        let cols = 512, rows = 300
+        var rng = SplitMix(UInt64(g) + 3)
+        let layout = try TensorLayout(name: "w", dtype: dtype, shape: [rows, cols], groupSize: g)
+        // Blocks quantized from smooth values: every scale finite, as a real file has.
+        let values = (0..<(rows * cols)).map { _ in Float(rng.uniform() * 0.2 - 0.1) }
+        var bytes = [UInt8]()
+        for r in 0..<rows {
+            let row = Array(values[(r * cols)..<((r + 1) * cols)])
+            bytes += try quantizedRow(row, dtype)
+        }
+        var w = [Float](repeating: 0, count: rows * cols)
+        try bytes.withUnsafeBytes { b in try w.withUnsafeMutableBufferPointer { try BlockCodec.decode(b, layout: layout, into: $0) } }
+        let f32 = try TensorLayout(name: "w", dtype: .f32, shape: [rows, cols], groupSize: nil)
+        let wBytes = w.withUnsafeBytes { Array($0) }
+        let x = Self.vector(cols, seed: 4)
+        for level in SIMDLevel.allCases where level.available == level {
+            let expected = try #require(Self.product(f32, wBytes, x, level: level, threads: 1))
+            for t in [1, 2] {
+                let y = try #require(Self.product(layout, bytes, x, level: level, threads: t))
+                #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(dtype) \(level) \(t) threads")
+            }
+        }
+    }
+
     @Test("shapes the kernel does not take are declined, not miscomputed")
     func declinesOddShapes() throws {
         // 24 columns are not whole 16-lane groups; q8_0 with 8-element blocks is not a multiple of 16.
@@ -200,4 +230,11 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// One row quantized with the reference quantizer (finite scales, as real files have).
+func quantizedRow(_ row: [Float], _ dtype: DType) throws -> [UInt8] {
+    let options = QuantizeOptions(dtype: dtype, groupSize: dtype.fixedGroupSize ?? 32, method: .ref, threads: 1)
+    let b = try row.withUnsafeBufferPointer { try Quantizer.quantize($0, shape: [1, row.count], name: "w", options: options) }
+    return b.withBytes { Array($0) }
 }

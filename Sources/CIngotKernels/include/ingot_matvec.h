@@ -38,6 +38,13 @@ size_t ingot_matvec_row_bytes(int type, size_t cols, size_t g);
 void ingot_matvec(int type, const void *w, size_t rows, size_t cols, size_t g, const float *x, float *y, int isa,
                   int threads);
 
+/// y = W · x for ggml's fixed-layout block types (ingot_kquants.h ids: q5_0, q5_1, iq4_nl, K-quants): each row is
+/// decoded with the block codec's decoder and multiplied in ingot_matvec's f32 order, so y equals the product with
+/// the dequantized matrix. cols must be a multiple of the type's block and of 16; `w` holds rows whole rows of blocks.
+/// Returns 0, -1 for a type or shape it does not take (nothing written), -2 when a row buffer could not be allocated.
+int ingot_matvec_kq(uint32_t ggml_type, const void *w, size_t rows, size_t cols, const float *x, float *y, int isa,
+                    int threads);
+
 // ---- q8 activations (llama.cpp's arithmetic) ---------------------------------------------------------------------
 // The activation vector is quantized per 32 elements like ggml's q8_0/q8_1 (d = max|x|/127, codes round(x/d), plus
 // s = d·Σcodes; d and s kept as f16 like ggml's blocks), and each 32-weight block of q8_0/q4_0/q4_1 (group size 32) is dotted with it in integers: exact
