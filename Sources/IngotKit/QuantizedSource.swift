@@ -29,12 +29,22 @@ final class QuantizedSource: TensorSource {
 
     var path: String { base.path }
     var formatName: String { base.formatName }
-    /// The source's metadata, plus the mix's llama.cpp file type for the GGUF export (`general.file_type`).
+    /// The source's metadata, plus what the GGUF export records of the quantization: the mix's llama.cpp file type
+    /// (`general.file_type`) and the importance matrix (`quantize.imatrix.*`, as llama-quantize writes them).
     var metadata: JSONObject {
         var m = base.metadata
+        var q = JSONObject()
         if let r = request.quantize?.recipe {
-            m[GGUFCanonicalKeyValues.quantizationKey] = .object(JSONObject([("recipe", .string(r.rawValue)), ("file_type", .integer(Int(r.fileType)))]))
+            q["recipe"] = .string(r.rawValue)
+            q["file_type"] = .integer(Int(r.fileType))
         }
+        if let (path, matrix) = request.imatrix {
+            q["imatrix"] = .object(JSONObject([
+                ("file", .string(path)), ("dataset", matrix.datasets.first.map(JSONValue.string) ?? .null),
+                ("entries", .integer(matrix.entries.count)), ("chunks", .integer(matrix.chunkCount)),
+            ]))
+        }
+        if !q.isEmpty { m[GGUFCanonicalKeyValues.quantizationKey] = .object(q) }
         return m
     }
     var warnings: [String] { base.warnings }

@@ -109,7 +109,14 @@ public struct QuantPolicy: Sendable {
                 (target, recipeNote) = recipe.type(for: d.name, rowLength: l.shape.last ?? 0, model: m)
             }
         }
-        let g = target.fixedGroupSize ?? groupSize
+        if recipeNote == nil, let cols = l.shape.last, let f = QuantRecipe.fallback(target, rowLength: cols) {
+            // A K-quant asked for by a rule or as the single type, on rows that are not whole super-blocks:
+            // llama.cpp's substitute, as llama-quantize applies it after --tensor-type too.
+            recipeNote = "row \(cols) ∤ 256: \(f.rawValue) for \(target.rawValue)"
+            target = f
+        }
+        var g = target.fixedGroupSize ?? groupSize
+        if recipeNote != nil, target.fixedGroupSize == nil { g = 32 }  // the substitutes are GGUF types of 32
         if l.dtype == target && l.groupSize == g { return .keep(reason: "already \(target.rawValue)", cast: nil) }
         guard let cols = l.shape.last, cols > 0, l.elementCount > 0 else { return .keep(reason: "empty or scalar", cast: nil) }
         if let fixed = target.fixedGroupSize {
@@ -118,10 +125,10 @@ public struct QuantPolicy: Sendable {
             guard cols % fixed == 0 else { return .keep(reason: "row \(cols) ∤ \(fixed) for \(target.rawValue)", cast: nil) }
             return .quantize(target, groupSize: fixed, note: recipeNote)
         }
-        if recipe != nil {
-            // A mix writes GGUF's types: group 32 or nothing.
-            guard cols % groupSize == 0 else { return .keep(reason: "row \(cols) ∤ \(groupSize) for \(target.rawValue)", cast: nil) }
-            return .quantize(target, groupSize: groupSize, note: recipeNote)
+        if recipe != nil || recipeNote != nil {
+            // A mix or a fallback writes GGUF's types: group 32 or nothing.
+            guard cols % g == 0 else { return .keep(reason: "row \(cols) ∤ \(g) for \(target.rawValue)", cast: nil) }
+            return .quantize(target, groupSize: g, note: recipeNote)
         }
         // A whole-row group must itself be a valid group size: even and at most 2^20.
         let rowReason = cols % 2 != 0 ? "odd row length \(cols)" : "row length \(cols) over \(Limits.maxGroupSize)"

@@ -112,19 +112,22 @@ public enum QuantRecipe: String, Sendable, CaseIterable {
             }
         default: break
         }
-        guard rowLength % 256 != 0 else { return (t, why) }
-        // llama.cpp's fallback for rows that are not whole super-blocks.
-        let fallback: DType
-        switch t {
-        case .q4_k: fallback = .q5_0
-        case .q5_k: fallback = .q5_1
-        case .q6_k: fallback = .q8_0
-        // The vendored llama.cpp writes Q4_0 for 2- and 3-bit K-quants (older ones wrote IQ4_NL): checked against
-        // llama-quantize's own output for SmolLM2 (scripts/kquant_recipes.py).
-        default: fallback = .q4_0
-        }
+        guard let fallback = Self.fallback(t, rowLength: rowLength) else { return (t, why) }
         let note = "row \(rowLength) ∤ 256: \(fallback.rawValue) for \(t.rawValue)"
         return (fallback, [why, note].compactMap { $0 }.joined(separator: "; "))
+    }
+
+    /// llama.cpp's substitute for a K-quant on rows that are not whole 256-element super-blocks (nil when `t` fits
+    /// or is not a K-quant). The vendored llama.cpp writes Q4_0 for 2- and 3-bit K-quants (older ones wrote IQ4_NL):
+    /// checked against llama-quantize's own output for SmolLM2 (scripts/kquant_recipes.py).
+    public static func fallback(_ t: DType, rowLength: Int) -> DType? {
+        guard t.fixedGroupSize == 256, rowLength % 256 != 0 else { return nil }
+        switch t {
+        case .q4_k: return .q5_0
+        case .q5_k: return .q5_1
+        case .q6_k: return .q8_0
+        default: return .q4_0
+        }
     }
 
     /// llama.cpp's `use_more_bits`: the first and last eighth of the layers, and every third layer in between.

@@ -90,3 +90,17 @@ import Testing
         #expect(p.decide(try d("model.layers.1.self_attn.q_proj.weight", [8, 40])) == .keep(reason: "row 40 ∤ 32 for q5_0", cast: nil))
     }
 }
+
+extension QuantRecipeTests {
+    /// llama-quantize applies the fallback after `--tensor-type` overrides too: `--type-for …=q4_k` on rows of 576
+    /// gives q5_0, like a mix would.
+    @Test func overridesToKQuantsFallBackLikeLlamaCpp() throws {
+        let p = try QuantPolicy(dtype: .q8_0, groupSize: 32, overrides: [try TypeOverride(pattern: "q_proj", dtype: .q4_k)])
+        let d = TensorDescriptor(name: "model.layers.0.self_attn.q_proj.weight",
+                                 layout: try TensorLayout(name: "w", dtype: .f32, shape: [576, 576], groupSize: nil))
+        #expect(p.decide(d) == .quantize(.q5_0, groupSize: 32, note: "row 576 ∤ 256: q5_0 for q4_k"))
+        let wide = TensorDescriptor(name: "model.layers.0.self_attn.q_proj.weight",
+                                    layout: try TensorLayout(name: "w", dtype: .f32, shape: [512, 512], groupSize: nil))
+        #expect(p.decide(wide) == .quantize(.q4_k, groupSize: 256, note: nil))
+    }
+}

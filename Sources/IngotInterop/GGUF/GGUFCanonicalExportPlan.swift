@@ -115,9 +115,15 @@ struct GGUFCanonicalExportPlan {
         let types = pairs?[GGUFMetadata.typesKey]?.objectValue ?? JSONObject()
         let generated = GGUFCanonicalKeyValues.generate(family: family, config: config, fileType: fileType,
                                                         tokenizer: tokenizerPairs, types: types)
+        // llama-quantize's record of the importance matrix it used (replacing one a requantized source carried).
+        let imatrixPairs = Self.imatrixPairs(meta)
         guard let pairs else {
-            keyValues = generated
+            keyValues = generated + imatrixPairs
             return
+        }
+        defer {
+            let replaced = Set(imatrixPairs.map { ExactKey($0.key) })
+            keyValues = keyValues.filter { !replaced.contains(ExactKey($0.key)) } + imatrixPairs
         }
         // A GGUF source: its pairs, in its order — kept values as they are, null marks filled from the generated ones.
         var byKey: [ExactKey: GGUFValue] = [:]
@@ -135,6 +141,18 @@ struct GGUFCanonicalExportPlan {
                 keyValues.append(GGUFKeyValue(key, v))
             }
         }
+    }
+
+    /// `quantize.imatrix.file` / `.dataset` / `.entries_count` / `.chunks_count`, as llama-quantize writes them, from
+    /// the `imatrix` object of the conversion's `ingot.quantization` entry.
+    static func imatrixPairs(_ meta: JSONObject) -> [GGUFKeyValue] {
+        guard let m = meta[GGUFCanonicalKeyValues.quantizationKey]?.objectValue?["imatrix"]?.objectValue else { return [] }
+        var out: [GGUFKeyValue] = []
+        if let f = m["file"]?.stringValue { out.append(GGUFKeyValue("quantize.imatrix.file", .string(f))) }
+        if let d = m["dataset"]?.stringValue { out.append(GGUFKeyValue("quantize.imatrix.dataset", .string(d))) }
+        if let n = m["entries"]?.intValue, let v = UInt32(exactly: n) { out.append(GGUFKeyValue("quantize.imatrix.entries_count", .uint32(v))) }
+        if let n = m["chunks"]?.intValue, n > 0, let v = UInt32(exactly: n) { out.append(GGUFKeyValue("quantize.imatrix.chunks_count", .uint32(v))) }
+        return out
     }
 
     /// The tensors llama.cpp needs in F32 whatever the model's type: 1-D ones (norms, biases) and norm weights

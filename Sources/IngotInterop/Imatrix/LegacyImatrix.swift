@@ -59,16 +59,19 @@ enum LegacyImatrix {
     }
 
     /// The file bytes for `m`. ncall is the chunk count (at least 1), values the means times ncall, as llama-imatrix
-    /// writes them; entries of several matrices (experts) are written matrix after matrix.
+    /// writes them; entries of several matrices (experts) are written matrix after matrix, entries without any
+    /// token left out.
     static func encode(_ m: ImportanceMatrix) throws(ImatrixError) -> [UInt8] {
         var out: [UInt8] = []
         func i32(_ v: Int, _ what: String) throws(ImatrixError) {
             guard let x = Int32(exactly: v) else { throw .tooLarge(what: what, value: Int64(v)) }
             withUnsafeBytes(of: x.littleEndian) { out += $0 }
         }
-        try i32(m.entries.count, "entry count")
+        // Entries no token reached carry no means: llama-imatrix leaves them out of this layout.
+        let entries = m.entries.filter { $0.counts.contains { $0 > 0 } }
+        try i32(entries.count, "entry count")
         let ncall = max(1, m.chunkCount)
-        for e in m.entries {
+        for e in entries {
             let name = Array(e.name.utf8)
             guard !name.isEmpty, name.count <= ImatrixLimits.maxNameBytes else { throw .tooLarge(what: "name length", value: Int64(name.count)) }
             try i32(name.count, "name length")
