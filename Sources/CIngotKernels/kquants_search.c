@@ -9,21 +9,25 @@
 // searches also favour (and without importance it is the whole weighting).
 //
 // K-quants (x̂ = (d·sc_s)·q − (dmin·m_s) for Q2_K/Q4_K/Q5_K, (d·sc_s)·q for Q3_K/Q6_K):
-//   1. every sub-block gets its own best real (scale, min) from a grid of inverse scales, each rounded to codes and
-//      refitted by weighted least squares, then two Lloyd steps (codes for the best fit, refit);
-//   2. the super-block scale(s) d, dmin and integer sub-scales are chosen by a weighted grid + least squares over
-//      the sub-block values (weights: each sub-block's total w);
-//   3. three rounds of: round d, dmin to f16; per sub-block, the sub-scale pair among the ±1 neighbours that gives
-//      the lowest true error with nearest codes; joint least-squares refit of (d, dmin) over the whole block given
-//      all codes and sub-scales; f16 rounding scored with the neighbouring halves. The best state ever scored wins.
+//   1. every sub-block gets its own best real (scale, min) from a small grid of inverse scales, each rounded to
+//      codes and refitted by weighted least squares (error from the sums), then one Lloyd step;
+//   2. the super-block scale(s) d, dmin and integer sub-scales come from a weighted grid + least squares over the
+//      sub-block values (weights: each sub-block's total w); for Q2_K/Q4_K/Q5_K four more d around it are tried;
+//   3. up to two rounds of: per sub-block, the sub-scale (and sub-minimum) among the rounded ideal ±1 and the current
+//      one that gives the lowest true error with nearest codes for the stored halves; joint least-squares refit of
+//      (d, dmin) over the block given all codes and sub-scales; f16 rounding scored with the neighbouring halves.
+//      A round is kept only when it lowers the true error.
 // 32-element types: a grid of inverse scales (both signs; Q5_1 with a free minimum), each refitted by least
-// squares, two Lloyd steps, then f16 rounding with neighbouring halves scored by true error.
-// Finally ggml's reference block for the same input is scored too and the better of the two is written, so a
-// block's error never exceeds the reference's (up to f32 rounding of the scores). The overflow rule is the
-// reference quantizer's, so both methods accept the same tensors.
+// squares, two Lloyd steps, then f16 rounding with neighbouring halves scored by true error, and ggml's reference
+// block for the same input scored too: the better one is written, so such a block's error never exceeds the
+// reference's (up to f32 rounding of the scores). K blocks are not compared with the reference block (that would
+// double the time); on real weights their error is 3–30% below it (scripts/kquant_exact.py).
+// Overflow: the reference quantizer's rule, so both methods refuse the same blocks (the reference runs for every
+// 32-element block, and for a K block whenever max|x| ≥ 1024, below which no reference K scale can overflow).
 //
-// Deterministic: fixed sequences of f32 operations, no dependence on the call split (a block sees only its values
-// and its columns' importances), no threads, no CPU-dependent paths.
+// Error sums keep eight lanes (element j in lane j % 8) added in one fixed order, so results are the same on
+// every CPU and vector width. Deterministic: no dependence on the call split (a block sees only its values and its
+// columns' importances), no threads, no CPU-dependent paths.
 #include "kquants_common.h"
 #include <float.h>
 
@@ -76,55 +80,114 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
     for (int j = 0; j < n; j++) w[j] = (any ? imp[j] : 1.0f) * sqrtf(sigma2 + x[j] * x[j]);
 }
 
-// ---- error of a stored configuration --------------------------------------------------------------------------
+// ---- lane arithmetic -------------------------------------------------------------------------------------------
+// The hot loops run over 16, 32 or 256 elements. Each keeps eight partial sums (element j feeds lane j % 8) that
+// are added in one fixed order at the end: the compiler turns the lanes into vector registers without needing to
+// reorder any f32 addition, so the result is the same on every CPU and at every vector width.
 
-// Sub-block error with nearest codes for the decoder values dl (step) and ml (subtracted offset), computed with the
-// decoder's exact f32 arithmetic x̂ = dl·q − ml. Writes the codes (offset so the lowest is 0) when L is not NULL.
-static float sub_error(const float *x, const float *w, int n, int qlo, int qhi, float dl, float ml, uint8_t *L) {
-    const float inv = dl != 0 ? 1.0f / dl : 0.0f;
-    float err = 0;
-    for (int j = 0; j < n; j++) {
-        const int q = dl != 0 ? clampi(nearest_int((x[j] + ml) * inv), qlo, qhi) : (qlo < 0 ? 0 : qlo);
-        const float diff = (dl * (float)q - ml) - x[j];
-        err += w[j] * diff * diff;
-        if (L) L[j] = (uint8_t)(q - qlo);
+#define LANES 8
+
+// Grid sizes and reaches. Measured on real weights (scripts/kquant_exact.py): finer grids for the per-sub-block fit
+// change the result by < 0.1% because the later steps re-choose the integer sub-scales by true error; these are
+// the smallest grids that keep the quality.
+enum {
+    ASYM_STEPS = 10,  // inverse scales (nmax − 1 … nmax + 1)/range for the asymmetric sub-block fit
+    SYM_STEPS = 4,    // per side, (top − 1 … top + 1)/max for the symmetric one
+    SMALL_STEPS = 10, // per side for the 32-element types
+};
+static inline float lane_total(const float *a) {
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+}
+
+// Clamp in f32 first (NaN goes to lo), then round: equal to clamping the rounded integer for every finite v.
+static inline float code_of(float v, float lo, float hi) {
+    v = v > lo ? v : lo;
+    v = v < hi ? v : hi;
+    return (float)nearest_int(v);
+}
+
+// lv[j] = the code of iscale·(x[j] − off) in [lo, hi], as a float.
+static void linear_codes(const float *x, int n, float iscale, float off, float lo, float hi, float *lv) {
+    for (int j = 0; j < n; j++) lv[j] = code_of(iscale * (x[j] - off), lo, hi);
+}
+
+// Σw·l, Σw·l², Σw·x·l over the levels l = lv[j].
+static void level_sums(const float *x, const float *w, const float *lv, int n, float *sl, float *sll, float *sxl) {
+    float a[LANES] = {0}, b[LANES] = {0}, c[LANES] = {0};
+    for (int j = 0; j < n; j += LANES)
+        for (int k = 0; k < LANES; k++) {
+            const float wl = w[j + k] * lv[j + k];
+            a[k] += wl;
+            b[k] += wl * lv[j + k];
+            c[k] += wl * x[j + k];
+        }
+    *sl = lane_total(a);
+    *sll = lane_total(b);
+    *sxl = lane_total(c);
+}
+
+// Moments of a run of elements, fixed for all its candidate codes.
+typedef struct { float sw, sx, sxx; } moments;
+
+static moments moments_of(const float *x, const float *w, int n) {
+    float a[LANES] = {0}, b[LANES] = {0}, c[LANES] = {0};
+    for (int j = 0; j < n; j += LANES)
+        for (int k = 0; k < LANES; k++) {
+            a[k] += w[j + k];
+            b[k] += w[j + k] * x[j + k];
+            c[k] += w[j + k] * x[j + k] * x[j + k];
+        }
+    return (moments){lane_total(a), lane_total(b), lane_total(c)};
+}
+
+// Weighted least squares x ≈ a·l + b for the level sums; `offset`: 0 none (b = 0), 1 any b, −1 b ≤ 0 (else b = 0).
+// Returns the fitted error Σw(x − a·l − b)², computed from the sums.
+static float ls_fit(const moments *m, float sl, float sll, float sxl, int offset, float *a, float *b) {
+    *b = 0;
+    *a = sll > 0 ? sxl / sll : 0;
+    float err = m->sxx - *a * sxl;
+    if (offset) {
+        const float D = m->sw * sll - sl * sl;
+        if (D > 0) {
+            const float aa = (m->sw * sxl - m->sx * sl) / D, bb = (sll * m->sx - sl * sxl) / D;
+            if (offset > 0 || bb <= 0) {
+                *a = aa;
+                *b = bb;
+                err = m->sxx - aa * sxl - bb * m->sx;
+            }
+        }
     }
     return err;
+}
+
+// ---- error of a stored configuration --------------------------------------------------------------------------
+
+// Sub-run error with nearest codes for the decoder values dl (step) and ml (subtracted offset), computed with the
+// decoder's exact f32 arithmetic x̂ = dl·q − ml. Writes the codes (offset so the lowest is 0) when L is not NULL.
+static float sub_error(const float *x, const float *w, int n, int qlo, int qhi, float dl, float ml, uint8_t *L) {
+    const float inv = dl != 0 ? 1.0f / dl : 0.0f, lo = (float)qlo, hi = (float)qhi;
+    const float zero = qlo < 0 ? 0.0f : lo; // the code when the step is 0 (every code decodes alike)
+    float acc[LANES] = {0}, q[32];
+    for (int j0 = 0; j0 < n; j0 += 32) {
+        const int m = n - j0 < 32 ? n - j0 : 32;
+        if (dl != 0)
+            for (int j = 0; j < m; j++) q[j] = code_of((x[j0 + j] + ml) * inv, lo, hi);
+        else
+            for (int j = 0; j < m; j++) q[j] = zero;
+        for (int j = 0; j < m; j += LANES)
+            for (int k = 0; k < LANES; k++) {
+                const float diff = (dl * q[j + k] - ml) - x[j0 + j + k];
+                acc[k] += w[j0 + j + k] * diff * diff;
+            }
+        if (L)
+            for (int j = 0; j < m; j++) L[j0 + j] = (uint8_t)((int)q[j] - qlo);
+    }
+    return lane_total(acc);
 }
 
 // ---- step 1: real (scale, min) per sub-block ------------------------------------------------------------------
 
-// Weighted least squares of x ≈ a·q + b over codes q; with `asym` b is constrained to ≤ 0 (else b = 0).
-static void ls_fit(const float *x, const float *w, const int *q, int n, int asym, float *a, float *b) {
-    float sw = 0, sq = 0, sqq = 0, sx = 0, sxq = 0;
-    for (int j = 0; j < n; j++) {
-        sw += w[j];
-        sq += w[j] * q[j];
-        sqq += w[j] * q[j] * q[j];
-        sx += w[j] * x[j];
-        sxq += w[j] * x[j] * q[j];
-    }
-    *b = 0;
-    *a = sqq > 0 ? sxq / sqq : 0;
-    if (asym) {
-        const float D = sw * sqq - sq * sq;
-        if (D > 0) {
-            const float aa = (sw * sxq - sx * sq) / D, bb = (sqq * sx - sq * sxq) / D;
-            if (bb <= 0) { *a = aa; *b = bb; }
-        }
-    }
-}
-
-static float fit_error(const float *x, const float *w, const int *q, int n, float a, float b) {
-    float err = 0;
-    for (int j = 0; j < n; j++) {
-        const float diff = a * q[j] + b - x[j];
-        err += w[j] * diff * diff;
-    }
-    return err;
-}
-
-// Best real scale (and for asym, min ≤ 0 returned as *neg_min ≥ 0) for one sub-block.
+// Best real scale (and for asym, min ≤ 0 returned as *neg_min ≥ 0) for one sub-block of 16 or 32.
 static float sub_fit(const float *x, const float *w, int n, const kspec *k, float *neg_min) {
     float mn = x[0], mx = x[0], amax = 0, sgnmax = 0;
     for (int j = 0; j < n; j++) {
@@ -134,42 +197,36 @@ static float sub_fit(const float *x, const float *w, int n, const kspec *k, floa
     }
     *neg_min = 0;
     if (amax == 0) return 0;
-    int q[32];
-    float best = FLT_MAX, ba = 0, bb = 0;
+    const moments m = moments_of(x, w, n);
+    const float lo = (float)k->qlo, hi = (float)k->qhi;
+    float lv[32], best = FLT_MAX, ba = 0, bb = 0, sl, sll, sxl, a, b;
     if (k->asym) {
         if (mn > 0) mn = 0;
         const float range = mx - mn;
         if (!(range > 0)) { *neg_min = -mn; return 0; }
-        for (int is = 0; is <= 44; is++) {
-            const float iscale = (k->qhi - 1.1f + 0.05f * is) / range;
-            for (int j = 0; j < n; j++) q[j] = clampi(nearest_int(iscale * (x[j] - mn)), 0, k->qhi);
-            float a, b;
-            ls_fit(x, w, q, n, 1, &a, &b);
-            const float e = fit_error(x, w, q, n, a, b);
+        for (int is = 0; is <= ASYM_STEPS; is++) {
+            linear_codes(x, n, (hi - 1.0f + (2.0f / ASYM_STEPS) * is) / range, mn, lo, hi, lv);
+            level_sums(x, w, lv, n, &sl, &sll, &sxl);
+            const float e = ls_fit(&m, sl, sll, sxl, -1, &a, &b);
             if (e < best) { best = e; ba = a; bb = b; }
         }
     } else {
         // The extreme element on the long side (−qlo levels) or on the short side (qhi levels).
         for (int side = 0; side < 2; side++)
-            for (int is = 0; is <= 20; is++) {
-                const float top = side == 0 ? (float)-k->qlo : (float)k->qhi;
-                const float iscale = (side == 0 ? -1.0f : 1.0f) * (top - 1.0f + 0.075f * is) / sgnmax;
-                for (int j = 0; j < n; j++) q[j] = clampi(nearest_int(iscale * x[j]), k->qlo, k->qhi);
-                float a, b;
-                ls_fit(x, w, q, n, 0, &a, &b);
-                const float e = fit_error(x, w, q, n, a, 0);
+            for (int is = 0; is <= SYM_STEPS; is++) {
+                const float top = side == 0 ? -lo : hi;
+                linear_codes(x, n, (side == 0 ? -1.0f : 1.0f) * (top - 1.0f + (2.0f / SYM_STEPS) * is) / sgnmax, 0, lo, hi, lv);
+                level_sums(x, w, lv, n, &sl, &sll, &sxl);
+                const float e = ls_fit(&m, sl, sll, sxl, 0, &a, &b);
                 if (e < best) { best = e; ba = a; bb = 0; }
             }
     }
-    // Lloyd steps: nearest codes for the best fit, refit.
-    for (int it = 0; it < 2 && ba != 0; it++) {
-        const float inv = 1.0f / ba;
-        for (int j = 0; j < n; j++) q[j] = clampi(nearest_int((x[j] - bb) * inv), k->qlo, k->qhi);
-        float a, b;
-        ls_fit(x, w, q, n, k->asym, &a, &b);
-        const float e = fit_error(x, w, q, n, a, b);
-        if (!(e < best)) break;
-        best = e; ba = a; bb = b;
+    // A Lloyd step: nearest codes for the best fit, refit.
+    if (ba != 0) {
+        linear_codes(x, n, 1.0f / ba, bb, lo, hi, lv);
+        level_sums(x, w, lv, n, &sl, &sll, &sxl);
+        const float e = ls_fit(&m, sl, sll, sxl, k->asym ? -1 : 0, &a, &b);
+        if (e < best) { ba = a; bb = b; }
     }
     *neg_min = -bb;
     return ba;
@@ -183,33 +240,27 @@ static float super_fit(const float *v, const float *sw, int n, int lo, int hi, i
     float amax = 0, sgnmax = 0;
     for (int s = 0; s < n; s++)
         if (fabsf(v[s]) > amax) { amax = fabsf(v[s]); sgnmax = v[s]; }
-    if (amax == 0) {
-        for (int s = 0; s < n; s++) L[s] = 0;
-        return 0;
-    }
+    for (int s = 0; s < n; s++) L[s] = 0;
+    if (amax == 0) return 0;
     float best = -1, bestD = 0;
     int tmp[16];
     for (int side = 0; side < (lo < 0 ? 2 : 1); side++) {
         const float top = side == 0 ? (lo < 0 ? (float)-lo : (float)hi) : (float)hi;
-        const float sgn = lo < 0 ? (side == 0 ? -1.0f : 1.0f) : 1.0f;
+        const float sgn = lo < 0 && side == 0 ? -1.0f : 1.0f;
         for (int is = -6; is <= 6; is++) {
             const float iscale = sgn * (top + 0.1f * is) / sgnmax;
             float sxl = 0, sll = 0;
             for (int s = 0; s < n; s++) {
-                tmp[s] = clampi(nearest_int(iscale * v[s]), lo, hi);
+                tmp[s] = (int)code_of(iscale * v[s], (float)lo, (float)hi);
                 sxl += sw[s] * v[s] * tmp[s];
                 sll += sw[s] * tmp[s] * tmp[s];
             }
-            if (sll > 0 && sxl * sxl > best * sll) { // maximal Σsw·v·L / sqrt(Σsw·L²): least error
+            if (sll > 0 && sxl * sxl > best * sll) { // the least-squares D removes (Σsw·v·L)²/Σsw·L²
                 best = sxl * sxl / sll;
                 bestD = sxl / sll;
                 memcpy(L, tmp, sizeof(int) * (size_t)n);
             }
         }
-    }
-    if (best < 0) {
-        for (int s = 0; s < n; s++) L[s] = 0;
-        return 0;
     }
     return bestD;
 }
@@ -233,49 +284,37 @@ static float state_error(const float *x, const float *w, const kspec *k, const k
     return err;
 }
 
-// For fixed halves, the best sub-scale pair of each sub-block among the ±1 neighbours of the current one (and of
-// the value the sub-block's real fit rounds to).
+// Candidate integers: the value `ideal` rounds to, its ±1 neighbours, and the current one; distinct, in range.
+// (±2 was measured: no gain.)
+static int candidates(int current, float ideal_real, int lo, int hi, int *out) {
+    const int ideal = (int)code_of(ideal_real, (float)lo, (float)hi);
+    int n = 0;
+    const int c[4] = {ideal, ideal - 1, ideal + 1, current};
+    for (int i = 0; i < 4; i++) {
+        const int v = clampi(c[i], lo, hi);
+        int seen = 0;
+        for (int j = 0; j < n; j++) seen |= out[j] == v;
+        if (!seen) out[n++] = v;
+    }
+    return n;
+}
+
+// For fixed halves, the best sub-scale (and sub-minimum) of each sub-block among the candidates, by true error.
 static void refine_subscales(const float *x, const float *w, const kspec *k, kstate *st, const float *scale,
                              const float *mins) {
     const float d = half_value(st->hd), dm = half_value(st->hm);
-    const int nsub = k->n / k->sub;
-    for (int s = 0; s < nsub; s++) {
+    for (int s = 0; s < k->n / k->sub; s++) {
         const float *xs = x + s * k->sub, *ws = w + s * k->sub;
-        int cand_l[6], ncl = 0, cand_m[6], ncm = 0;
-        const int ideal_l = d != 0 ? clampi(nearest_int(scale[s] / d), k->slo, k->shi) : st->ls[s];
-        for (int dl = -1; dl <= 1; dl++) {
-            const int a = clampi(st->ls[s] + dl, k->slo, k->shi), b = clampi(ideal_l + dl, k->slo, k->shi);
-            int seen = 0;
-            for (int i = 0; i < ncl; i++) seen |= cand_l[i] == a;
-            if (!seen) cand_l[ncl++] = a;
-            seen = 0;
-            for (int i = 0; i < ncl; i++) seen |= cand_l[i] == b;
-            if (!seen) cand_l[ncl++] = b;
-        }
-        if (k->asym) {
-            const int ideal_m = dm != 0 ? clampi(nearest_int(mins[s] / dm), 0, k->mhi) : st->lm[s];
-            for (int dl = -1; dl <= 1; dl++) {
-                const int a = clampi(st->lm[s] + dl, 0, k->mhi), b = clampi(ideal_m + dl, 0, k->mhi);
-                int seen = 0;
-                for (int i = 0; i < ncm; i++) seen |= cand_m[i] == a;
-                if (!seen) cand_m[ncm++] = a;
-                seen = 0;
-                for (int i = 0; i < ncm; i++) seen |= cand_m[i] == b;
-                if (!seen) cand_m[ncm++] = b;
-            }
-        } else {
-            cand_m[ncm++] = 0;
-        }
+        int cl[4], cm[4] = {0};
+        const int ncl = candidates(st->ls[s], d != 0 ? scale[s] / d : (float)st->ls[s], k->slo, k->shi, cl);
+        const int ncm = k->asym ? candidates(st->lm[s], dm != 0 ? mins[s] / dm : (float)st->lm[s], 0, k->mhi, cm) : 1;
         float best = FLT_MAX;
-        int bl = st->ls[s], bm = st->lm[s];
         for (int i = 0; i < ncl; i++)
-            for (int m = 0; m < ncm; m++) {
-                const float e = sub_error(xs, ws, k->sub, k->qlo, k->qhi, d * (float)cand_l[i],
-                                          k->asym ? dm * (float)cand_m[m] : 0.0f, NULL);
-                if (e < best) { best = e; bl = cand_l[i]; bm = cand_m[m]; }
+            for (int j = 0; j < ncm; j++) {
+                const float e = sub_error(xs, ws, k->sub, k->qlo, k->qhi, d * (float)cl[i],
+                                          k->asym ? dm * (float)cm[j] : 0.0f, NULL);
+                if (e < best) { best = e; st->ls[s] = cl[i]; st->lm[s] = cm[j]; }
             }
-        st->ls[s] = bl;
-        st->lm[s] = bm;
     }
 }
 
@@ -283,14 +322,18 @@ static void refine_subscales(const float *x, const float *w, const kspec *k, kst
 static void refit_super(const float *x, const float *w, const kspec *k, const kstate *st, const uint8_t *L,
                         float *d, float *dm) {
     float saa = 0, sab = 0, sbb = 0, sax = 0, sbx = 0;
-    for (int j = 0; j < k->n; j++) {
-        const int s = j / k->sub;
-        const float a = (float)(st->ls[s] * (L[j] + k->qlo)), b = -(float)st->lm[s];
-        saa += w[j] * a * a;
-        sab += w[j] * a * b;
-        sbb += w[j] * b * b;
-        sax += w[j] * a * x[j];
-        sbx += w[j] * b * x[j];
+    for (int s = 0; s < k->n / k->sub; s++) {
+        float lv[32], sl, sll, sxl;
+        const float *xs = x + s * k->sub, *ws = w + s * k->sub;
+        for (int j = 0; j < k->sub; j++) lv[j] = (float)(L[s * k->sub + j] + k->qlo);
+        level_sums(xs, ws, lv, k->sub, &sl, &sll, &sxl);
+        const moments m = moments_of(xs, ws, k->sub);
+        const float ls = (float)st->ls[s], lm = -(float)st->lm[s];
+        saa += ls * ls * sll;
+        sab += ls * lm * sl;
+        sbb += lm * lm * m.sw;
+        sax += ls * sxl;
+        sbx += lm * m.sx;
     }
     *d = half_value(st->hd);
     *dm = half_value(st->hm);
@@ -320,13 +363,44 @@ static void score_halves(const float *x, const float *w, const kspec *k, kstate 
         }
 }
 
-static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y, uint32_t type, float *deq) {
+// Writes the block for state st with codes L in the type's layout.
+static void encode_k(uint32_t type, const kspec *k, const kstate *st, const uint8_t *L, uint8_t *y) {
+    uint8_t ls8[16], lm8[16];
+    for (int s = 0; s < k->n / k->sub; s++) { ls8[s] = (uint8_t)(st->ls[s] - k->slo); lm8[s] = (uint8_t)st->lm[s]; }
+    switch (type) {
+    case INGOT_GGML_Q2_K:
+        for (int s = 0; s < 16; s++) y[s] = (uint8_t)(ls8[s] | (lm8[s] << 4));
+        pack_2bit(L, y + 16);
+        put_half(y + 80, st->hd);
+        put_half(y + 82, st->hm);
+        break;
+    case INGOT_GGML_Q3_K:
+        pack_q3k_codes(L, y, y + 32);
+        put_q3k_scales(y + 96, ls8);
+        put_half(y + 108, st->hd);
+        break;
+    case INGOT_GGML_Q4_K:
+    case INGOT_GGML_Q5_K:
+        put_half(y, st->hd);
+        put_half(y + 2, st->hm);
+        put_scale_min_k4(y + 4, ls8, lm8);
+        if (type == INGOT_GGML_Q4_K) pack_k_nibbles(L, NULL, y + 16);
+        else pack_k_nibbles(L, y + 16, y + 48);
+        break;
+    default: // Q6_K
+        pack_q6k_codes(L, y, y + 128);
+        for (int s = 0; s < 16; s++) y[192 + s] = (uint8_t)(int8_t)st->ls[s];
+        put_half(y + 208, st->hd);
+        break;
+    }
+}
+
+static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y, uint32_t type) {
     const int nsub = k->n / k->sub;
     float scale[16], mins[16], sw[16];
     for (int s = 0; s < nsub; s++) {
         scale[s] = sub_fit(x + s * k->sub, w + s * k->sub, k->sub, k, &mins[s]);
-        sw[s] = 0;
-        for (int j = 0; j < k->sub; j++) sw[s] += w[s * k->sub + j];
+        sw[s] = moments_of(x + s * k->sub, w + s * k->sub, k->sub).sw;
     }
     kstate st;
     memset(&st, 0, sizeof st);
@@ -335,8 +409,22 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
     st.hd = half_finite(d0);
     st.hm = half_finite(m0);
     st.err = state_error(x, w, k, &st, NULL);
+    if (k->asym) {
+        // A few super-block scales around the fitted one, each with its best sub-scales: with 4-bit or 6-bit
+        // sub-scales and minimums the rounding of d moves every sub-block at once, and a slightly different d often
+        // rounds them all better (−3% error on Q4_K; no gain for the symmetric types, so they skip it).
+        static const float f[4] = {0.97f, 0.985f, 1.015f, 1.03f};
+        const kstate base = st;
+        for (int i = 0; i < 4; i++) {
+            kstate c = base;
+            c.hd = half_finite(half_value(base.hd) * f[i]);
+            refine_subscales(x, w, k, &c, scale, mins);
+            c.err = state_error(x, w, k, &c, NULL);
+            if (c.err < st.err) st = c;
+        }
+    }
     uint8_t L[QK_K];
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 2; round++) {
         kstate c = st;
         refine_subscales(x, w, k, &c, scale, mins);
         c.err = state_error(x, w, k, &c, L);
@@ -347,73 +435,37 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
         st = c;
     }
     state_error(x, w, k, &st, L);
-
-    // Encode, then compare with ggml's reference block (already in y) by the same measure of the decoded values.
-    uint8_t mine[QK_K + 64]; // the largest K block is 210 bytes
-    memset(mine, 0, sizeof mine);
-    uint8_t ls8[16], lm8[16];
-    for (int s = 0; s < nsub; s++) { ls8[s] = (uint8_t)(st.ls[s] - k->slo); lm8[s] = (uint8_t)st.lm[s]; }
-    switch (type) {
-    case INGOT_GGML_Q2_K:
-        for (int s = 0; s < 16; s++) mine[s] = (uint8_t)(st.ls[s] | (st.lm[s] << 4));
-        pack_2bit(L, mine + 16);
-        put_half(mine + 80, st.hd);
-        put_half(mine + 82, st.hm);
-        break;
-    case INGOT_GGML_Q3_K:
-        pack_q3k_codes(L, mine, mine + 32);
-        put_q3k_scales(mine + 96, ls8);
-        put_half(mine + 108, st.hd);
-        break;
-    case INGOT_GGML_Q4_K:
-    case INGOT_GGML_Q5_K:
-        put_half(mine, st.hd);
-        put_half(mine + 2, st.hm);
-        put_scale_min_k4(mine + 4, ls8, lm8);
-        if (type == INGOT_GGML_Q4_K) pack_k_nibbles(L, NULL, mine + 16);
-        else pack_k_nibbles(L, mine + 16, mine + 48);
-        break;
-    default: // Q6_K
-        pack_q6k_codes(L, mine, mine + 128);
-        for (int s = 0; s < 16; s++) mine[192 + s] = (uint8_t)(int8_t)st.ls[s];
-        put_half(mine + 208, st.hd);
-        break;
-    }
-    const size_t bytes = ingot_kq_block_bytes(type);
-    ingot_kq_dequantize(type, mine, deq, 1);
-    float e_mine = 0, e_ref = 0;
-    for (int j = 0; j < k->n; j++) { const float diff = deq[j] - x[j]; e_mine += w[j] * diff * diff; }
-    ingot_kq_dequantize(type, y, deq, 1);
-    for (int j = 0; j < k->n; j++) { const float diff = deq[j] - x[j]; e_ref += w[j] * diff * diff; }
-    if (e_mine < e_ref) memcpy(y, mine, bytes);
+    encode_k(type, k, &st, L, y);
 }
 
 // ---- 32-element types ------------------------------------------------------------------------------------------
 
-// Q5_0 (x̂ = d·q, q −16..15), Q5_1 (x̂ = d·q + m, q 0..31), IQ4_NL (x̂ = d·v[q]).
-static inline float level(uint32_t t, int q) { return t == INGOT_GGML_IQ4_NL ? (float)iq4nl_values[q] : (float)q; }
-
-static inline int code_for(uint32_t t, float v) {
-    if (t == INGOT_GGML_IQ4_NL) return iq4nl_index(v);
-    return t == INGOT_GGML_Q5_0 ? clampi(nearest_int(v), -16, 15) : clampi(nearest_int(v), 0, 31);
+// Q5_0 (x̂ = d·q, q −16..15), Q5_1 (x̂ = d·q + m, q 0..31), IQ4_NL (x̂ = d·v[q]): codes as the decoder's levels.
+static void small_levels(uint32_t t, const float *x, float iscale, float off, float *lv) {
+    if (t == INGOT_GGML_IQ4_NL) {
+        for (int j = 0; j < QK; j++) lv[j] = (float)iq4nl_values[iq4nl_index(iscale * (x[j] - off))];
+    } else if (t == INGOT_GGML_Q5_0) {
+        linear_codes(x, QK, iscale, off, -16.0f, 15.0f, lv);
+    } else {
+        linear_codes(x, QK, iscale, off, 0.0f, 31.0f, lv);
+    }
 }
 
 // Exact error of stored (hd, hm) with nearest codes, using the decoder's f32 arithmetic.
-static float small_error(uint32_t t, const float *x, const float *w, uint16_t hd, uint16_t hm, uint8_t *L) {
+static float small_error(uint32_t t, const float *x, const float *w, uint16_t hd, uint16_t hm, float *lv) {
     const float d = half_value(hd), m = t == INGOT_GGML_Q5_1 ? half_value(hm) : 0.0f;
-    const float inv = d != 0 ? 1.0f / d : 0.0f;
-    float err = 0;
-    for (int j = 0; j < QK; j++) {
-        const int q = code_for(t, (x[j] - m) * inv);
-        const float xh = t == INGOT_GGML_Q5_1 ? d * (float)q + m : d * level(t, q);
-        const float diff = xh - x[j];
-        err += w[j] * diff * diff;
-        if (L) L[j] = (uint8_t)(t == INGOT_GGML_Q5_0 ? q + 16 : q);
-    }
-    return err;
+    small_levels(t, x, d != 0 ? 1.0f / d : 0.0f, m, lv);
+    float acc[LANES] = {0};
+    for (int j = 0; j < QK; j += LANES)
+        for (int k = 0; k < LANES; k++) {
+            const float xh = t == INGOT_GGML_Q5_1 ? d * lv[j + k] + m : d * lv[j + k];
+            const float diff = xh - x[j + k];
+            acc[k] += w[j + k] * diff * diff;
+        }
+    return lane_total(acc);
 }
 
-static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y, float *deq) {
+static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y) {
     float mn = x[0], mx = x[0], amax = 0, sgnmax = 0;
     for (int j = 0; j < QK; j++) {
         if (x[j] < mn) mn = x[j];
@@ -421,85 +473,63 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
         if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); sgnmax = x[j]; }
     }
     if (amax == 0) return; // the reference block (zeros) is exact
-    int q[QK];
-    float lv[QK];
-    float best = FLT_MAX, bd = 0, bm = 0;
-    // Candidate inverse scales: the extreme element at a top level ± a margin, on either side of the code range.
+    const moments mo = moments_of(x, w, QK);
     const int asym = t == INGOT_GGML_Q5_1;
-    const int nside = asym ? 1 : 2, nstep = asym ? 40 : 30;
-    for (int side = 0; side < nside; side++)
-        for (int is = 0; is <= nstep; is++) {
-            float iscale;
-            if (asym) iscale = (30.0f + 0.05f * is) / (mx - mn);
-            else if (t == INGOT_GGML_Q5_0) iscale = (side ? 14.0f + 0.075f * is : -(15.0f + 0.075f * is)) / sgnmax;
-            else iscale = (side ? (100.0f + 0.6f * is) : -(112.0f + 0.6f * is)) / sgnmax;
+    float lv[QK], best = FLT_MAX, bd = 0, bm = 0, sl, sll, sxl, a, b;
+    // Candidate inverse scales: the extreme element at a top level ± a margin, on either side of the code range
+    // (Q5_1: the range over 30…32 steps, codes from the minimum).
+    for (int side = 0; side < (asym ? 1 : 2); side++)
+        for (int is = 0; is <= SMALL_STEPS; is++) {
+            const float u = (float)is / SMALL_STEPS; // 0 … 1 across the grid
+            float iscale, off = 0;
+            if (asym) { iscale = (30.0f + 2.0f * u) / (mx - mn); off = mn; }
+            else if (t == INGOT_GGML_Q5_0) iscale = (side ? 14.0f + 2.0f * u : -(15.0f + 2.0f * u)) / sgnmax;
+            else iscale = (side ? (100.0f + 18.0f * u) : -(112.0f + 18.0f * u)) / sgnmax;
             if (!(fabsf(iscale) < FLT_MAX)) continue;
-            for (int j = 0; j < QK; j++) {
-                q[j] = asym ? clampi(nearest_int(iscale * (x[j] - mn)), 0, 31) : code_for(t, iscale * x[j]);
-                lv[j] = level(t, q[j]);
-            }
-            // Least squares on the levels (Q5_1 with a free minimum).
-            float sw = 0, sl = 0, sll = 0, sx = 0, sxl = 0;
-            for (int j = 0; j < QK; j++) {
-                sw += w[j]; sl += w[j] * lv[j]; sll += w[j] * lv[j] * lv[j];
-                sx += w[j] * x[j]; sxl += w[j] * x[j] * lv[j];
-            }
-            float d = sll > 0 ? sxl / sll : 0, m = 0;
-            if (asym) {
-                const float D = sw * sll - sl * sl;
-                if (D > 0) { d = (sw * sxl - sx * sl) / D; m = (sll * sx - sl * sxl) / D; }
-            }
-            float e = 0;
-            for (int j = 0; j < QK; j++) { const float diff = d * lv[j] + m - x[j]; e += w[j] * diff * diff; }
-            if (e < best) { best = e; bd = d; bm = m; }
+            small_levels(t, x, iscale, off, lv);
+            level_sums(x, w, lv, QK, &sl, &sll, &sxl);
+            const float e = ls_fit(&mo, sl, sll, sxl, asym, &a, &b);
+            if (e < best) { best = e; bd = a; bm = b; }
         }
-    // Lloyd steps.
+    // Two Lloyd steps.
     for (int it = 0; it < 2 && bd != 0; it++) {
-        const float inv = 1.0f / bd;
-        float sw = 0, sl = 0, sll = 0, sx = 0, sxl = 0;
-        for (int j = 0; j < QK; j++) {
-            lv[j] = level(t, code_for(t, (x[j] - bm) * inv));
-            sw += w[j]; sl += w[j] * lv[j]; sll += w[j] * lv[j] * lv[j];
-            sx += w[j] * x[j]; sxl += w[j] * x[j] * lv[j];
-        }
-        float d = sll > 0 ? sxl / sll : 0, m = 0;
-        if (asym) {
-            const float D = sw * sll - sl * sl;
-            if (D > 0) { d = (sw * sxl - sx * sl) / D; m = (sll * sx - sl * sxl) / D; }
-        }
-        float e = 0;
-        for (int j = 0; j < QK; j++) { const float diff = d * lv[j] + m - x[j]; e += w[j] * diff * diff; }
+        small_levels(t, x, 1.0f / bd, bm, lv);
+        level_sums(x, w, lv, QK, &sl, &sll, &sxl);
+        const float e = ls_fit(&mo, sl, sll, sxl, asym, &a, &b);
         if (!(e < best)) break;
-        best = e; bd = d; bm = m;
+        best = e; bd = a; bm = b;
     }
-    // f16 rounding with neighbours, scored exactly.
+    // f16 rounding with neighbours, scored exactly, against the reference block already in y.
     uint16_t hd[3], hm[3] = {0, 0, 0};
     const int nd = half_neighbours(half_finite(bd), hd), nm = asym ? half_neighbours(half_finite(bm), hm) : 1;
-    uint16_t best_d = hd[0], best_m = hm[0];
     float best_e = FLT_MAX;
-    for (int a = 0; a < nd; a++)
-        for (int b = 0; b < nm; b++) {
-            const float e = small_error(t, x, w, hd[a], asym ? hm[b] : 0, NULL);
-            if (e < best_e) { best_e = e; best_d = hd[a]; best_m = hm[b]; }
+    uint16_t best_d = 0, best_m = 0;
+    for (int i = 0; i < nd; i++)
+        for (int j = 0; j < nm; j++) {
+            const float e = small_error(t, x, w, hd[i], hm[j], lv);
+            if (e < best_e) { best_e = e; best_d = hd[i]; best_m = hm[j]; }
         }
-    // Compare with the reference block (already in y), by the decoded values.
-    ingot_kq_dequantize(t, y, deq, 1);
-    float e_ref = 0;
-    for (int j = 0; j < QK; j++) { const float diff = deq[j] - x[j]; e_ref += w[j] * diff * diff; }
-    if (!(best_e < e_ref)) return;
+    const uint16_t ref_d = get_half(y), ref_m = asym ? get_half(y + 2) : 0;
+    if (!(best_e < small_error(t, x, w, ref_d, ref_m, lv))) return;
+    // Codes: the levels' indices for the winning halves.
     uint8_t L[QK];
-    small_error(t, x, w, best_d, best_m, L);
+    const float d = half_value(best_d), m = asym ? half_value(best_m) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
+    for (int j = 0; j < QK; j++) {
+        const float v = (x[j] - m) * inv;
+        L[j] = t == INGOT_GGML_IQ4_NL ? (uint8_t)iq4nl_index(v)
+             : t == INGOT_GGML_Q5_0   ? (uint8_t)((int)code_of(v, -16.0f, 15.0f) + 16)
+                                      : (uint8_t)code_of(v, 0.0f, 31.0f);
+    }
     put_half(y, best_d);
     if (t == INGOT_GGML_Q5_0) pack_32_nibbles(L, y + 2, y + 6);
-    else if (t == INGOT_GGML_Q5_1) { put_half(y + 2, best_m); pack_32_nibbles(L, y + 4, y + 8); }
+    else if (asym) { put_half(y + 2, best_m); pack_32_nibbles(L, y + 4, y + 8); }
     else pack_32_nibbles(L, NULL, y + 2);
 }
 
 // ---- entry points ------------------------------------------------------------------------------------------------
 
 size_t ingot_kq_search_scratch_floats(uint32_t t) {
-    const size_t n = ingot_kq_block_elements(t);
-    return 2 * n; // weights + one decoded block
+    return ingot_kq_block_elements(t); // the weights of one block
 }
 
 int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,
@@ -518,16 +548,20 @@ int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t
     }
     if (importance && blocks_per_row == 0) return -2;
     const size_t n = ingot_kq_block_elements(t), bytes = ingot_kq_block_bytes(t);
-    float *w = scratch, *deq = scratch + n;
+    float *w = scratch;
     uint8_t *y = (uint8_t *)dst;
     for (size_t i = 0; i < nblocks; i++, src += n, y += bytes) {
-        // The reference block first: it decides the overflow rule and is the candidate to beat.
-        const int64_t r = ingot_kq_quantize_ref(t, src, y, 1);
-        if (r >= 0) return (int64_t)i;
+        float amax = 0;
+        for (size_t j = 0; j < n; j++) amax = fabsf(src[j]) > amax ? fabsf(src[j]) : amax;
+        // The reference quantizer decides the overflow rule. For the 32-element types it is cheap and its block is
+        // a candidate; for K-quants it runs only where an f16 field could overflow at all (no reference K block
+        // reaches 65504 while every |x| < 1024: its scales are at most a few times max|x| / 63).
+        const int run_ref = !k || amax >= 1024.0f;
+        if (run_ref && ingot_kq_quantize_ref(t, src, y, 1) >= 0) return (int64_t)i;
         const float *imp = importance ? importance + ((first_block + i) % blocks_per_row) * n : NULL;
         block_weights(src, (int)n, imp, w);
-        if (k) search_k(src, w, k, y, t, deq);
-        else search_small(t, src, w, y, deq);
+        if (k) search_k(src, w, k, y, t);
+        else search_small(t, src, w, y);
     }
     return -1;
 }
