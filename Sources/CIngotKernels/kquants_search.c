@@ -13,15 +13,15 @@
 //      codes and refitted by weighted least squares (error from the sums), then one Lloyd step;
 //   2. the super-block scale(s) d, dmin and integer sub-scales come from a weighted grid + least squares over the
 //      sub-block values (weights: each sub-block's total w); for Q2_K/Q4_K/Q5_K four more d around it are tried;
-//   3. up to two rounds of: per sub-block, the sub-scale (and sub-minimum) among the rounded ideal ±1 and the current
+//   3. one round (Q2_K: up to two) of: per sub-block, the sub-scale (and sub-minimum) among the rounded ideal ±1 and the current
 //      one that gives the lowest true error with nearest codes for the stored halves; joint least-squares refit of
 //      (d, dmin) over the block given all codes and sub-scales; f16 rounding scored with the neighbouring halves.
 //      A round is kept only when it lowers the true error.
 // 32-element types: a grid of inverse scales (both signs; Q5_1 with a free minimum), each refitted by least
-// squares, two Lloyd steps, then f16 rounding with neighbouring halves scored by true error, and ggml's reference
-// block for the same input scored too: the better one is written, so such a block's error never exceeds the
-// reference's (up to f32 rounding of the scores). K blocks are not compared with the reference block (that would
-// double the time); on real weights their error is 3–30% below it (scripts/kquant_exact.py).
+// squares, two Lloyd steps, then f16 rounding with neighbouring halves scored by true error. For Q5_0/Q5_1 ggml's
+// reference block is scored too and the better one written, so such a block's error never exceeds the reference's
+// (up to f32 rounding of the scores). K and IQ4_NL blocks are not compared with the reference block (that would
+// double the time); on real weights their total error is 2–12% below it (scripts/kquant_exact.py).
 // Overflow: the reference quantizer's rule, so both methods refuse the same blocks (the reference runs for every
 // 32-element block, and for a K block whenever max|x| ≥ 1024, below which no reference K scale can overflow).
 //
@@ -60,13 +60,14 @@ typedef struct {
     int asym;       // x̂ = D_s·q − M_s with a per-sub-block minimum M_s = dmin·m_s ≥ 0
     int slo, shi;   // integer sub-scale range (0 when the type has none: the block scale is used directly)
     int mhi;        // integer sub-minimum range [0, mhi]
+    int rounds;     // refinement rounds (step 3); a second one pays only for Q2_K's 2-bit codes
 } kspec;
 
-static const kspec spec_q2_k = {QK_K, 16, 0, 3, 1, 0, 15, 15};
-static const kspec spec_q3_k = {QK_K, 16, -4, 3, 0, -32, 31, 0};
-static const kspec spec_q4_k = {QK_K, 32, 0, 15, 1, 0, 63, 63};
-static const kspec spec_q5_k = {QK_K, 32, 0, 31, 1, 0, 63, 63};
-static const kspec spec_q6_k = {QK_K, 16, -32, 31, 0, -128, 127, 0};
+static const kspec spec_q2_k = {QK_K, 16, 0, 3, 1, 0, 15, 15, 2};
+static const kspec spec_q3_k = {QK_K, 16, -4, 3, 0, -32, 31, 0, 1};
+static const kspec spec_q4_k = {QK_K, 32, 0, 15, 1, 0, 63, 63, 1};
+static const kspec spec_q5_k = {QK_K, 32, 0, 31, 1, 0, 63, 63, 1};
+static const kspec spec_q6_k = {QK_K, 16, -32, 31, 0, -128, 127, 0, 1};
 
 // ---- weights ---------------------------------------------------------------------------------------------------
 
@@ -93,7 +94,7 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
 enum {
     ASYM_STEPS = 10,  // inverse scales (nmax − 1 … nmax + 1)/range for the asymmetric sub-block fit
     SYM_STEPS = 4,    // per side, (top − 1 … top + 1)/max for the symmetric one
-    SMALL_STEPS = 10, // per side for the 32-element types
+    SMALL_STEPS = 5, // per side for the 32-element types
 };
 static inline float lane_total(const float *a) {
     return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
@@ -424,7 +425,7 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
         }
     }
     uint8_t L[QK_K];
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < k->rounds; round++) {
         kstate c = st;
         refine_subscales(x, w, k, &c, scale, mins);
         c.err = state_error(x, w, k, &c, L);
@@ -465,14 +466,15 @@ static float small_error(uint32_t t, const float *x, const float *w, uint16_t hd
     return lane_total(acc);
 }
 
-static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y) {
+// `have_ref`: y already holds the reference block, which is then written unless the search beats it.
+static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y, int have_ref) {
     float mn = x[0], mx = x[0], amax = 0, sgnmax = 0;
     for (int j = 0; j < QK; j++) {
         if (x[j] < mn) mn = x[j];
         if (x[j] > mx) mx = x[j];
         if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); sgnmax = x[j]; }
     }
-    if (amax == 0) return; // the reference block (zeros) is exact
+    if (amax == 0 && have_ref) return; // the reference block (zeros) is exact
     const moments mo = moments_of(x, w, QK);
     const int asym = t == INGOT_GGML_Q5_1;
     float lv[QK], best = FLT_MAX, bd = 0, bm = 0, sl, sll, sxl, a, b;
@@ -509,8 +511,7 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y)
             const float e = small_error(t, x, w, hd[i], hm[j], lv);
             if (e < best_e) { best_e = e; best_d = hd[i]; best_m = hm[j]; }
         }
-    const uint16_t ref_d = get_half(y), ref_m = asym ? get_half(y + 2) : 0;
-    if (!(best_e < small_error(t, x, w, ref_d, ref_m, lv))) return;
+    if (have_ref && !(best_e < small_error(t, x, w, get_half(y), asym ? get_half(y + 2) : 0, lv))) return;
     // Codes: the levels' indices for the winning halves.
     uint8_t L[QK];
     const float d = half_value(best_d), m = asym ? half_value(best_m) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
@@ -553,15 +554,17 @@ int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t
     for (size_t i = 0; i < nblocks; i++, src += n, y += bytes) {
         float amax = 0;
         for (size_t j = 0; j < n; j++) amax = fabsf(src[j]) > amax ? fabsf(src[j]) : amax;
-        // The reference quantizer decides the overflow rule. For the 32-element types it is cheap and its block is
-        // a candidate; for K-quants it runs only where an f16 field could overflow at all (no reference K block
-        // reaches 65504 while every |x| < 1024: its scales are at most a few times max|x| / 63).
-        const int run_ref = !k || amax >= 1024.0f;
+        // The reference quantizer decides the overflow rule. For Q5_0/Q5_1 it is cheap and its block is a candidate;
+        // for K-quants and IQ4_NL (whose reference is itself a search) it runs only where an f16 field could
+        // overflow at all: no reference scale reaches 65504 while every |x| < 1024 (they are at most a few times
+        // max|x| / 15; fuzzed with adversarial blocks up to 1023: the largest stored field was 62).
+        const int cheap_ref = t == INGOT_GGML_Q5_0 || t == INGOT_GGML_Q5_1;
+        const int run_ref = cheap_ref || amax >= 1024.0f;
         if (run_ref && ingot_kq_quantize_ref(t, src, y, 1) >= 0) return (int64_t)i;
         const float *imp = importance ? importance + ((first_block + i) % blocks_per_row) * n : NULL;
         block_weights(src, (int)n, imp, w);
         if (k) search_k(src, w, k, y, t);
-        else search_small(t, src, w, y);
+        else search_small(t, src, w, y, run_ref);
     }
     return -1;
 }
