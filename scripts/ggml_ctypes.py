@@ -87,8 +87,11 @@ class Ingot:
         import subprocess
         src = os.path.join(repo, "Sources", "CIngotKernels")
         cc = shutil.which("clang") or shutil.which("cc")
-        cmd = [cc, "-O3", "-shared", "-fPIC", "-ffp-contract=off", "-I", os.path.join(src, "include"),
-               "-o", out] + [os.path.join(src, f) for f in self.SOURCES]
+        # quant.c (f16 conversion) uses clang vector extensions. INGOT_KQ_CFLAGS adds flags, e.g. -march=native to
+        # check that the pragmas keep FMA contraction out where ggml's arithmetic needs separate roundings.
+        extra = os.environ.get("INGOT_KQ_CFLAGS", "").split()
+        cmd = [cc, "-O3", "-shared", "-fPIC", "-I", os.path.join(src, "include"), "-o", out] + extra + \
+            [os.path.join(src, f) for f in self.SOURCES]
         subprocess.run(cmd, check=True)
         self.lib = ctypes.CDLL(out)
         L = self.lib

@@ -44,7 +44,9 @@ size_t ingot_kq_search_scratch_floats(uint32_t ggml_type);
 /// Error-minimising quantizer, same block layout. `importance` is NULL or blocks_per_row*block_elements
 /// non-negative finite per-COLUMN weights (max scaled to 1 by the caller, e.g. an llama.cpp imatrix row);
 /// block i of this call covers columns ((first_block + i) % blocks_per_row) * block_elements ... . Returns like
-/// ingot_kq_quantize_ref. Deterministic; output must not depend on how a tensor is split into calls.
+/// ingot_kq_quantize_ref (also -2 when importance is given with blocks_per_row = 0). Deterministic; the output does
+/// not depend on how a tensor is split into calls nor on the CPU. `scratch` holds ingot_kq_search_scratch_floats
+/// floats. The objective and the method are described at the top of kquants_search.c.
 int64_t ingot_kq_quantize_search(uint32_t ggml_type, const float *src, void *dst, size_t nblocks,
                                  const float *importance, size_t blocks_per_row, size_t first_block,
                                  float *scratch);
