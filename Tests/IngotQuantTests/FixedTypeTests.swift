@@ -88,14 +88,18 @@ import Testing
     }
 
     @Test(arguments: types)
-    func importanceWeightingLowersTheWeightedError(_ t: DType) throws {
+    func importanceWeightingFavoursTheImportantColumns(_ t: DType) throws {
         let g = try #require(t.fixedGroupSize)
-        // Columns 0..<64 of every row carry 100× the weight of the rest.
-        let importance = (0..<Self.cols).map { $0 < 64 ? Float(100) : 1 }
+        // Every fourth column carries 100× the weight of the others (inside every block, so that blocks of 32 see
+        // uneven weights too).
+        let importance = (0..<Self.cols).map { $0 % 4 == 0 ? Float(100) : 1 }
         let shape = [Self.rows, Self.cols]
-        let plain = try roundTripError(Self.data, shape: shape, t, group: g, method: .search, weighted: importance)
+        // The search's objective mixes the importance with a term in each value's magnitude (as llama.cpp's does),
+        // so the property to hold is where the accuracy goes: the important columns come out more exact.
+        let important = (0..<Self.cols).map { $0 % 4 == 0 ? Float(1) : 0 }
+        let plain = try roundTripError(Self.data, shape: shape, t, group: g, method: .search, weighted: important)
         let weighted = try roundTripError(Self.data, shape: shape, t, group: g, method: .search, importance: importance,
-                                          weighted: importance)
-        #expect(weighted.rmse <= plain.rmse * (1 + 1e-6), "\(t): weighted \(weighted.rmse) plain \(plain.rmse)")
+                                          weighted: important)
+        #expect(weighted.rmse < plain.rmse, "\(t): important columns weighted \(weighted.rmse) plain \(plain.rmse)")
     }
 }
