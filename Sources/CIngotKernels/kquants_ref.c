@@ -13,6 +13,15 @@
 
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
+// The first element of largest magnitude, with its sign, in *max (+0 when all are zero); returns its magnitude.
+static float signed_max(const float *x, int n, float *max) {
+    float amax = 0;
+    *max = 0;
+    for (int i = 0; i < n; i++)
+        if (fabsf(x[i]) > amax) { amax = fabsf(x[i]); *max = x[i]; }
+    return amax;
+}
+
 // ---- sub-block searches ---------------------------------------------------------------------------------------
 
 // Asymmetric codes L = round((x − min)/scale) in [0, nmax], min ≤ 0, minimising Σ w·err where err is |diff|
@@ -81,12 +90,8 @@ static float fit_scale_min(int n, int nmax, const float *x, const float *w, uint
 // more inverse scales −(nmax + 0.1·is)/max, is = ±1…±9, each kept when its fitted error is lower (ggml's
 // make_qx_quants with rmse_type 1 and no weights). Returns the scale (signed: the extreme element gets −nmax).
 static float fit_symmetric_x2(int n, int nmax, const float *x, uint8_t *L) {
-    float max = 0, amax = 0;
-    for (int i = 0; i < n; i++) {
-        const float ax = fabsf(x[i]);
-        if (ax > amax) { amax = ax; max = x[i]; }
-    }
-    if (amax < GROUP_MAX_EPS) {
+    float max;
+    if (signed_max(x, n, &max) < GROUP_MAX_EPS) { // all (nearly) zero
         memset(L, 0, (size_t)n);
         return 0.f;
     }
@@ -122,12 +127,8 @@ static float fit_symmetric_x2(int n, int nmax, const float *x, uint8_t *L) {
 // one code at a time to the value the other codes' least-squares scale suggests, keeping a move when it raises
 // (Σwxl)²/Σwl², weights x². Codes are stored + nmax.
 static float fit_q3_rmse(int n, int nmax, const float *x, uint8_t *L) {
-    float max = 0, amax = 0;
-    for (int i = 0; i < n; i++) {
-        const float ax = fabsf(x[i]);
-        if (ax > amax) { amax = ax; max = x[i]; }
-    }
-    if (amax < GROUP_MAX_EPS) {
+    float max;
+    if (signed_max(x, n, &max) < GROUP_MAX_EPS) { // all (nearly) zero
         memset(L, 0, (size_t)n);
         return 0.f;
     }
@@ -169,9 +170,8 @@ static float fit_q3_rmse(int n, int nmax, const float *x, uint8_t *L) {
 // ---- one block of each type; each returns 1 when a stored f16 field is not finite -----------------------------
 
 static int ref_q5_0(const float *x, uint8_t *y) {
-    float amax = 0, max = 0;
-    for (int j = 0; j < QK; j++)
-        if (amax < fabsf(x[j])) { amax = fabsf(x[j]); max = x[j]; }
+    float max;
+    signed_max(x, QK, &max);
     const float d = max / -16, id = d ? 1.0f / d : 0.0f;
     const uint16_t hd = ingot_quant_f32_to_f16(d);
     put_half(y, hd);
@@ -340,11 +340,8 @@ static int ref_q6_k(const float *x, uint8_t *y) {
 // nearest levels for the f32 scale, which is then stored as f16.
 static int ref_iq4_nl(const float *x, uint8_t *y) {
     uint8_t L[QK];
-    float amax = 0, max = 0;
-    for (int j = 0; j < QK; j++)
-        if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); max = x[j]; }
-    float d = 0;
-    if (amax >= GROUP_MAX_EPS) {
+    float max, d = 0;
+    if (signed_max(x, QK, &max) >= GROUP_MAX_EPS) {
         float id = 1 / (-max / iq4nl_values[0]), sumqx = 0, sumq2 = 0;
         for (int j = 0; j < QK; j++) {
             const float q = iq4nl_values[iq4nl_index(id * x[j])], w = x[j] * x[j];

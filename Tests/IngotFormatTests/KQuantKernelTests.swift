@@ -207,6 +207,26 @@ func kqImportance(_ c: KQuantFixtures.Case) -> [Float] {
         }
     }
 
+    /// Q5_1's minimum is a stored field too: a block near −70000 with a small range overflows through m alone.
+    @Test func q5_1MinimumOverflowIsReported() {
+        var x = [Float](repeating: 0, count: 64)
+        for j in 0..<32 { x[j] = 0.25 * Float(j % 5) }
+        for j in 32..<64 { x[j] = -70000 + Float(j % 3) }
+        #expect(kqRef(7, x).result == 1)
+        #expect(kqSearch(7, x, rowLength: 64, importance: nil).result == 1)
+    }
+
+    /// All-zero blocks decode to exact zeros from both quantizers, for every type.
+    @Test func zeroBlocksStayZero() {
+        for t in kqTypes {
+            let x = [Float](repeating: 0, count: 2 * ingot_kq_block_elements(t))
+            let imp = [Float](repeating: 0.5, count: x.count)
+            #expect(kqDequantize(t, kqRef(t, x).bytes).allSatisfy { $0 == 0 })
+            #expect(kqDequantize(t, kqSearch(t, x, rowLength: x.count, importance: nil).bytes).allSatisfy { $0 == 0 })
+            #expect(kqDequantize(t, kqSearch(t, x, rowLength: x.count, importance: imp).bytes).allSatisfy { $0 == 0 })
+        }
+    }
+
     @Test func unknownTypesAreRefused() {
         var out = [UInt8](repeating: 0, count: 64)
         var f = [Float](repeating: 0, count: 256)
