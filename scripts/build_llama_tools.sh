@@ -43,7 +43,9 @@ mkdir -p "$srcroot"
 
 if [ ! -f "$sdist" ]; then
   # A cached copy elsewhere saves a slow download (pip prepares the sdist's build backend).
-  for cand in /tmp/llsrc/llama_cpp_python-$version.tar.gz; do
+  for cand in "${out%-avx2}/src/llama_cpp_python-$version.tar.gz" \
+              "$out-avx2/src/llama_cpp_python-$version.tar.gz" \
+              "/tmp/llsrc/llama_cpp_python-$version.tar.gz"; do
     [ -f "$cand" ] && cp "$cand" "$sdist" && break
   done
 fi
