@@ -43,9 +43,12 @@ public enum Calibrator {
                 let f = try MappedFile(path: path)
                 return String(decoding: f.bytes, as: UTF8.self)
             }
-            let stream = t.tokenizer.encode(content, addSpecialTokens: false).ids
+            // As llama-imatrix reads it: the whole text tokenized with BOS in front (when the model uses one), cut into
+            // windows whose first token is then BOS as well.
+            let bos = Verifier.bos(t)
+            let stream = (bos.map { [$0] } ?? []) + t.tokenizer.encode(content, addSpecialTokens: false).ids
             guard stream.count >= 2 else { throw FileError(path: path, PipelineError.textTooShort(tokens: stream.count)) }
-            return (TextWindows.make(stream, context: context, bos: Verifier.bos(t), maxWindows: r.maxChunks), fileName(path))
+            return (TextWindows.make(stream, context: context, bos: bos, maxWindows: r.maxChunks), fileName(path))
         }
         guard let path = r.tokenFile else { throw PipelineError.noCalibrationInput }
         // Token files: one window per line, each cut to the context.

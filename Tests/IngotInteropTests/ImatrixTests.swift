@@ -26,6 +26,8 @@ import Testing
         #expect(g.value(forKey: "general.type") == .string("imatrix"))
         #expect(g.tensorInfo("blk.0.ffn_down.weight.in_sum2")?.dims == [2, 2])
         #expect(g.tensorInfo("blk.0.ffn_down.weight.counts")?.dims == [1, 2])
+        #expect(g.tensorInfo("blk.0.attn_q.weight.in_sum2")?.dims == [4])
+        #expect(g.tensorInfo("blk.0.attn_q.weight.counts")?.dims == [1])
     }
 
     @Test func legacyRoundTripKeepsTheMeans() throws {

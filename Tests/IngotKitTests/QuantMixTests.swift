@@ -113,3 +113,23 @@ import Testing
         #expect(throws: PipelineError.importanceNeedsSearch) { try Converter.convert(r) }
     }
 }
+
+extension QuantMixTests {
+    /// `calibrate` collects what llama-imatrix collects: on the fixture model and text llama-imatrix ran on
+    /// (fixtures/imatrix), the same matrices, chunks and token counts, and sums within the two forward passes'
+    /// float differences.
+    @Test func calibrationMatchesLlamaImatrix() throws {
+        let root = KitFixtures.root
+        let model = root + "/fixtures/models/llama-gqa/gguf/llama-gqa-F32.gguf"
+        let mine = try Calibrator.calibrate(CalibrateRequest(model: model, textFile: root + "/fixtures/imatrix/calibration.txt", context: 128)).imatrix
+        let theirs = try ImatrixFile.read(path: root + "/fixtures/imatrix/llama-gqa.imatrix.gguf")
+        #expect(mine.chunkCount == theirs.chunkCount && mine.chunkSize == theirs.chunkSize)
+        #expect(Set(mine.entries.map(\.name)) == Set(theirs.entries.map(\.name)))
+        for e in theirs.entries {
+            let m = try #require(mine.entry(e.name))
+            #expect(m.counts == e.counts, "\(e.name)")
+            let worst = zip(m.sums, e.sums).map { abs($0 - $1) / max(abs($1), 1e-30) }.max() ?? 0
+            #expect(worst < 2e-3, "\(e.name): relative difference \(worst)")
+        }
+    }
+}

@@ -54,7 +54,7 @@ public enum ImatrixFile {
     }
 
     /// The pairs and tensors of a GGUF imatrix, in llama-imatrix's order: the matrices sorted by name, each as its
-    /// sums then its counts.
+    /// sums then its counts ([columns] and [1] for one matrix, [matrices, columns] and [matrices, 1] for experts).
     static func ggufPlan(_ m: ImportanceMatrix) throws -> ([GGUFKeyValue], [(TensorDescriptor, [Float])]) {
         let kvs = [
             GGUFKeyValue("general.type", .string("imatrix")),
@@ -64,8 +64,10 @@ public enum ImatrixFile {
         ]
         var tensors: [(TensorDescriptor, [Float])] = []
         for e in m.entries.sorted(by: { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }) {
-            let sums = try TensorLayout(name: e.name + sumsSuffix, dtype: .f32, shape: [e.matrices, e.columns], groupSize: nil)
-            let counts = try TensorLayout(name: e.name + countsSuffix, dtype: .f32, shape: [e.matrices, 1], groupSize: nil)
+            // One matrix: 1-D tensors, as llama-imatrix's files have them (ggml drops a trailing dimension of 1).
+            let one = e.matrices == 1
+            let sums = try TensorLayout(name: e.name + sumsSuffix, dtype: .f32, shape: one ? [e.columns] : [e.matrices, e.columns], groupSize: nil)
+            let counts = try TensorLayout(name: e.name + countsSuffix, dtype: .f32, shape: one ? [1] : [e.matrices, 1], groupSize: nil)
             tensors.append((TensorDescriptor(name: e.name + sumsSuffix, layout: sums), e.sums))
             tensors.append((TensorDescriptor(name: e.name + countsSuffix, layout: counts), e.counts))
         }
