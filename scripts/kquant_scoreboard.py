@@ -9,7 +9,7 @@ tools are judged by one yardstick. Prints, per type: bits per weight, size, mean
 ratio, quantize time — and the Ingot / llama.cpp ratios the goals are about.
 
   python3 scripts/kquant_scoreboard.py [--types q4_k_m,q6_k,...] [--simd avx2] [--llama-tools DIR]
-                                       [--calibration FILE] [--heldout FILE] [--chunks N]
+                                       [--calibration FILE] [--heldout FILE] [--chunks N] [--no-verify] [--repeat N]
 
 llama.cpp side: `llama-quantize` from scripts/build_llama_tools.sh (DIR, default ~/.cache/ingot/llama-tools) when
 present — needed for the imatrix columns — else llama-cpp-python's llama_model_quantize (no imatrix).
@@ -67,6 +67,9 @@ def main():
     ap.add_argument("--heldout", default=os.path.join(ROOT, "fixtures/eval/text.txt"))
     ap.add_argument("--chunks", type=int, default=0, help="held-out windows to score (0: all)")
     ap.add_argument("--no-imatrix", action="store_true")
+    ap.add_argument("--no-verify", action="store_true", help="quantize times only (quality does not depend on the CPU)")
+    ap.add_argument("--repeat", type=int, default=1, help="best of N quantize runs (times)")
+    ap.add_argument("--method", choices=["search", "ref"], default="search", help="Ingot's quantizer (ref: ggml's)")
     a = ap.parse_args()
     env = ingot_env(a.simd)
     build_release(("ingot",))
@@ -89,7 +92,9 @@ def main():
     rows = {}
     for t in a.types.split(","):
         variants = [("llama.cpp", None), ("ingot", None)]
-        if imatrix and has_tools:
+        if a.method == "ref":
+            pass  # ggml's reference takes no importance matrix
+        elif imatrix and has_tools:
             variants += [("llama.cpp+imatrix", imatrix), ("ingot+imatrix", imatrix)]
         elif imatrix:
             variants += [("ingot+imatrix", imatrix)]
@@ -97,12 +102,18 @@ def main():
             out = os.path.join(d, f"{t}-{tool.replace('+', '-')}.gguf")
             if os.path.exists(out):
                 os.remove(out)
-            if tool.startswith("llama"):
-                secs = timed(lambda: llama_quantize(a.llama_tools if has_tools else None, ref, out, t, im))
-            else:
-                cmd = [INGOT, "convert", ref, "-o", out, "--quantize", t] + (["--imatrix", im] if im else [])
-                secs = timed(lambda: run(cmd, env=env))
-            m = verify(env, ref, out, a.heldout, a.chunks)
+            secs = float("inf")
+            for _ in range(a.repeat):
+                if os.path.exists(out):
+                    os.remove(out)
+                if tool.startswith("llama"):
+                    secs = min(secs, timed(lambda: llama_quantize(a.llama_tools if has_tools else None, ref, out, t, im)))
+                else:
+                    cmd = [INGOT, "convert", ref, "-o", out, "--quantize", t, "--method", a.method] + (["--imatrix", im] if im else [])
+                    secs = min(secs, timed(lambda: run(cmd, env=env)))
+            nan = float("nan")
+            m = (dict(mean_kld=nan, p99_kld=nan, same_top1=nan, ppl_ratio=nan) if a.no_verify
+                 else verify(env, ref, out, a.heldout, a.chunks))
             size = os.path.getsize(out)
             bpw = 8 * size / 134_515_008  # SmolLM2-135M's parameter count
             rows[(t, tool)] = dict(kld=m["mean_kld"], p99=m["p99_kld"], top=m["same_top1"], ppl=m["ppl_ratio"],
@@ -112,8 +123,10 @@ def main():
         for suffix in ["", "+imatrix"]:
             i, l = rows.get((t, "ingot" + suffix)), rows.get((t, "llama.cpp" + suffix))
             if i and l:
-                r = dict(kld_ratio=i["kld"] / l["kld"], size_ratio=i["size"] / l["size"], speed_ratio=l["secs"] / i["secs"])
-                print(f"{'':7} {'ingot/llama' + suffix:16} KLD {r['kld_ratio']:.3f}×  size {r['size_ratio']:.4f}×  "
+                r = dict(size_ratio=i["size"] / l["size"], speed_ratio=l["secs"] / i["secs"])
+                if not a.no_verify:
+                    r["kld_ratio"] = i["kld"] / l["kld"]
+                print(f"{'':7} {'ingot/llama' + suffix:16} KLD {r.get('kld_ratio', float('nan')):.3f}×  size {r['size_ratio']:.4f}×  "
                       f"speed {r['speed_ratio']:.2f}× (>1: Ingot faster)")
                 report(f"kquant_{t}{suffix.replace('+', '_')}", **r)
         i, w = rows.get((t, "ingot")), rows.get((t, "ingot+imatrix"))
