@@ -21,6 +21,7 @@ public enum OutputFormat: String, Sendable, Equatable, CaseIterable {
         self = file
     }
 
-    /// Only Ingot stores q8_0/q4_0/q4_1 at any group size; the others get float tensors.
+    /// Only Ingot stores every block type at any group size (GGUF has its own fixed set, planned by `GGUFExport`); the
+    /// others get float tensors.
     var hasBlockTypes: Bool { self == .ingot }
 }

@@ -6,7 +6,7 @@ import IngotFormat
 /// Policy: input with NaN or infinity is refused, never quantized into garbage; a group whose scale does not fit
 /// f16 is refused with its index, so a caller can keep that tensor in float.
 public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The dtype is not a block-quantized type (q8_0, q4_0, q4_1).
+    /// The dtype is not a block-quantized type (q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, q2_k … q6_k).
     case unsupportedDType(tensor: String, dtype: DType)
     /// The group size is odd or outside [2, `Limits.maxGroupSize`].
     case badGroupSize(tensor: String, groupSize: Int)
@@ -33,7 +33,7 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case let .unsupportedDType(t, d):
-            "tensor \(quoted(t)): \(d.rawValue) is not a block-quantized type (q8_0, q4_0, q4_1)"
+            "tensor \(quoted(t)): \(d.rawValue) is not a block-quantized type (q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, q2_k … q6_k)"
         case let .badGroupSize(t, g):
             "tensor \(quoted(t)): group size \(g) is not an even number in [2, \(Limits.maxGroupSize)]"
         case let .rowNotDivisible(t, n, g):

@@ -9,8 +9,8 @@ import IngotFormat
 /// rule that computed and written sizes cannot differ).
 ///
 /// The alignment is the value of `general.alignment` when the pairs hold one (a u32 power of two), else 32.
-/// Dtypes map back as `GGUFTensorType.storing` says: f32, f16, bf16, f64, i8–i64, and q8_0/q4_0/q4_1 only with group
-/// size 32 (their blocks are then GGUF's Q8_0/Q4_0/Q4_1 byte for byte). Shapes are written reversed (GGUF lists
+/// Dtypes map back as `GGUFTensorType.storing` says: f32, f16, bf16, f64, i8–i64, q8_0/q4_0/q4_1 only with group
+/// size 32, and ggml's fixed layouts (q5_0, q5_1, iq4_nl, q2_k … q6_k): their blocks are GGUF's byte for byte. Shapes are written reversed (GGUF lists
 /// the innermost dimension first). The writer refuses anything the reader would refuse (caps, duplicates).
 public final class GGUFWriter: TensorFileWriter {
     public static let version: UInt32 = 3
