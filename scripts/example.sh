@@ -33,6 +33,11 @@ echo
 echo "== 5b. generate from the quantized file (a tiny random-weight model: the words are noise, the mechanics are real)"
 $ingot generate "$out/q8.ingot" --chat "What is the capital of France?" --max-tokens 16 --seed 1 --temperature 0.8
 echo
+echo "== 5c. llama.cpp's q4_k_m mix straight to GGUF, weighted by an importance matrix calibrated on the built-in text"
+$ingot calibrate "$model" --text "$(dirname "$0")/../fixtures/eval/text.txt" --ctx 64 --chunks 8 -o "$out/model.imatrix"
+$ingot convert "$model" -o "$out/q4km.gguf" --quantize q4_k_m --imatrix "$out/model.imatrix" | tail -2
+$ingot inspect "$out/q4km.gguf" | tail -5
+echo
 echo "== 6. an encoder (BERT, sentence-transformers layout): its own pooling, then q8_0 verified by embedding cosine"
 bert=fixtures/models/bert/safetensors
 $ingot embed "$bert" --tokens 2,108,78,109,59,6,3
