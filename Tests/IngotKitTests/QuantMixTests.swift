@@ -133,3 +133,22 @@ extension QuantMixTests {
         }
     }
 }
+
+extension QuantMixTests {
+    /// A GGUF quantized with an importance matrix records it as llama-quantize does, and the mix's file type.
+    @Test func ggufRecordsTheImportanceMatrixLikeLlamaQuantize() throws {
+        let d = KitFixtures.tempDir()
+        try "1 5 9 13 2 6 10 14 3 7 11 15 4 8 12 16 20 24\n".write(toFile: d + "/ids.txt", atomically: true, encoding: .utf8)
+        let cal = try Calibrator.calibrate(CalibrateRequest(model: KitFixtures.llama, tokenFile: d + "/ids.txt", context: 16))
+        try cal.write(to: d + "/m.imatrix", format: .gguf)
+        var r = ConvertRequest(source: KitFixtures.llama, output: d + "/q.gguf", quantize: try QuantPolicy(recipe: .q4_k_m))
+        r.imatrix = (d + "/m.imatrix", try ImatrixFile.read(path: d + "/m.imatrix"))
+        _ = try Converter.convert(r)
+        let g = try GGUFFile(path: d + "/q.gguf")
+        #expect(g.value(forKey: "general.file_type") == .uint32(15))
+        #expect(g.value(forKey: "quantize.imatrix.file") == .string(d + "/m.imatrix"))
+        #expect(g.value(forKey: "quantize.imatrix.dataset") == .string("ids.txt"))
+        #expect(g.value(forKey: "quantize.imatrix.entries_count") == .uint32(UInt32(cal.imatrix.entries.count)))
+        #expect(g.value(forKey: "quantize.imatrix.chunks_count") == .uint32(1))
+    }
+}
