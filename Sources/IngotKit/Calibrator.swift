@@ -78,8 +78,11 @@ final class ColumnSums {
     private var sums: [String: (columns: Int, values: [Double], count: Int)] = [:]
 
     func add(_ name: String, _ x: UnsafePointer<Float>, rows: Int, cols: Int) {
-        var e = sums[name] ?? (cols, [Double](repeating: 0, count: cols), 0)
-        if sums[name] == nil { order.append(name) }
+        // Taken out of the dictionary while it is updated, so the sums array is not copied on every product.
+        let seen = sums.removeValue(forKey: name)
+        if seen == nil { order.append(name) }
+        var e = seen ?? (cols, [Double](repeating: 0, count: cols), 0)
+        defer { sums[name] = e }
         guard e.columns == cols else { return }  // one name, one width: the forward pass checked the shapes
         e.values.withUnsafeMutableBufferPointer { s in
             for r in 0..<rows {
@@ -91,7 +94,6 @@ final class ColumnSums {
             }
         }
         e.count += rows
-        sums[name] = e
     }
 
     func entries() -> [ImportanceMatrix.Entry] {

@@ -13,6 +13,8 @@ final class QuantizedSource: TensorSource {
     let base: any TensorSource
     let request: ConvertRequest
     let descriptors: [TensorDescriptor]
+    /// Each name's (source descriptor, planned layout).
+    private let plan: [ExactKey: (source: TensorDescriptor, layout: TensorLayout)]
     private var rows: [ExactKey: ConvertReport.Row] = [:]
     private var lock = pthread_mutex_t()
 
@@ -22,6 +24,9 @@ final class QuantizedSource: TensorSource {
         descriptors = try base.descriptors.map { d in
             TensorDescriptor(name: d.name, layout: try withPath(base.path) { try Converter.plannedLayout(d, request: request) })
         }
+        var plan: [ExactKey: (source: TensorDescriptor, layout: TensorLayout)] = [:]
+        for (d, p) in zip(base.descriptors, descriptors) where plan[ExactKey(d.name)] == nil { plan[ExactKey(d.name)] = (d, p.layout) }
+        self.plan = plan
         pthread_mutex_init(&lock, nil)
     }
 
@@ -51,11 +56,9 @@ final class QuantizedSource: TensorSource {
     var sourceFiles: [(shown: String, path: String)] { base.sourceFiles }
 
     func load(_ name: String) throws -> TensorBuffer {
-        guard let d = base.descriptors.first(where: { sameScalars($0.name, name) }),
-            let planned = descriptors.first(where: { sameScalars($0.name, name) })
-        else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
+        guard let (d, planned) = plan[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
         let (layout, buffer, row) = try Converter.transform(d, try base.load(name), request: request, format: .ingot, path: path)
-        guard layout == planned.layout else {
+        guard layout == planned else {
             throw PipelineError.quantizerRefused(tensor: name, reason: row.note ?? "its layout changed")
         }
         pthread_mutex_lock(&lock)

@@ -8,16 +8,14 @@ enum QuantKernel {
     case grouped(Int32)
     case fixed(UInt32)
 
+    /// The same dtype → kernel mapping as the decoder's (`BlockCodec.kernelType`, `DType.ggmlBlockType`).
     init(_ dtype: DType, tensor: String) throws(QuantizationError) {
-        switch dtype {
-        case .q8_0: self = .grouped(INGOT_Q8_0)
-        case .q4_0: self = .grouped(INGOT_Q4_0)
-        case .q4_1: self = .grouped(INGOT_Q4_1)
-        default:
-            guard let id = dtype.ggmlBlockType, ingot_kq_block_bytes(id) > 0 else {
-                throw .unsupportedDType(tensor: tensor, dtype: dtype)
-            }
+        if let t = BlockCodec.kernelType(dtype) {
+            self = .grouped(t)
+        } else if let id = dtype.ggmlBlockType, ingot_kq_block_bytes(id) > 0 {
             self = .fixed(id)
+        } else {
+            throw .unsupportedDType(tensor: tensor, dtype: dtype)
         }
     }
 

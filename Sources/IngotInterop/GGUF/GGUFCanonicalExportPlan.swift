@@ -117,13 +117,13 @@ struct GGUFCanonicalExportPlan {
                                                         tokenizer: tokenizerPairs, types: types)
         // llama-quantize's record of the importance matrix it used (replacing one a requantized source carried).
         let imatrixPairs = Self.imatrixPairs(meta)
-        guard let pairs else {
-            keyValues = generated + imatrixPairs
-            return
-        }
         defer {
             let replaced = Set(imatrixPairs.map { ExactKey($0.key) })
             keyValues = keyValues.filter { !replaced.contains(ExactKey($0.key)) } + imatrixPairs
+        }
+        guard let pairs else {
+            keyValues = generated
+            return
         }
         // A GGUF source: its pairs, in its order — kept values as they are, null marks filled from the generated ones.
         var byKey: [ExactKey: GGUFValue] = [:]
