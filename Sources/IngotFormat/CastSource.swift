@@ -30,6 +30,7 @@ public final class CastSource: TensorSource {
     public var metadata: JSONObject { base.metadata }
     public var warnings: [String] { base.warnings }
     public var sourceFiles: [(shown: String, path: String)] { base.sourceFiles }
+    public func sourceFile(of name: String) -> String? { base.sourceFile(of: name) }
 
     public func load(_ name: String) throws -> TensorBuffer {
         var b = try base.load(name)

@@ -28,6 +28,9 @@ public protocol TensorSource: AnyObject {
     var warnings: [String] { get }
     /// Every file this source reads, as (name shown to users, path): provenance hashes them.
     var sourceFiles: [(shown: String, path: String)] { get }
+    /// The file of `sourceFiles` (its shown name) that holds tensor `name`, for sources spread over several weight
+    /// files; nil when every tensor needs every file (one file). A part of a sharded conversion hashes only these.
+    func sourceFile(of name: String) -> String?
 }
 
 extension IngotFile {
@@ -54,6 +57,8 @@ extension TensorSource {
     public func evict(_ name: String) {}
 
     public var warnings: [String] { [] }
+
+    public func sourceFile(of name: String) -> String? { nil }
 
     /// A single-file source: the file itself, shown by its base name.
     public var sourceFiles: [(shown: String, path: String)] {

@@ -31,6 +31,17 @@ public struct ConvertRequest: Sendable {
     public var imatrixPartial = false
     /// The XXH3-64 of the importance-matrix file, for provenance (set by the pipeline when it reads the file).
     public var imatrixHash: String?
+    /// Cut the output into shards of at most this many tensor bytes (`ShardPlan`): `stem-00001-of-0000N.ingot` with
+    /// `stem.ingot.index.json`, a Hugging Face directory's `model-…safetensors` with its index, or a split GGUF.
+    public var maxShardBytes: Int?
+    /// Write only the shards of this part of a job array (an .ingot output cut by `maxShardBytes`); the index is
+    /// then written by `ShardIndexer` once every part is done.
+    public var part: ConvertPart?
+    /// Keep shards that already exist whole (same plan, valid header, every checksum proven) instead of refusing them.
+    public var resume = false
+    /// The output format when the path alone does not say it (an .ingot or GGUF model written into a directory as
+    /// shards); nil: by the output's extension, a directory being a Hugging Face directory.
+    public var format: OutputFormat?
     /// Per quantized tensor, the importance vector `prepare` matched to it.
     private(set) var importances: [ExactKey: [Float]] = [:]
 
@@ -47,13 +58,26 @@ public struct ConvertRequest: Sendable {
 
     /// The output format, once the request is known to be one the converter can carry out.
     func validated() throws(PipelineError) -> OutputFormat {
-        let format = try OutputFormat(path: output)
+        let byPath = try OutputFormat(path: output)
+        let format = self.format ?? byPath
+        if format != byPath {
+            // Only a directory can hold another format than its path says, and only as shards.
+            guard byPath == .hfDirectory, format != .safetensors else { throw .formatDiffersFromPath(output, format) }
+            guard maxShardBytes != nil else { throw .directoryNeedsShardSize(format) }
+        }
         if let t = dtype, ![.f32, .f16, .bf16].contains(t) { throw .notAFloatType(t) }
         if let c = compression {
             guard format == .ingot else { throw .compressionNeedsIngotOutput(format) }
             guard (1...Limits.maxChunkBytes).contains(c.chunkBytes) else { throw .badChunkSize(c.chunkBytes) }
         }
         if quantize != nil, format != .ingot, format != .gguf { throw .quantizationNeedsIngotOutput(format) }
+        if let m = maxShardBytes {
+            guard m > 0 else { throw .badShardSize(m) }
+            if format == .safetensors { throw .shardsNeedDirectory(output) }
+        }
+        if part != nil || resume {
+            guard maxShardBytes != nil, format == .ingot else { throw .partsNeedIngotShards }
+        }
         return format
     }
 

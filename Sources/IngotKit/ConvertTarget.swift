@@ -29,6 +29,8 @@ extension OutputFormat {
             return (layout, buffer, row)
         }
         switch self {
+        case .ingot where request.maxShardBytes != nil:
+            return try makeShardedIngotTarget(for: request, source: src, maxBytes: request.maxShardBytes ?? 0)
         case .ingot:
             // Hashing the source files for provenance overlaps the conversion; the header is written last anyway.
             let provenance = Background { [plan = Provenance.plan(source: src), options = request.provenanceOptions] in

@@ -15,7 +15,9 @@ public enum Converter {
         let format = try request.validated()
         let out = request.output
         // A directory is checked file by file once the source says which files it gets.
-        if format != .hfDirectory, !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
+        // Shards are checked one by one when the plan names them.
+        let sharded = request.maxShardBytes != nil
+        if format != .hfDirectory, !sharded, !request.overwrite, access(out, F_OK) == 0 { throw PipelineError.outputExists(path: out) }
         let src = try openModelSource(path: request.source)
         var request = request
         let prepared = try request.prepare(for: src)

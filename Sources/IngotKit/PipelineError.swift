@@ -74,6 +74,16 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case calibrationNeedsDecoder(path: String)
     /// Calibration without a text or token file.
     case noCalibrationInput
+    /// A shard size below one byte.
+    case badShardSize(Int)
+    /// Sharded safetensors are written as a Hugging Face directory, not beside a single-file name.
+    case shardsNeedDirectory(String)
+    /// An explicit output format that contradicts the output's extension.
+    case formatDiffersFromPath(String, OutputFormat)
+    /// An .ingot or GGUF model goes into a directory only as shards.
+    case directoryNeedsShardSize(OutputFormat)
+    /// Parts of a job array and resuming are for sharded .ingot outputs.
+    case partsNeedIngotShards
     /// A broken invariant of the pipeline itself (a bug, not a bad input).
     case internalError(String)
 
@@ -118,6 +128,11 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .importanceNeedsSearch: "--imatrix needs --method search (ref is ggml's unweighted reference quantizer)"
         case let .calibrationNeedsDecoder(p): "\(p): calibration needs a decoder model (llama, qwen2, gpt2); this one is an encoder"
         case .noCalibrationInput: "calibration needs a text file (--text) or a token file (--token-file)"
+        case let .badShardSize(n): "the shard size must be at least 1 byte (got \(n))"
+        case let .shardsNeedDirectory(p): "\(p): sharded safetensors go in a Hugging Face directory (an output ending in /)"
+        case let .formatDiffersFromPath(p, f): "\(p): the path says another format than \(f.rawValue)"
+        case let .directoryNeedsShardSize(f): "a \(f.rawValue) model goes into a directory as shards: give a shard size"
+        case .partsNeedIngotShards: "parts and resuming need a sharded .ingot output (a shard size and an .ingot path or directory)"
         case let .internalError(why): "internal error: \(why)"
         }
     }

@@ -54,6 +54,7 @@ final class QuantizedSource: TensorSource {
     }
     var warnings: [String] { base.warnings }
     var sourceFiles: [(shown: String, path: String)] { base.sourceFiles }
+    func sourceFile(of name: String) -> String? { base.sourceFile(of: name) }
 
     func load(_ name: String) throws -> TensorBuffer {
         guard let (d, planned) = plan[ExactKey(name)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }

@@ -18,6 +18,12 @@ struct Convert: ParsableCommand {
             (q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl) is used for every quantizable tensor. --keep and --type-for adjust \
             that per tensor (first matching rule wins). --imatrix weights the quantizers' error by an importance \
             matrix (ingot calibrate, or llama-imatrix's file). Output: .ingot, or .gguf (GGUF's block types).
+            --max-shard-size cuts the output into files of at most SIZE tensor bytes (5GB, 500MB, 2GiB): -o DIR/model.ingot \
+            (or -o DIR/ --format ingot) writes model-00001-of-0000N.ingot … and model.ingot.index.json; -o DIR/ writes a \
+            Hugging Face directory with model-0000x-of-0000N.safetensors and model.safetensors.index.json; -o X.gguf writes \
+            llama.cpp's split GGUF (X-00001-of-0000N.gguf). --part K/N writes only part K's shards (a deterministic \
+            assignment by tensor order and size) for job arrays; ingot index DIR then writes the index. --part env/N takes \
+            K from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs) or SLURM_ARRAY_TASK_ID (Slurm arrays).
             """)
 
     @Argument(help: "The source file.") var source: String
@@ -38,6 +44,15 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("type-for"), help: "REGEX=TYPE: give matching tensors TYPE (a block type such as q4_k or q8_0, or f32, f16, bf16; repeatable).",
             transform: TypeOverride.init(parsing:))
     var typeFor: [TypeOverride] = []
+    @Option(help: ArgumentHelp("Cut the output into shards of at most SIZE tensor bytes.", valueName: "SIZE"),
+            transform: ShardSize.init(parsing:))
+    var maxShardSize: ShardSize?
+    @Option(help: ArgumentHelp("Write only part K of N of a sharded .ingot output (env/N: K from the job array's index).",
+                               valueName: "K/N"), transform: PartOption.init(parsing:))
+    var part: PartOption?
+    @Flag(help: "Keep shards an earlier run completed (same plan, every checksum proven).") var resume = false
+    @Option(help: ArgumentHelp("The output format for a directory OUT (default hf: a Hugging Face directory).", valueName: "ingot|gguf|hf"))
+    var format: DirectoryFormat?
     @Flag(help: "Overwrite OUT if it exists.") var force = false
     @Flag(help: "Write a .gguf even when the model has no tokenizer (llama.cpp cannot load it).") var allowNoTokenizer = false
     @OptionGroup var show: OutputOptions
@@ -51,6 +66,8 @@ struct Convert: ParsableCommand {
         if let quantize, groupSize != nil, !quantize.hasFreeGroupSize {
             throw ValidationError("--group-size applies to q8_0, q4_0 and q4_1 only (the other types have fixed blocks)")
         }
+        if part != nil || resume, maxShardSize == nil { throw ValidationError("--part and --resume need --max-shard-size") }
+        if format != nil, maxShardSize == nil, format != .hf { throw ValidationError("--format \(format?.rawValue ?? "") needs --max-shard-size") }
         if imatrixPartial, imatrix == nil { throw ValidationError("--imatrix-partial needs --imatrix") }
         if imatrix != nil, method == .ref { throw ValidationError("--imatrix needs --method search (ref is ggml's unweighted reference)") }
         if let chunkSize {
@@ -81,6 +98,10 @@ struct Convert: ParsableCommand {
         var request = ConvertRequest(source: source, output: output, dtype: dtype?.dtype, compression: compression,
                                      quantize: try policy(), method: method ?? .search, overwrite: force)
         request.allowNoTokenizer = allowNoTokenizer
+        request.maxShardBytes = maxShardSize?.bytes
+        request.part = try part?.resolved()
+        request.resume = resume
+        request.format = format?.outputFormat
         if let imatrix {
             request.imatrix = (imatrix, try ImatrixFile.read(path: imatrix))
             request.imatrixHash = try ImatrixFile.hash(path: imatrix)

@@ -17,7 +17,7 @@ struct Ingot: ParsableCommand {
             Exit status: 0 success, 1 the file is bad or the operation failed, 64 usage error.
             """,
         version: IngotVersion.string,
-        subcommands: [Inspect.self, Check.self, Convert.self, CalibrateCommand.self, DiffCommand.self, LogitsCommand.self, EmbedCommand.self, TokenizeCommand.self, PromptCommand.self, GenerateCommand.self, VerifyCommand.self])
+        subcommands: [Inspect.self, Check.self, Convert.self, IndexCommand.self, CalibrateCommand.self, DiffCommand.self, LogitsCommand.self, EmbedCommand.self, TokenizeCommand.self, PromptCommand.self, GenerateCommand.self, VerifyCommand.self])
 
     /// Errors become one line on stderr: exit 1 for a bad file or a failed operation, 64 for a usage error.
     static func main() {

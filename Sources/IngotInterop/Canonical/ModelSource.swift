@@ -14,7 +14,7 @@ import Glibc
 public func openModelSource(path: String) throws -> any TensorSource {
     let source: any TensorSource
     if isDirectory(path) {
-        source = try HFDirectory(path: path)
+        source = try shardIndex(in: path).map { try ShardedIngotFile(indexPath: $0) } ?? HFDirectory(path: path)
     } else {
         let file = try openTensorSource(path: path)
         // GGUF names and layouts are llama.cpp's: map them onto the canonical layout (specs/canonical.md).
@@ -24,6 +24,24 @@ public func openModelSource(path: String) throws -> any TensorSource {
         throw FileError(path: path, SourceOpenError.noTensors(format: source.formatName))
     }
     return source
+}
+
+/// The sharded Ingot model in directory `dir`: its one `*.ingot.index.json` (an error when there are several), nil
+/// when there is none.
+public func shardIndex(in dir: String) throws -> String? {
+    let base = dir.hasSuffix("/") ? dir : dir + "/"
+    guard let d = opendir(base) else { return nil }
+    defer { closedir(d) }
+    var found: [String] = []
+    while let e = readdir(d) {
+        let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        if name.hasSuffix(IngotShardIndex.suffix), name.count > IngotShardIndex.suffix.count { found.append(name) }
+    }
+    found.sort()
+    guard found.count <= 1 else { throw FileError(path: dir, ShardError.ambiguousDirectory(found)) }
+    return found.first.map { base + $0 }
 }
 
 /// The formats whose files may be models without tensors (see `openModelSource`).

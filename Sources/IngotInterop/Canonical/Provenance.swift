@@ -15,17 +15,39 @@ public enum Provenance {
         Plan(files: source.sourceFiles, format: source.formatName, previous: source.metadata["ingot.provenance"])
     }
 
+    /// The plan for one shard of a sharded output: the files its tensors live in (for sources spread over several
+    /// weight files, `TensorSource.sourceFile(of:)`) and every file that is not a weight file (config, tokenizer).
+    public static func plan(source: any TensorSource, tensors names: [String]) -> Plan {
+        let weightFiles = Set(source.descriptors.compactMap { source.sourceFile(of: $0.name) })
+        guard !weightFiles.isEmpty else { return plan(source: source) }
+        let used = Set(names.compactMap { source.sourceFile(of: $0) })
+        return Plan(files: source.sourceFiles.filter { !weightFiles.contains($0.shown) || used.contains($0.shown) },
+                    format: source.formatName, previous: source.metadata["ingot.provenance"])
+    }
+
+    /// Hashes already taken in this run, by path: the shards of one conversion share source files.
+    public final class HashCache {
+        var entries: [String: JSONValue] = [:]
+        public init() {}
+    }
+
     public static func make(source: any TensorSource, version: String, options: JSONObject) throws -> JSONValue {
         try make(plan(source: source), version: version, options: options)
     }
 
-    public static func make(_ plan: Plan, version: String, options: JSONObject) throws -> JSONValue {
+    public static func make(_ plan: Plan, version: String, options: JSONObject, cache: HashCache? = nil) throws -> JSONValue {
         var files: [JSONValue] = []
         for (shown, path) in plan.files {
+            if let known = cache?.entries[path] {
+                files.append(known)
+                continue
+            }
             let f = try withPath(path) { try MappedFile(path: path) }
-            files.append(.object(JSONObject([
+            let entry = JSONValue.object(JSONObject([
                 ("name", .string(shown)), ("bytes", .int(Int64(f.bytes.count))), ("xxh3", .string(XXH3.hexString(hash(f)))),
-            ])))
+            ]))
+            cache?.entries[path] = entry
+            files.append(entry)
         }
         var o = JSONObject()
         o["source_format"] = .string(plan.format)

@@ -11,7 +11,8 @@ import IngotFormat
 public func openTensorSource(path: String) throws -> any TensorSource {
     let f = try withPath(path) { try MappedFile(path: path) }
     let b = f.bytes
-    if b.hasPrefix(Preamble.magic) { return try IngotFile(mapped: f) }
+    if b.hasPrefix(Preamble.magic) || path.lowercased().hasSuffix(".ingot") { return try openIngot(mapped: f) }
+    if path.hasSuffix(IngotShardIndex.suffix) { return try ShardedIngotFile(indexPath: path) }
     if b.hasPrefix(NpyArray.magic) { return try NpyFile(mapped: f) }
     if PyTorchCheckpoint.recognizes(b, path: path) { return try PyTorchCheckpoint(mapped: f) }
     if b.hasPrefix(GGUFFile.magic) { return try GGUFFile(mapped: f) }
@@ -21,9 +22,22 @@ public func openTensorSource(path: String) throws -> any TensorSource {
     if lower.hasSuffix(".safetensors") { return try SafetensorsFile(mapped: f) }
     if lower.hasSuffix(".npy") { return try NpyFile(mapped: f) }
     if lower.hasSuffix(".npz") { return try NpzFile(mapped: f) }
-    if lower.hasSuffix(".ingot") { return try IngotFile(mapped: f) }
     if looksLikeSafetensors(b) { return try SafetensorsFile(mapped: f) }
     throw FileError(path: path, SourceOpenError.unrecognisedFormat)
+}
+
+/// An Ingot file; a shard of a sharded model opens the whole model through the index beside it, or alone when
+/// there is none — each with a warning saying which.
+func openIngot(mapped f: MappedFile) throws -> any TensorSource {
+    let file = try IngotFile(mapped: f)
+    guard let stamp = ShardStamp(metadata: file.metadata) else { return file }
+    let name = f.path.split(separator: "/").last.map(String.init) ?? f.path
+    guard let index = ShardedIngotFile.indexPath(besideShard: file) else {
+        return ShardedIngotFile(lone: file, warning: "\(name) is shard \(stamp.number) of \(stamp.count) and \(stamp.index) is not beside it: this shard's tensors only")
+    }
+    return try ShardedIngotFile(indexPath: index, warnings: [
+        "\(name) is shard \(stamp.number) of \(stamp.count): opened the whole model through \(stamp.index)",
+    ])
 }
 
 /// An 8-byte little-endian length within the safetensors cap, then a JSON object.

@@ -18,6 +18,8 @@ public final class HFDirectory: TensorSource {
     /// Things a user should know (an unknown architecture, tensors missing from the index).
     public let warnings: [String]
     private let shards: [any TensorSource]
+    /// Each shard's file name, as `files` shows it.
+    private let shardNames: [String]
     private let location: [ExactKey: Int]
     /// Canonical name → the name in the shard, where they differ (gpt2 checkpoints without the `transformer.` prefix).
     private let original: [ExactKey: String]
@@ -167,6 +169,7 @@ public final class HFDirectory: TensorSource {
         self.files = files
         self.warnings = warnings
         self.shards = shards
+        self.shardNames = shardNames
         self.location = location
     }
 
@@ -179,6 +182,11 @@ public final class HFDirectory: TensorSource {
         let stored = original[ExactKey(name)] ?? name
         guard let i = location[ExactKey(stored)] else { throw FileError(path: path, IngotError.noSuchTensor(name)) }
         return try shards[i].load(stored)
+    }
+
+    public func sourceFile(of name: String) -> String? {
+        let stored = original[ExactKey(name)] ?? name
+        return location[ExactKey(stored)].map { shardNames[$0] }
     }
 
     public func evict(_ name: String) {

@@ -99,7 +99,7 @@ public final class HFDirectoryWriter: TensorFileWriter {
     deinit { abort() }
 
     /// Creates `dir` and any missing parents (like `mkdir -p`); returns the ones it made, outermost first.
-    static func makeDirectory(_ dir: String) throws -> [String] {
+    public static func makeDirectory(_ dir: String) throws -> [String] {
         var missing: [String] = []
         var p = dir
         while !p.isEmpty, p != "/" {
