@@ -68,7 +68,7 @@ public struct ShardPlan: Sendable, Equatable {
         "\(stem)-\(fiveDigits(number))-of-\(fiveDigits(count)).\(ext)"
     }
 
-    static func fiveDigits(_ n: Int) -> String {
+    public static func fiveDigits(_ n: Int) -> String {
         let s = String(n)
         return String(repeating: "0", count: max(0, 5 - s.count)) + s
     }

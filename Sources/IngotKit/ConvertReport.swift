@@ -24,8 +24,10 @@ public struct ConvertReport: Sendable {
     /// Whether the request quantized (the CLI then shows the per-tensor table).
     public let quantizing: Bool
     public internal(set) var rows: [Row] = []
-    /// The size of the written file.
+    /// The size of the written file (all files, for shards).
     public internal(set) var outputBytes = 0
+    /// Every file written: the output, or each shard (and the index) a sharded output wrote.
+    public internal(set) var files: [String] = []
     public internal(set) var warnings: [PipelineWarning] = []
 
     init(source: String, output: String, format: OutputFormat, quantizing: Bool) {
@@ -62,6 +64,7 @@ public struct ConvertReport: Sendable {
                 ("bytes_before", .integer(bytesBefore)), ("bytes_after", .integer(bytesAfter)),
                 ("bits_per_weight", .number(bitsPerWeight)), ("file_bytes", .integer(outputBytes)),
             ]))),
+            ("files", .array(files.map(JSONValue.string))),
             ("warnings", .array(warnings.map { .string($0.description) })),
         ]))
     }

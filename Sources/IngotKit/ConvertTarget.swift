@@ -1,5 +1,8 @@
 import IngotFormat
 import IngotInterop
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a conversion writes: the writer for the output format, the tensors in the order and form that writer takes
 /// them, and how each one is made. `Converter.convert` runs the one loop over it.
@@ -50,7 +53,7 @@ extension OutputFormat {
             let w: HFDirectoryWriter
             do {
                 w = try HFDirectoryWriter(path: out, metadata: src.metadata, tensors: try Converter.exportDescriptors(src, dtype: request.dtype),
-                                          overwrite: request.overwrite)
+                                          overwrite: request.overwrite, maxShardBytes: request.maxShardBytes)
             } catch let e as FileError where e.underlying as? HFExportError == .fileExists {
                 throw PipelineError.outputExists(path: e.path)
             }
@@ -63,7 +66,20 @@ extension OutputFormat {
             let quantized = try request.quantize.map { _ in try QuantizedSource(src, request: request) }
             let cast: any TensorSource = try quantized ?? request.dtype.map { try CastSource(src, to: $0) } ?? src
             let export = try withPath(out) { try GGUFExport(cast, allowNoTokenizer: request.allowNoTokenizer) }
-            let w = try export.writer(path: out)
+            let w: any TensorFileWriter
+            var files = [out]
+            if let m = request.maxShardBytes {
+                let o = ShardedOutput(output: out, format: .gguf)
+                if !o.dir.isEmpty { _ = try HFDirectoryWriter.makeDirectory(String(o.dir.dropLast())) }
+                let split = try export.splitWriter(dir: o.dir, stem: o.stem, maxShardBytes: m)
+                files = split.plan.shards.indices.map { o.path($0, of: split.plan.shards.count) }
+                if !request.overwrite, let existing = files.first(where: { access($0, F_OK) == 0 }) {
+                    throw PipelineError.outputExists(path: existing)
+                }
+                w = split
+            } else {
+                w = try export.writer(path: out)
+            }
             var origin: [ExactKey: TensorDescriptor] = [:]
             for d in src.descriptors { origin[ExactKey(d.name)] = d }
             return ConvertTarget(writer: w, tensors: export, produce: { d in
@@ -73,7 +89,7 @@ extension OutputFormat {
                     ConvertReport.Row(name: $0.name, shape: $0.layout.shape, from: $0.layout, to: d.layout, note: nil, error: nil)
                 }
                 return (d.layout, buffer, row)
-            }, warnings: export.warnings, files: [out])
+            }, warnings: export.warnings, files: files)
         }
     }
 }

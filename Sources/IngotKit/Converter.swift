@@ -39,6 +39,7 @@ public enum Converter {
             throw error
         }
         try target.writer.finish()
+        report.files = target.files
         for f in target.files {
             var st = stat()
             if stat(f, &st) == 0 { report.outputBytes += Int(st.st_size) }

@@ -18,7 +18,10 @@ extension ConvertReport: Rendered {
             out.append("\(quantizedCount) of \(rows.count) tensors quantized; tensor data \(Fmt.bytes(bytesBefore)) → \(Fmt.bytes(bytesAfter))"
                        + " (\(Fmt.fixed(shrinkFactor, 2))× smaller), \(Fmt.fixed(bitsPerWeight, 2)) bits per weight")
         }
-        out.append("wrote \(output): \(rows.count) tensors, \(Fmt.bytes(bytesAfter)) of tensor data, file \(Fmt.bytes(outputBytes))")
+        let written = files.count > 1
+            ? "\(files.count) files (\(files.first ?? "") … \(files.last.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? ""))"
+            : output
+        out.append("wrote \(written): \(rows.count) tensors, \(Fmt.bytes(bytesAfter)) of tensor data, file \(Fmt.bytes(outputBytes))")
         return out.joined(separator: "\n")
     }
 }

@@ -63,6 +63,10 @@ public final class CanonicalGGUFSource: TensorSource, Sendable {
         return try withPath(path) { try p.apply(.toHF, to: raw, rowBytes: e.rowBytes) }
     }
 
+    public var sourceFiles: [(shown: String, path: String)] { gguf.sourceFiles }
+
+    public func sourceFile(of name: String) -> String? { entries[ExactKey(name)].flatMap { gguf.sourceFile(of: $0.ggufName) } }
+
     /// Releases the mapped pages of the GGUF tensor behind `name` (un-permuted tensors are copies: their source
     /// pages are not needed once the copy exists).
     public func evict(_ name: String) {

@@ -47,6 +47,12 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case dimensionTooLarge(tensor: String, index: Int, value: UInt64)
     /// The element count or byte size of a tensor overflows.
     case sizeOverflow(tensor: String)
+    /// A split GGUF opened at another file than its first.
+    case splitNotFirst(number: Int, count: Int)
+    /// A split's `split.*` pairs do not fit the model (wrong number or count, missing tensors).
+    case splitMismatch(expected: String)
+    /// `split.*` pairs of the wrong type or out of range.
+    case badSplitKey(String)
     /// A GGML type id no GGML version defines.
     case unknownTensorType(tensor: String, type: UInt32)
     /// A GGML type Ingot does not read (named, e.g. "IQ2_XXS").
@@ -73,6 +79,9 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .truncated(what, offset, need, have):
             "truncated: \(what) at byte \(offset) needs \(need) bytes, \(have) remain"
         case .badMagic: "not a GGUF file (bad magic)"
+        case let .splitNotFirst(n, c): "is split \(n) of \(c): open the first split (…-00001-of-\(ShardPlan.fiveDigits(c)).gguf)"
+        case let .splitMismatch(e): "split GGUF does not match its first file: expected \(e)"
+        case let .badSplitKey(why): "bad split key: \(why)"
         case let .bigEndian(v):
             "version field reads 0x\(String(v, radix: 16)): a big-endian GGUF file, which Ingot does not read"
         case let .unsupportedVersion(v):

@@ -52,6 +52,25 @@ public final class GGUFExport: TensorSource {
         try GGUFWriter(path: path, keyValues: keyValues, tensors: descriptors)
     }
 
+    /// llama.cpp's split GGUF (`GGUFSplit`): the tensors cut by `ShardPlan` at `maxShardBytes` into
+    /// `stem-00001-of-0000N.gguf` … in `dir`; the first file holds every pair, each file the `split.*` pairs and its
+    /// tensors' infos (what `gguf-split --split` writes, and what llama.cpp loads from the first file's path).
+    public func splitWriter(dir: String, stem: String, maxShardBytes: Int) throws -> ShardedWriter {
+        let plan = try withPath(dir + stem + ".gguf") { try ShardPlan(sizes: descriptors.map(\.layout.byteCount), maxBytes: maxShardBytes) }
+        let count = plan.shards.count
+        guard count <= GGUFSplit.maxCount else {
+            throw FileError(path: dir + stem + ".gguf", GGUFError.badSplitKey("\(count) splits exceed split.count's \(GGUFSplit.maxCount)"))
+        }
+        let (kvs, tensors) = (keyValues, descriptors)
+        return ShardedWriter(path: dir + ShardPlan.fileName(stem: stem, number: 1, count: count, ext: "gguf"), plan: plan,
+                             names: tensors.map(\.name), open: { i in
+            let split = GGUFSplit(number: i, count: count, tensors: tensors.count)
+            return try GGUFWriter(path: dir + ShardPlan.fileName(stem: stem, number: i + 1, count: count, ext: "gguf"),
+                                  keyValues: (i == 0 ? kvs : []) + split.keyValues,
+                                  tensors: plan.shards[i].tensors.map { tensors[$0] })
+        })
+    }
+
     /// The source tensor a GGUF tensor is made from; nil for one the export makes itself (`rope_freqs.weight`).
     public func sourceName(of name: String) -> String? {
         guard let t = tensors[ExactKey(name)], t.factors == nil else { return nil }

@@ -27,6 +27,9 @@ public final class GGUFFile: TensorSource, Sendable {
     public let descriptors: [TensorDescriptor]
     private let keyIndex: [ExactKey: Int]
     private let tensorIndex: [ExactKey: Int]
+    /// The files of a split model (one otherwise), and which holds each tensor.
+    private let parts: [Part]
+    private let partOfTensor: [Int]
 
     public var formatName: String { "gguf" }
 
@@ -44,32 +47,82 @@ public final class GGUFFile: TensorSource, Sendable {
         path = f.path
         file = f
         version = header.version
-        keyValues = header.keyValues
-        tensorInfos = header.tensors
         alignment = header.alignment
         dataOffset = header.dataOffset
-        metadata = GGUFMetadata.json(header.keyValues)
+        // llama.cpp's split layout (gguf-split): the first file holds the pairs, every file `split.*` and its own
+        // tensors. Opening the first opens the model; the `split.*` pairs describe files, not the model, and go.
+        var infos = header.tensors
+        var part = [Int](repeating: 0, count: infos.count)
+        var parts = [Part(file: f, dataOffset: header.dataOffset)]
+        if let split = try GGUFSplit(header.keyValues, path: f.path) {
+            guard split.number == 0 else {
+                throw FileError(path: f.path, GGUFError.splitNotFirst(number: split.number + 1, count: split.count))
+            }
+            for n in 1..<split.count {
+                let p = try split.siblingPath(n, of: f.path)
+                let m = try withPath(p) { try MappedFile(path: p) }
+                let h: GGUFHeader
+                do { h = try GGUFHeader(file: m.bytes) } catch { throw FileError(path: p, error) }
+                guard let s = try GGUFSplit(h.keyValues, path: p), s.number == n, s.count == split.count else {
+                    throw FileError(path: p, GGUFError.splitMismatch(expected: "split \(n + 1) of \(split.count)"))
+                }
+                part += [Int](repeating: parts.count, count: h.tensors.count)
+                infos += h.tensors
+                parts.append(Part(file: m, dataOffset: h.dataOffset))
+            }
+            guard infos.count == split.tensors else {
+                throw FileError(path: f.path, GGUFError.splitMismatch(expected: "\(split.tensors) tensors in \(split.count) splits, found \(infos.count)"))
+            }
+        }
+        keyValues = parts.count > 1 || header.keyValues.contains(where: { GGUFSplit.keys.contains($0.key) })
+            ? header.keyValues.filter { !GGUFSplit.keys.contains($0.key) } : header.keyValues
+        tensorInfos = infos
+        partOfTensor = part
+        self.parts = parts
+        metadata = GGUFMetadata.json(keyValues)
         var descriptors: [TensorDescriptor] = []
-        descriptors.reserveCapacity(header.tensors.count)
-        for t in header.tensors {
+        descriptors.reserveCapacity(infos.count)
+        for (i, t) in infos.enumerated() {
             let layout: TensorLayout
             do {
                 layout = try TensorLayout(name: t.name, dtype: t.type.ingotDType, shape: t.shape,
                                           groupSize: t.type.ingotDType.isBlockQuantized ? t.type.blockSize : nil)
             } catch {
                 // Rank (≤ 4), signs and block divisibility were proven by the header: only the size rule is left.
-                throw FileError(path: f.path, GGUFError.sizeOverflow(tensor: t.name))
+                throw FileError(path: parts[part[i]].file.path, GGUFError.sizeOverflow(tensor: t.name))
             }
             descriptors.append(TensorDescriptor(name: t.name, layout: layout))
         }
         self.descriptors = descriptors
-        // Keys and names are unique: the header rejects duplicates.
+        // Keys are unique: the header rejects duplicates. Names are unique within a file; across splits, checked here.
         var keys = [ExactKey: Int](minimumCapacity: keyValues.count)
         for (i, kv) in keyValues.enumerated() { keys[ExactKey(kv.key)] = i }
         keyIndex = keys
         var names = [ExactKey: Int](minimumCapacity: tensorInfos.count)
-        for (i, t) in tensorInfos.enumerated() { names[ExactKey(t.name)] = i }
+        for (i, t) in tensorInfos.enumerated() {
+            guard names[ExactKey(t.name)] == nil else {
+                throw FileError(path: parts[part[i]].file.path, GGUFError.duplicateTensorName(t.name))
+            }
+            names[ExactKey(t.name)] = i
+        }
         tensorIndex = names
+    }
+
+    /// One file of a (possibly split) model and where its data section starts.
+    struct Part: Sendable {
+        let file: MappedFile
+        let dataOffset: Int
+    }
+
+    /// Every file of the model (one, or each split), shown by name.
+    public var sourceFiles: [(shown: String, path: String)] {
+        parts.map { p in (p.file.path.split(separator: "/").last.map(String.init) ?? p.file.path, p.file.path) }
+    }
+
+    public func sourceFile(of name: String) -> String? {
+        guard parts.count > 1, let i = tensorIndex[ExactKey(name)] else { return nil }
+        let p = parts[partOfTensor[i]].file.path
+        return p.split(separator: "/").last.map(String.init) ?? p
     }
 
     /// The value stored under `key` (compared by exact code points), nil when there is none.
@@ -89,17 +142,18 @@ public final class GGUFFile: TensorSource, Sendable {
     public func load(_ name: String) throws -> TensorBuffer { try storedBytes(name) }
 
     public func evict(_ name: String) {
-        guard let t = tensorInfo(name), let start = Checked.add(dataOffset, t.offset),
-            let end = Checked.add(start, t.byteCount)
-        else { return }
-        file.evict(start..<end)
+        guard let i = tensorIndex[ExactKey(name)] else { return }
+        let t = tensorInfos[i], p = parts[partOfTensor[i]]
+        guard let start = Checked.add(p.dataOffset, t.offset), let end = Checked.add(start, t.byteCount) else { return }
+        p.file.evict(start..<end)
     }
 
     private func stored(_ t: GGUFTensorInfo) throws -> TensorBuffer {
+        let p = tensorIndex[ExactKey(t.name)].map { parts[partOfTensor[$0]] } ?? parts[0]
         // In bounds: the header proved dataOffset + offset + byteCount ≤ file size.
-        guard let start = Checked.add(dataOffset, t.offset), let bytes = file.bytes.bounded(start, t.byteCount) else {
-            throw FileError(path: path, GGUFError.tensorBeyondFile(tensor: t.name, end: nil, fileSize: file.bytes.count))
+        guard let start = Checked.add(p.dataOffset, t.offset), let bytes = p.file.bytes.bounded(start, t.byteCount) else {
+            throw FileError(path: p.file.path, GGUFError.tensorBeyondFile(tensor: t.name, end: nil, fileSize: p.file.bytes.count))
         }
-        return TensorBuffer(bytes: bytes, owner: file)
+        return TensorBuffer(bytes: bytes, owner: p.file)
     }
 }

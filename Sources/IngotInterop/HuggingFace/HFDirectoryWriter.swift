@@ -24,18 +24,29 @@ public final class HFDirectoryWriter: TensorFileWriter {
     /// What could not be rebuilt (no config.json, a GGUF tokenizer).
     public let warnings: [String]
     private let dir: String
-    private let weights: SafetensorsWriter
+    /// `model.safetensors`, or the shards and their index.
+    private let weights: any TensorFileWriter
     private let side: HFSideFiles
     /// Directories this writer made, deepest last: `abort` removes them while they are empty.
     private var created: [String] = []
     private var finished = false
 
-    public init(path: String, metadata: JSONObject, tensors: [TensorDescriptor], overwrite: Bool = false) throws {
+    /// `maxShardBytes`: cut the weights into `model-0000x-of-0000N.safetensors` by `ShardPlan` (tensor order and
+    /// size, as transformers' `save_pretrained(max_shard_size=)` does) with `model.safetensors.index.json`, written
+    /// last: a loader that finds the index finds every shard and the config beside it.
+    public init(path: String, metadata: JSONObject, tensors: [TensorDescriptor], overwrite: Bool = false,
+                maxShardBytes: Int? = nil) throws {
         let dir = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         let side = try withPath(path) { try HFSideFiles(metadata: metadata) }
-        let names = side.files.map(\.name) + [Self.weightsName]
-        for index in ["model.safetensors.index.json", "pytorch_model.bin.index.json"] where access(dir + "/" + index, F_OK) == 0 {
-            throw FileError(path: dir, HFExportError.shadowingIndex(index))
+        let plan = try maxShardBytes.map { m in try withPath(path) { try ShardPlan(sizes: tensors.map(\.layout.byteCount), maxBytes: m) } }
+        let weightNames = plan.map { p in p.shards.indices.map { Self.shardName($0, of: p.shards.count) } + [Self.indexName] }
+            ?? [Self.weightsName]
+        let names = side.files.map(\.name) + weightNames
+        // Loaders read an index instead of model.safetensors and model.safetensors instead of an index's shards
+        // (transformers looks for model.safetensors first): either left beside the other would shadow the export.
+        let shadowing = plan == nil ? ["model.safetensors.index.json", "pytorch_model.bin.index.json"] : [Self.weightsName, "pytorch_model.bin.index.json"]
+        for other in shadowing where access(dir + "/" + other, F_OK) == 0 {
+            throw FileError(path: dir, HFExportError.shadowingIndex(other))
         }
         if !overwrite, let existing = names.first(where: { access(dir + "/" + $0, F_OK) == 0 }) {
             throw FileError(path: dir + "/" + existing, HFExportError.fileExists)
@@ -46,12 +57,45 @@ public final class HFDirectoryWriter: TensorFileWriter {
         files = names.map { dir + "/" + $0 }
         warnings = side.warnings
         created = try Self.makeDirectory(dir)
+        let weightsMeta = Self.weightsMetadata(metadata)
         do {
-            weights = try SafetensorsWriter(path: dir + "/" + Self.weightsName, metadata: Self.weightsMetadata(metadata), tensors: tensors)
+            if let plan {
+                let count = plan.shards.count
+                let index = Self.shardIndex(tensors: tensors, plan: plan)
+                weights = ShardedWriter(path: dir + "/" + Self.indexName, plan: plan, names: tensors.map(\.name), open: { i in
+                    let list = plan.shards[i].tensors.map { tensors[$0] }
+                    return try SafetensorsWriter(path: dir + "/" + Self.shardName(i, of: count), metadata: weightsMeta, tensors: list)
+                }, afterAll: {
+                    let f = try PendingFile(path: dir + "/" + Self.indexName)
+                    try f.step { try $0.write(index) }
+                    try f.commit()
+                })
+            } else {
+                weights = try SafetensorsWriter(path: dir + "/" + Self.weightsName, metadata: weightsMeta, tensors: tensors)
+            }
         } catch {
             Self.remove(created)
             throw error
         }
+    }
+
+    public static let indexName = "model.safetensors.index.json"
+
+    static func shardName(_ i: Int, of count: Int) -> String {
+        ShardPlan.fileName(stem: "model", number: i + 1, count: count, ext: "safetensors")
+    }
+
+    /// `model.safetensors.index.json` as `save_pretrained` writes it: the tensor bytes in `metadata.total_size`
+    /// and each tensor's shard in `weight_map`.
+    static func shardIndex(tensors: [TensorDescriptor], plan: ShardPlan) -> [UInt8] {
+        let count = plan.shards.count
+        var map = JSONObject()
+        for (i, d) in tensors.enumerated() { map[d.name] = .string(shardName(plan.shardOfTensor[i], of: count)) }
+        let total = tensors.reduce(Int64(0)) { $0 &+ Int64($1.layout.byteCount) }
+        let root = JSONValue.object(JSONObject([
+            ("metadata", .object(JSONObject([("total_size", .int(total))]))), ("weight_map", .object(map)),
+        ]))
+        return Array(((try? JSONWriter.encode(root, indent: 2)) ?? "{}").utf8) + [0x0A]
     }
 
     /// What `model.safetensors` keeps of a source's metadata: no `ingot.*` keys (config, tokenizer, provenance live
