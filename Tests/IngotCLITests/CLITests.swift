@@ -27,7 +27,9 @@ import Testing
         let stderr: String
     }
 
-    func ingot(_ args: String...) throws -> Result {
+    func ingot(_ args: String...) throws -> Result { try ingot(args) }
+
+    func ingot(_ args: [String]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
