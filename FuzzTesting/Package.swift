@@ -30,5 +30,7 @@ let package = Package(
         .target(name: "FuzzPrompts", dependencies: [kit]),
         // Importance matrices: llama.cpp's legacy .dat layout and GGUF imatrix files.
         .target(name: "FuzzImatrix", dependencies: [format, interop]),
+        // Sharded-model indexes and shard stamps.
+        .target(name: "FuzzShardIndex", dependencies: [format]),
     ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target of FuzzTesting/ and runs it on a copy of its committed corpus.
-#   scripts/fuzz.sh FuzzIngot|FuzzSafetensors|FuzzNpy|FuzzNpz|FuzzGGUF|FuzzPyTorch|FuzzHFConfig|FuzzTensorTables|FuzzTokenizer|FuzzTemplate|FuzzPrompts|FuzzImatrix \
+#   scripts/fuzz.sh FuzzIngot|FuzzSafetensors|FuzzNpy|FuzzNpz|FuzzGGUF|FuzzPyTorch|FuzzHFConfig|FuzzTensorTables|FuzzTokenizer|FuzzTemplate|FuzzPrompts|FuzzImatrix|FuzzShardIndex \
 #       [SECONDS] [extra libFuzzer flags…]
 # New inputs the fuzzer finds stay in /tmp/ingot-fuzz/<target>/corpus; crashes are written to /tmp/ingot-fuzz/<target>/.
 set -euo pipefail

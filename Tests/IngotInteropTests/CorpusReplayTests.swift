@@ -70,4 +70,24 @@ import Testing
         }
         #expect(opened >= 1)
     }
+
+    /// Sharded-model indexes (FuzzShardIndex's corpus): every input parses or fails with a ShardError, and what
+    /// parses survives its own encoding.
+    @Test func shardIndexCorpusReplaysWithoutCrashing() throws {
+        let files = inputs("shardindex")
+        #expect(!files.isEmpty, "no corpus for shardindex")
+        var parsed = 0
+        for f in files {
+            let bytes = readBytes(f)
+            do {
+                let index = try bytes.withUnsafeBytes { try IngotShardIndex(bytes: $0) }
+                let again = try index.encoded().withUnsafeBytes { try IngotShardIndex(bytes: $0) }
+                #expect(again == index, "\(f)")
+                parsed += 1
+            } catch {
+                #expect(error is ShardError || error is IngotError, "\(f): \(error)")
+            }
+        }
+        #expect(parsed >= 2)
+    }
 }
