@@ -44,3 +44,12 @@ int64_t ingot_copy_range(int from, int64_t from_off, int to, int64_t to_off, int
     }
     return done;
 }
+
+#include <sched.h>
+
+int ingot_allowed_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return CPU_COUNT(&set);
+}

@@ -1,4 +1,5 @@
 import Dispatch
+internal import CIngotKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,8 +7,14 @@ import Darwin
 #endif
 
 public enum Parallel {
-    /// Online CPUs (at least 1).
-    public static var cpuCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// CPUs this process may run on (at least 1): its affinity mask where the system has one — a Slurm allocation,
+    /// a container's cpuset or `taskset` limit it, and a part of a job array pinned to one core must not start a
+    /// thread per online CPU — else the online CPUs.
+    public static var cpuCount: Int {
+        let online = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let allowed = Int(ingot_allowed_cpus())
+        return allowed > 0 ? min(allowed, online) : online
+    }
 
     /// Workers a loop of `count` items uses on at most `threads` threads.
     public static func workerCount(_ count: Int, threads: Int) -> Int { max(1, min(threads, count)) }

@@ -5,4 +5,7 @@
 int ingot_insert_range(int fd, int64_t len);
 /// Copies `len` bytes between files in the kernel where possible; bytes copied or -errno.
 int64_t ingot_copy_range(int from, int64_t from_off, int to, int64_t to_off, int64_t len);
+/// CPUs the calling thread's affinity mask allows (sched_getaffinity), 0 when unknown.
+int ingot_allowed_cpus(void);
+
 #endif
