@@ -28,6 +28,10 @@ public struct InspectReport: Sendable {
     /// The model's tokenizer in one line (vocabulary size, special tokens, chat template), when it has one: built
     /// once here, not on every read of the report.
     public let tokenizerSummary: String?
+    /// The files a sharded Ingot model or a split GGUF spans (nil for one file).
+    public var files: [String]? = nil
+    /// What the user should know about the source (a shard opened for its whole model, an unknown architecture).
+    public var warnings: [String] = []
 
     /// Lists `path`; with `stats` every tensor is read (progress: one item per tensor).
     public static func inspect(path: String, stats: Bool = false, progress: ProgressHandler? = nil) throws -> InspectReport {
@@ -41,8 +45,14 @@ public struct InspectReport: Sendable {
             }
             rows.append(Row(descriptor: d, storage: source.storage(of: d), stats: s))
         }
-        return InspectReport(path: source.path, format: source.formatName, metadata: source.metadata, rows: rows,
-                             tokenizerSummary: summarizeTokenizer(path: source.path, metadata: source.metadata))
+        var report = InspectReport(path: source.path, format: source.formatName, metadata: source.metadata, rows: rows,
+                                   tokenizerSummary: summarizeTokenizer(path: source.path, metadata: source.metadata))
+        // A sharded or split model: the weight files, not a directory's side files.
+        let spread = source is ShardedIngotFile || source is CanonicalGGUFSource || source is GGUFFile
+        let weightFiles = source.sourceFiles.map(\.shown).filter { !$0.hasSuffix(".json") }
+        if spread, weightFiles.count > 1 { report.files = weightFiles }
+        report.warnings = source.warnings
+        return report
     }
 
     static func statistics(_ source: any TensorSource, _ d: TensorDescriptor) throws -> TensorStats {
@@ -117,6 +127,7 @@ public struct InspectReport: Sendable {
         }
         return .object(JSONObject([
             ("file", .string(path)), ("format", .string(format)), ("metadata", .object(metadata)),
+            ("files", files.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("tokenizer", tokenizerSummary.map(JSONValue.string) ?? .null),
             ("tensors", .array(tensors)),
             ("totals", .object(JSONObject([

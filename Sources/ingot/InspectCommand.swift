@@ -10,6 +10,8 @@ struct Inspect: ParsableCommand {
     @OptionGroup var show: OutputOptions
 
     func run() throws {
-        show.print(try ProgressLine.during("stats") { try InspectReport.inspect(path: file, stats: stats, progress: $0) })
+        let report = try ProgressLine.during("stats") { try InspectReport.inspect(path: file, stats: stats, progress: $0) }
+        for w in report.warnings { warn(PipelineWarning(file: file, message: w)) }
+        show.print(report)
     }
 }

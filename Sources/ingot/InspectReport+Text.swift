@@ -4,7 +4,8 @@ import IngotKit
 extension InspectReport: Rendered {
     /// A title line, provenance, metadata, the tensor table with totals, and the per-type summary.
     var text: String {
-        var out = ["\(path)  (\(format), \(rows.count) tensors, \(Fmt.count(totalParams)) parameters, \(Fmt.bytes(totalBytes)))"]
+        let spread = files.map { ", \($0.count) files: \($0.first ?? "") … \($0.last ?? "")" } ?? ""
+        var out = ["\(path)  (\(format), \(rows.count) tensors, \(Fmt.count(totalParams)) parameters, \(Fmt.bytes(totalBytes))\(spread))"]
         out += provenanceLines
         if let t = tokenizerSummary { out.append("tokenizer: \(t)") }
         if !metadata.isEmpty {

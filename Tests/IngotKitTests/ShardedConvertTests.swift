@@ -267,4 +267,14 @@ import Testing
         #expect(throws: PipelineError.directoryNeedsShardSize(.ingot)) { try r.validated() }
         #expect(ConvertPart(parsing: "3/2") == nil && ConvertPart(parsing: "0/2") == nil && ConvertPart(parsing: "2/2") != nil)
     }
+
+    @Test func inspectListsTheFilesAModelSpans() throws {
+        let dir = KitFixtures.tempDir()
+        _ = try convert(dir + "/model.ingot")
+        let shards = try files(dir).filter { $0.hasSuffix(".ingot") }
+        let viaShard = try InspectReport.inspect(path: dir + "/" + shards[0])
+        #expect(viaShard.files == shards)
+        #expect(viaShard.warnings.count == 1)
+        #expect(try InspectReport.inspect(path: KitFixtures.llama).files == nil)
+    }
 }
