@@ -45,7 +45,8 @@ def make_checkpoint(d, gib):
     json.dump({"metadata": {}, "weight_map": weight_map}, open(os.path.join(d, "model.safetensors.index.json"), "w"))
     json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": hidden,
                "intermediate_size": ffn, "num_hidden_layers": layers, "num_attention_heads": 16,
-               "num_key_value_heads": 16, "vocab_size": 32000, "rms_norm_eps": 1e-5}, open(os.path.join(d, "config.json"), "w"))
+               "num_key_value_heads": 16, "vocab_size": 32000, "rms_norm_eps": 1e-5,
+               "max_position_embeddings": 4096}, open(os.path.join(d, "config.json"), "w"))
 
 
 def timed(cmd):

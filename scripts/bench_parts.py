@@ -7,8 +7,9 @@ each process uses exactly its core. Then `ingot index` writes the index. The goa
 at most 1.2 / N of the one-process time, plus the index step. Also checks that both outputs are byte-identical and
 reports each process's peak RSS (GNU time) next to the largest tensor.
 
-Source: the ~3 GiB llama-shaped sharded checkpoint of bench_convert.py (generated once). Conversion: --compress
-zstd (CPU-bound: what a cluster speeds up) and raw (I/O-bound: bounded by the disk both runs share here).
+Source: the ~3 GiB llama-shaped sharded checkpoint of bench_convert.py (generated once). Conversions: --quantize
+q8_0 and --compress zstd (CPU-bound: what a cluster speeds up) and raw (I/O-bound: bounded by the disk and memory
+bandwidth both runs share here, so it cannot speed up on one machine).
 
 Usage: python3 scripts/bench_parts.py [--gib 3] [--parts 2] [--shard-size 500MB] [--repeat 1]
 """
@@ -28,7 +29,8 @@ def run_timed(cmds):
     for p, e, c in zip(procs, errs, cmds):
         if p.returncode != 0:
             sys.exit(f"failed: {' '.join(c)}\n{e[-2000:]}")
-    return wall, [int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", e).group(1)) for e in errs]
+    rss = [int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", e).group(1)) for e in errs]
+    return wall, rss
 
 
 def main():
@@ -49,7 +51,7 @@ def main():
     print(f"CPU: {cpu_name()} ({cpu_class()}), {cores} cores; model {data / 2**30:.2f} GiB; shards of {args.shard_size}; "
           f"{args.parts} parts, one core each")
     print(f"{'conversion':14} {'one process':>12} {'N parts':>9} {'index':>7} {'ratio':>7} {'goal':>7}  peak RSS per process")
-    for mode, extra in [("zstd", ["--compress", "zstd"]), ("raw", [])]:
+    for mode, extra in [("q8_0", ["--quantize", "q8_0"]), ("zstd", ["--compress", "zstd"]), ("raw", [])]:
         best = None
         for _ in range(args.repeat):
             one, many = os.path.join(WORK, "parts-one"), os.path.join(WORK, "parts-many")
