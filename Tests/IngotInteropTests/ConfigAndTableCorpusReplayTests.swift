@@ -19,7 +19,7 @@ import Testing
         let folders = try FileManager.default.contentsOfDirectory(atPath: CorpusReplayTests.corpus).sorted()
         // tokenizer: IngotTextTests (FuzzCorpusReplayTests); template: IngotTextTests (TemplateCorpusReplayTests);
         // prompts: IngotKitTests (EvaluationSetTests).
-        let replayed = ["gguf", "hfconfig", "imatrix", "ingot", "npy", "npz", "prompts", "pytorch", "safetensors", "template", "tensortables", "tokenizer"]
+        let replayed = ["gguf", "hfconfig", "imatrix", "ingot", "npy", "npz", "prompts", "pytorch", "safetensors", "shardindex", "template", "tensortables", "tokenizer"]
         #expect(folders == replayed, "replay a new corpus folder in CorpusReplayTests or here")
     }
 
