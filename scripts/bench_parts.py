@@ -11,7 +11,10 @@ Source: the ~3 GiB llama-shaped sharded checkpoint of bench_convert.py (generate
 q8_0 and --compress zstd (CPU-bound: what a cluster speeds up) and raw (I/O-bound: bounded by the disk and memory
 bandwidth both runs share here, so it cannot speed up on one machine).
 
-Usage: python3 scripts/bench_parts.py [--gib 3] [--parts 2] [--shard-size 500MB] [--repeat 1]
+With --sequential the parts run one after another, each alone on one core, and the slowest part counts: N machines
+do not share a disk, memory bus or cores with each other, which parts running at once on this machine do.
+
+Usage: python3 scripts/bench_parts.py [--gib 3] [--parts 2] [--shard-size 500MB] [--repeat 1] [--sequential]
 """
 import argparse, filecmp, os, re, shutil, subprocess, sys, time
 
@@ -39,17 +42,21 @@ def main():
     ap.add_argument("--parts", type=int, default=2)
     ap.add_argument("--shard-size", default="500MB")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--sequential", action="store_true",
+                    help="run the parts one after another (each alone on its core, as on separate machines) and take the "
+                         "slowest part's time, instead of all at once on this machine's cores")
     args = ap.parse_args()
     cores = len(os.sched_getaffinity(0))
-    if args.parts > cores:
+    if args.parts > cores and not args.sequential:
         sys.exit(f"--parts {args.parts} needs {args.parts} cores; this machine has {cores}")
     build_release(("ingot",))
     src = os.path.join(WORK, "sharded-ckpt")
     make_checkpoint(src, args.gib)
     data = sum(os.path.getsize(os.path.join(src, f)) for f in os.listdir(src) if f.endswith(".safetensors"))
     largest = 2048 * 5632 * 4
+    how = "one after another, slowest counted" if args.sequential else "at once"
     print(f"CPU: {cpu_name()} ({cpu_class()}), {cores} cores; model {data / 2**30:.2f} GiB; shards of {args.shard_size}; "
-          f"{args.parts} parts, one core each")
+          f"{args.parts} parts, one core each, {how}")
     print(f"{'conversion':14} {'one process':>12} {'N parts':>9} {'index':>7} {'ratio':>7} {'goal':>7}  peak RSS per process")
     for mode, extra in [("q8_0", ["--quantize", "q8_0"]), ("zstd", ["--compress", "zstd"]), ("raw", [])]:
         best = None
@@ -60,8 +67,13 @@ def main():
             subprocess.run(f"cat {src}/*.safetensors > /dev/null", shell=True, check=True)  # warm cache for both
             base = [INGOT, "convert", src, "--max-shard-size", args.shard_size] + extra
             t_one, rss_one = run_timed([["taskset", "-c", "0"] + base + ["-o", one + "/model.ingot"]])
-            t_many, rss_many = run_timed([["taskset", "-c", str(k - 1)] + base + ["-o", many + "/model.ingot", "--part", f"{k}/{args.parts}"]
-                                          for k in range(1, args.parts + 1)])
+            cmds = [["taskset", "-c", str((k - 1) % cores)] + base + ["-o", many + "/model.ingot", "--part", f"{k}/{args.parts}"]
+                    for k in range(1, args.parts + 1)]
+            if args.sequential:
+                runs = [run_timed([c]) for c in cmds]
+                t_many, rss_many = max(r[0] for r in runs), [r[1][0] for r in runs]
+            else:
+                t_many, rss_many = run_timed(cmds)
             t_index, _ = run_timed([[INGOT, "index", many]])
             names = sorted(os.listdir(one))
             same = names == sorted(os.listdir(many)) and all(filecmp.cmp(os.path.join(one, n), os.path.join(many, n), shallow=False) for n in names)
