@@ -64,3 +64,45 @@ def test_truncations_and_bit_flips_never_crash(tmp_path):
                     f.get_tensor(k)
         except ingot.IngotError:
             pass
+
+
+@pytest.mark.skipif(__import__("conftest").CLI is None, reason="no ingot CLI")
+def test_mutations_agree_with_swift(tmp_path):
+    """Random byte flips and truncations of a compressed file (entropy + zstd planes): the Python reader and
+    `ingot check` (Swift, a black box) accept and reject the same files, with the same line when they reject."""
+    import random
+
+    import numpy as np
+
+    import ingot.numpy
+    from conftest import cli
+
+    rng = np.random.default_rng(3)
+    good_path = tmp_path / "good.ingot"
+    ingot.numpy.save_file({"w": (rng.standard_normal((64, 64)) * 0.02).astype(np.float32),
+                           "i": rng.integers(0, 4, 3000, dtype=np.int8)}, good_path, {"m": 1}, compress=12, chunk_size=4096)
+    good = good_path.read_bytes()
+    r = random.Random(14)
+    p = tmp_path / "m.ingot"
+    for n in range(120):
+        b = bytearray(good)
+        if n % 6 == 5:
+            b = b[: r.randrange(len(b))]
+        else:
+            for _ in range(r.randint(1, 3)):
+                i = r.randrange(40, len(b)) if r.random() < 0.9 else r.randrange(0, 40)
+                b[i] ^= 1 << r.randrange(8)
+        p.write_bytes(bytes(b))
+        py = None
+        try:
+            with ingot.safe_open(p) as f:
+                for k in f.keys():
+                    f.get_tensor(k)
+        except ingot.IngotError as e:
+            py = str(e)
+        sw = cli("check", p, check=False)
+        if py is None:
+            assert sw.returncode == 0, sw.stderr
+        else:
+            assert sw.returncode != 0, py
+            assert py in sw.stderr or py.split(": ", 1)[1].split(" (")[0] in sw.stderr, (py, sw.stderr)
