@@ -348,9 +348,11 @@ static void decode_item(Job *j, void *st, size_t k, Failure *f) {
 static PyObject *py_decode_chunks(PyObject *self, PyObject *args) {
     Py_buffer stored, out;
     Py_ssize_t decoded, chunk, planes, first, last;
-    int threads;
-    if (!PyArg_ParseTuple(args, "y*w*nnnnni", &stored, &out, &decoded, &chunk, &planes, &first, &last, &threads))
+    int threads, want_hash = 0;
+    if (!PyArg_ParseTuple(args, "y*w*nnnnni|p", &stored, &out, &decoded, &chunk, &planes, &first, &last, &threads,
+                          &want_hash))
         return NULL;
+    XXH64_hash_t hash = 0;
     PyObject *result = NULL;
     size_t *offsets = NULL;
     Geometry g;
@@ -381,14 +383,43 @@ static PyObject *py_decode_chunks(PyObject *self, PyObject *args) {
     }
     DecodeCtx ctx = {stored.buf, offsets, out.buf, lo, (size_t)first, g};
     Job job = {0};
+    job.err.kind = NULL;
     job.n = (size_t)(last - first);
     job.item = decode_item;
     job.make_state = decode_state;
     job.free_state = decode_state_free;
     job.ctx = &ctx;
-    Py_BEGIN_ALLOW_THREADS
-    rc = job_run(&job, threads);
-    Py_END_ALLOW_THREADS
+    if (want_hash && (threads <= 1 || job.n <= 1)) {
+        /* One thread: hash each chunk right after decoding it, while it is still in cache. */
+        Py_BEGIN_ALLOW_THREADS
+        XXH3_state_t *xs = XXH3_createState();
+        DecodeState *st = xs ? decode_state(&job) : NULL;
+        if (!st) {
+            rc = -1;
+        } else {
+            rc = 0;
+            XXH3_64bits_reset(xs);
+            for (size_t k = 0; k < job.n; k++) {
+                Failure f1 = {0};
+                decode_item(&job, st, k, &f1);
+                if (f1.kind) {
+                    job.err = f1;
+                    break;
+                }
+                size_t i = ctx.first + k;
+                XXH3_64bits_update(xs, ctx.out + (chunk_start(&g, i) - lo), chunk_len(&g, i));
+            }
+            hash = XXH3_64bits_digest(xs);
+            decode_state_free(st);
+        }
+        XXH3_freeState(xs);
+        Py_END_ALLOW_THREADS
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        rc = job_run(&job, threads);
+        if (rc == 0 && !job.err.kind && want_hash) hash = XXH3_64bits(out.buf, (size_t)out.len);
+        Py_END_ALLOW_THREADS
+    }
     if (rc < 0) {
         PyErr_NoMemory();
         goto done;
@@ -397,8 +428,12 @@ static PyObject *py_decode_chunks(PyObject *self, PyObject *args) {
         raise_failure(&job.err);
         goto done;
     }
-    result = Py_None;
-    Py_INCREF(result);
+    if (want_hash) {
+        result = PyLong_FromUnsignedLongLong((unsigned long long)hash);
+    } else {
+        result = Py_None;
+        Py_INCREF(result);
+    }
 done:
     free(offsets);
     PyBuffer_Release(&stored);
