@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._arrays import row_bytes, to_array
-from ._errors import UnsupportedError, quoted
+from ._errors import MemoryBudgetError, UnsupportedError, quoted
 from ._format import IngotFile
 
 FRAMEWORKS = ("numpy", "np", "pt", "torch")
@@ -47,7 +47,7 @@ class TensorSlice:
         e = self._e
         rb = row_bytes(e)
         raw = self._file.decode(e, lo * rb, hi * rb)
-        return to_array(e, raw, (hi - lo,) + tuple(e.shape[1:]), dequantize)
+        return _shaped(self._file, e, raw, (hi - lo,) + tuple(e.shape[1:]), dequantize)
 
     def __getitem__(self, index, dequantize: bool = True):
         e = self._e
@@ -157,7 +157,18 @@ class safe_open:
 
     def _array(self, e, dequantize: bool) -> np.ndarray:
         raw = self._file.decode(e)
-        return to_array(e, raw, e.shape, dequantize)
+        return _shaped(self._file, e, raw, e.shape, dequantize)
+
+
+def _shaped(file, e, raw, shape, dequantize):
+    """to_array, with numpy's refusals (an empty tensor whose other dimensions multiply past its index range, a
+    dequantized size beyond memory) reported as errors naming the file and tensor."""
+    try:
+        return to_array(e, raw, shape, dequantize)
+    except ValueError as ex:
+        raise UnsupportedError(file.path, f"tensor {quoted(e.name)}: numpy cannot hold shape {list(shape)}: {ex}", "unsupported") from None
+    except MemoryError:
+        raise MemoryBudgetError(file.path, f"tensor {quoted(e.name)}: not enough memory for {e.count} float32 values", "memory") from None
 
 
 from ._format import SCALAR_SIZE as _SCALAR  # noqa: E402

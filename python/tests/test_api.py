@@ -68,3 +68,21 @@ def test_kernels_report_cpu():
     from ingot import _ingot
 
     assert set(_ingot.cpu()) == {"avx512f", "avx2_fma", "f16c"}
+
+
+def test_shapes_numpy_cannot_hold(tmp_path):
+    """An empty tensor whose other dimensions overflow numpy's index range: an IngotError, not numpy's ValueError."""
+    import json
+    import struct
+
+    from ingot import _ingot
+
+    h = json.dumps({"alignment": 64, "metadata": {}, "tensors": [
+        {"name": "e", "dtype": "f32", "shape": [0, 1 << 62], "offset": 0, "length": 0, "encoding": "raw",
+         "xxh3": f"{_ingot.xxh3(b''):016x}"}]}).encode()  # the checksum of no bytes (the reader checks it)
+    data = b"\x89INGOT\r\n" + struct.pack("<HHIQQQ", 1, 0, 0, len(h), _ingot.xxh3(h), 4096) + h
+    p = tmp_path / "e.ingot"
+    p.write_bytes(data + bytes(4096 - len(data)))
+    with ingot.safe_open(p) as f:
+        with pytest.raises(ingot.UnsupportedError, match="numpy cannot hold shape"):
+            f.get_tensor("e")
