@@ -2,7 +2,7 @@
 # Installs what Ingot needs on a fresh Debian machine (when missing). Idempotent.
 set -euo pipefail
 need=()
-for pkg in libzstd-dev libopenblas-dev libxxhash-dev zlib1g-dev; do
+for pkg in libzstd-dev libopenblas-dev libxxhash-dev zlib1g-dev python3-dev python3-venv; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
