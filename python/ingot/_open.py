@@ -6,6 +6,7 @@ import numpy as np
 
 from ._arrays import row_bytes, to_array
 from ._errors import MemoryBudgetError, UnsupportedError, quoted
+from ._shards import open_model_file
 from ._format import IngotFile
 
 FRAMEWORKS = ("numpy", "np", "pt", "torch")
@@ -105,7 +106,7 @@ class safe_open:
             import torch  # noqa: F401  (fail early when torch is missing)
         self._framework = framework
         self._device = device
-        self._file = IngotFile(filename, threads)
+        self._file = open_model_file(filename, threads)
 
     def __enter__(self):
         return self
