@@ -21,7 +21,7 @@ public final class IngotFile: Sendable {
     public init(mapped f: MappedFile) throws {
         path = f.path
         file = f
-        (preamble, header, dataOffset) = try withPath(f.path) { try IngotFile.validate(f.bytes) }
+        (preamble, header, dataOffset) = try withPath(f.path) { try f.withoutReadAhead { try IngotFile.validate(f.bytes) } }
         var idx = [ExactKey: Int](minimumCapacity: header.tensors.count)
         for (i, t) in header.tensors.enumerated() { idx[ExactKey(t.name)] = i }
         index = idx

@@ -77,6 +77,16 @@ public final class MappedFile: @unchecked Sendable {
         if let base { _ = madvise(base, bytes.count, MADV_SEQUENTIAL) }
     }
 
+    /// Runs `body` with read-ahead off: opening reads the header and a few bytes between tensors (the padding
+    /// rule), and on a cold file — a model on a network filesystem, or shards whose header was just inserted in
+    /// front (which drops their cached pages) — read-ahead would turn each of those touches into a large read.
+    public func withoutReadAhead<T>(_ body: () throws -> T) rethrows -> T {
+        guard let base else { return try body() }
+        _ = madvise(base, bytes.count, MADV_RANDOM)
+        defer { _ = madvise(base, bytes.count, MADV_NORMAL) }
+        return try body()
+    }
+
     deinit {
         ingot_guard_mapping_remove(guardSlot)
         if let base { munmap(base, bytes.count) }
