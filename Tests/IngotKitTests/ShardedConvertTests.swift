@@ -277,4 +277,18 @@ import Testing
         #expect(viaShard.warnings.count == 1)
         #expect(try InspectReport.inspect(path: KitFixtures.llama).files == nil)
     }
+
+    @Test func aGGUFThroughSplitsAndShardsComesBackByteIdentical() throws {
+        // llama.cpp's Q8_0 file → split GGUF → sharded .ingot → one GGUF: the original bytes, every step lossless.
+        let dir = KitFixtures.tempDir()
+        var r = ConvertRequest(source: KitFixtures.llamaQ8, output: dir + "/split/m.gguf")
+        r.maxShardBytes = 30_000
+        _ = try Converter.convert(r)
+        let first = dir + "/split/" + (try files(dir + "/split"))[0]
+        r = ConvertRequest(source: first, output: dir + "/shards/model.ingot", compression: .zstd())
+        r.maxShardBytes = 30_000
+        _ = try Converter.convert(r)
+        _ = try Converter.convert(ConvertRequest(source: dir + "/shards", output: dir + "/back.gguf"))
+        #expect(bytes(dir + "/back.gguf") == bytes(KitFixtures.llamaQ8))
+    }
 }
