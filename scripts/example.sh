@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the example model bundled in fixtures/ (a tiny llama made by transformers, with GQA and llama3
 # rope scaling): import → compress → inspect → check → quantize → verify on the built-in evaluation text and prompts
-# (with an HTML report), ending with the verdict; generation from the quantized file; then a BERT encoder.
+# (with an HTML report), ending with the verdict; generation from the quantized file; a q4_k_m GGUF with an importance
+# matrix; the model cut into shards by two job-array parts; then a BERT encoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -37,6 +38,12 @@ echo "== 5c. llama.cpp's q4_k_m mix straight to GGUF, weighted by an importance 
 $ingot calibrate "$model" --text "$(dirname "$0")/../fixtures/eval/text.txt" --ctx 64 --chunks 8 -o "$out/model.imatrix"
 $ingot convert "$model" -o "$out/q4km.gguf" --quantize q4_k_m --imatrix "$out/model.imatrix" | tail -2
 $ingot inspect "$out/q4km.gguf" | tail -5
+echo
+echo "== 5d. the same model cut into shards by two parts of a job array (as on two machines), indexed, checked"
+for k in 1 2; do $ingot convert "$model" -o "$out/shards/model.ingot" --max-shard-size 100kB --compress zstd --part $k/2 | tail -1; done
+$ingot index "$out/shards"
+$ingot check "$out/shards"
+$ingot diff "$out/model.ingot" "$out/shards" | tail -1
 echo
 echo "== 6. an encoder (BERT, sentence-transformers layout): its own pooling, then q8_0 verified by embedding cosine"
 bert=fixtures/models/bert/safetensors
