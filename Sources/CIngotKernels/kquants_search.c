@@ -29,7 +29,12 @@
 // every CPU and vector width. Deterministic: no dependence on the call split (a block sees only its values and its
 // columns' importances), no threads, no CPU-dependent paths.
 #include "kquants_common.h"
+#include "ingot_matvec.h"
 #include <float.h>
+
+#ifndef KQS_IS_VARIANT
+#define KQS_IS_VARIANT 0
+#endif
 
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
@@ -114,11 +119,6 @@ static inline float code_of(float v, float lo, float hi) {
     return (float)nearest_int(v);
 }
 
-// lv[j] = the code of iscale·(x[j] − off) in [lo, hi], as a float.
-static void linear_codes(const float *x, int n, float iscale, float off, float lo, float hi, float *lv) {
-    for (int j = 0; j < n; j++) lv[j] = code_of(iscale * (x[j] - off), lo, hi);
-}
-
 // Σw·l, Σw·l², Σw·x·l over the levels l = lv[j].
 static void level_sums(const float *x, const float *w, const float *lv, int n, float *sl, float *sll, float *sxl) {
     float a[LANES] = {0}, b[LANES] = {0}, c[LANES] = {0};
@@ -168,34 +168,108 @@ static float ls_fit(const moments *m, float sl, float sll, float sxl, int offset
     return err;
 }
 
+// ---- vector helpers --------------------------------------------------------------------------------------------
+//
+// The hot loops are vectorised over 16 lanes with clang vector extensions. Every lane computes exactly what one scalar candidate (or
+// one element) would, and each sum is accumulated in one fixed order (candidate-major: element by element within
+// the candidate's lane; element-major: the two 16-element halves added lane by lane, then one fixed reduction
+// tree), so the bytes do not depend on the vector width the compiler picks (16, 8 or 4 lanes per register).
+
+// The helpers taking vectors are always inlined, so no vector crosses a call (the ABI note does not apply).
+#pragma clang diagnostic ignored "-Wpsabi"
+typedef float v16 __attribute__((ext_vector_type(16)));
+typedef int32_t v16i __attribute__((ext_vector_type(16)));
+typedef float v8f __attribute__((ext_vector_type(8)));
+#define KINLINE static inline __attribute__((always_inline))
+#define VS(s) ((v16)(s))
+
+KINLINE v16 vload(const float *p) { v16 v; memcpy(&v, p, sizeof v); return v; }
+KINLINE float vsum(v16 v) {
+    const v8f a = v.lo + v.hi;
+    return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+}
+// code_of for 16 lanes: clamp in f32 (NaN goes to lo), then round half to even by the 1.5·2^23 trick (exact for
+// |v| ≤ 2^22, which the clamp guarantees) — nearest_int's result for every input.
+KINLINE v16 vcode(v16 v, float lo, float hi) {
+    v = v > VS(lo) ? v : VS(lo);
+    v = v < VS(hi) ? v : VS(hi);
+    return (v + VS(12582912.f)) - VS(12582912.f);
+}
+// The decoder's level for a scaled value: Q5_0 −16..15, Q5_1 0..31, IQ4_NL ggml's table (index = the number of
+// midpoints 2v reaches, as iq4nl_index).
+KINLINE v16 vlevels(uint32_t t, v16 v) {
+    if (t == INGOT_GGML_IQ4_NL) {
+        static const float twice_mid[15] = {-231, -187, -148, -114, -84, -57, -32, -9, 14, 38, 63, 91, 122, 158, 202};
+        const v16 v2 = v + v;
+        v16 l = VS(-127.0f);
+        for (int k = 0; k < 15; k++)
+            l = v2 >= VS(twice_mid[k]) ? l + VS((float)(iq4nl_values[k + 1] - iq4nl_values[k])) : l;
+        return l;
+    }
+    return t == INGOT_GGML_Q5_0 ? vcode(v, -16.0f, 15.0f) : vcode(v, 0.0f, 31.0f);
+}
+
+// ls_fit for 16 candidates at once (same formulas, lane by lane); returns the fitted errors.
+KINLINE v16 vls_fit(const moments *m, v16 sl, v16 sll, v16 sxl, int offset, v16 *a, v16 *b) {
+    v16 aa = sll > VS(0.0f) ? sxl / sll : VS(0.0f), bb = VS(0.0f);
+    v16 err = VS(m->sxx) - aa * sxl;
+    if (offset) {
+        const v16 D = VS(m->sw) * sll - sl * sl;
+        const v16 a2 = (VS(m->sw) * sxl - VS(m->sx) * sl) / D, b2 = (sll * VS(m->sx) - sl * sxl) / D;
+        const v16i use = (D > VS(0.0f)) & (offset > 0 ? (v16i)(-1) : (b2 <= VS(0.0f)));
+        aa = use ? a2 : aa;
+        bb = use ? b2 : bb;
+        err = use ? VS(m->sxx) - a2 * sxl - b2 * VS(m->sx) : err;
+    }
+    *a = aa;
+    *b = bb;
+    return err;
+}
+
+
 // ---- error of a stored configuration --------------------------------------------------------------------------
 
 // Sub-run error with nearest codes for the decoder values dl (step) and ml (subtracted offset), computed with the
-// decoder's exact f32 arithmetic x̂ = dl·q − ml. Writes the codes (offset so the lowest is 0) when L is not NULL.
-static float sub_error(const float *x, const float *w, int n, int qlo, int qhi, float dl, float ml, uint8_t *L) {
-    const float inv = dl != 0 ? 1.0f / dl : 0.0f, lo = (float)qlo, hi = (float)qhi;
-    const float zero = qlo < 0 ? 0.0f : lo; // the code when the step is 0 (every code decodes alike)
-    float acc[LANES] = {0}, q[32];
-    for (int j0 = 0; j0 < n; j0 += 32) {
-        const int m = n - j0 < 32 ? n - j0 : 32;
-        if (dl != 0)
-            for (int j = 0; j < m; j++) q[j] = code_of((x[j0 + j] + ml) * inv, lo, hi);
-        else
-            for (int j = 0; j < m; j++) q[j] = zero;
-        for (int j = 0; j < m; j += LANES)
-            for (int k = 0; k < LANES; k++) {
-                const float diff = (dl * q[j + k] - ml) - x[j0 + j + k];
-                acc[k] += w[j0 + j + k] * diff * diff;
-            }
-        if (L)
-            for (int j = 0; j < m; j++) L[j0 + j] = (uint8_t)((int)q[j] - qlo);
+// decoder's exact f32 arithmetic x̂ = dl·q − ml, element-major over the run's 16 or 32 elements; the lanes are
+// returned unreduced (sums of runs are added lane by lane, reduced once). With dl = 0 every element takes code 0
+// (the inverse is 0), which decodes like every other code.
+KINLINE v16 sub_err_v(const float *x, const float *w, int n, float lo, float hi, float dl, float ml) {
+    const float inv = dl != 0 ? 1.0f / dl : 0.0f;
+    v16 acc = VS(0.0f);
+    for (int v = 0; v < n; v += 16) {
+        const v16 X = vload(x + v), q = vcode((X + VS(ml)) * VS(inv), lo, hi);
+        const v16 diff = (VS(dl) * q - VS(ml)) - X;
+        acc += vload(w + v) * diff * diff;
     }
-    return lane_total(acc);
+    return acc;
+}
+
+// The codes of sub_err_v (offset so the lowest is 0).
+KINLINE void sub_codes(const float *x, int n, float lo, float hi, float dl, float ml, uint8_t *L) {
+    const float inv = dl != 0 ? 1.0f / dl : 0.0f;
+    for (int v = 0; v < n; v += 16) {
+        const v16 q = vcode((vload(x + v) + VS(ml)) * VS(inv), lo, hi) - VS(lo);
+        const uint8_t __attribute__((ext_vector_type(16))) b =
+            __builtin_convertvector(__builtin_convertvector(q, v16i), uint8_t __attribute__((ext_vector_type(16))));
+        memcpy(L + v, &b, 16);
+    }
+}
+
+KINLINE moments moments_v(const float *x, const float *w, int n) {
+    v16 a = VS(0.0f), b = VS(0.0f), c = VS(0.0f);
+    for (int v = 0; v < n; v += 16) {
+        const v16 X = vload(x + v), W = vload(w + v);
+        a += W;
+        b += W * X;
+        c += W * X * X;
+    }
+    return (moments){vsum(a), vsum(b), vsum(c)};
 }
 
 // ---- step 1: real (scale, min) per sub-block ------------------------------------------------------------------
 
-// Best real scale (and for asym, min ≤ 0 returned as *neg_min ≥ 0) for one sub-block of 16 or 32.
+// Best real scale (and for asym, min ≤ 0 returned as *neg_min ≥ 0) for one sub-block of 16 or 32. The grid runs
+// candidate-major (lane c: candidate c; spare lanes repeat candidate 0, and ties keep the earliest).
 static float sub_fit(const float *x, const float *w, int n, const kspec *k, float *neg_min) {
     float mn = x[0], mx = x[0], amax = 0, sgnmax = 0;
     for (int j = 0; j < n; j++) {
@@ -205,36 +279,54 @@ static float sub_fit(const float *x, const float *w, int n, const kspec *k, floa
     }
     *neg_min = 0;
     if (amax == 0) return 0;
-    const moments m = moments_of(x, w, n);
+    const moments m = moments_v(x, w, n);
     const float lo = (float)k->qlo, hi = (float)k->qhi;
-    float lv[32], best = FLT_MAX, ba = 0, bb = 0, sl, sll, sxl, a, b;
+    float isc[16], off = 0;
+    int nc;
     if (k->asym) {
         if (mn > 0) mn = 0;
         const float range = mx - mn;
         if (!(range > 0)) { *neg_min = -mn; return 0; }
-        for (int is = 0; is <= ASYM_STEPS; is++) {
-            linear_codes(x, n, (hi - 1.0f + (2.0f / ASYM_STEPS) * is) / range, mn, lo, hi, lv);
-            level_sums(x, w, lv, n, &sl, &sll, &sxl);
-            const float e = ls_fit(&m, sl, sll, sxl, -1, &a, &b);
-            if (e < best) { best = e; ba = a; bb = b; }
-        }
+        off = mn;
+        nc = ASYM_STEPS + 1;
+        for (int c = 0; c < 16; c++) isc[c] = (hi - 1.0f + (2.0f / ASYM_STEPS) * (c < nc ? c : 0)) / range;
     } else {
         // The extreme element on the long side (−qlo levels) or on the short side (qhi levels).
-        for (int side = 0; side < 2; side++)
-            for (int is = 0; is <= SYM_STEPS; is++) {
-                const float top = side == 0 ? -lo : hi;
-                linear_codes(x, n, (side == 0 ? -1.0f : 1.0f) * (top - 1.0f + (2.0f / SYM_STEPS) * is) / sgnmax, 0, lo, hi, lv);
-                level_sums(x, w, lv, n, &sl, &sll, &sxl);
-                const float e = ls_fit(&m, sl, sll, sxl, 0, &a, &b);
-                if (e < best) { best = e; ba = a; bb = 0; }
-            }
+        nc = 2 * (SYM_STEPS + 1);
+        for (int c = 0; c < 16; c++) {
+            const int cc = c < nc ? c : 0, side = cc / (SYM_STEPS + 1), is = cc % (SYM_STEPS + 1);
+            const float top = side == 0 ? -lo : hi;
+            isc[c] = (side == 0 ? -1.0f : 1.0f) * (top - 1.0f + (2.0f / SYM_STEPS) * is) / sgnmax;
+        }
     }
+    const v16 IS = vload(isc);
+    v16 sl[2] = {VS(0.0f), VS(0.0f)}, sll[2] = {VS(0.0f), VS(0.0f)}, sxl[2] = {VS(0.0f), VS(0.0f)};
+    for (int j = 0; j < n; j += 2)
+        for (int u = 0; u < 2; u++) {
+            const v16 xv = VS(x[j + u]);
+            const v16 l = vcode(IS * (xv - VS(off)), lo, hi), wl = VS(w[j + u]) * l;
+            sl[u] += wl;
+            sll[u] += wl * l;
+            sxl[u] += wl * xv;
+        }
+    v16 A, B;
+    const v16 E = vls_fit(&m, sl[0] + sl[1], sll[0] + sll[1], sxl[0] + sxl[1], k->asym ? -1 : 0, &A, &B);
+    float best = FLT_MAX, ba = 0, bb = 0;
+    for (int c = 0; c < nc; c++)
+        if (E[c] < best) { best = E[c]; ba = A[c]; bb = k->asym ? B[c] : 0; }
     // A Lloyd step: nearest codes for the best fit, refit.
     if (ba != 0) {
-        linear_codes(x, n, 1.0f / ba, bb, lo, hi, lv);
-        level_sums(x, w, lv, n, &sl, &sll, &sxl);
-        const float e = ls_fit(&m, sl, sll, sxl, k->asym ? -1 : 0, &a, &b);
-        if (e < best) { ba = a; bb = b; }
+        const float inv = 1.0f / ba;
+        v16 a = VS(0.0f), b = VS(0.0f), c = VS(0.0f);
+        for (int v = 0; v < n; v += 16) {
+            const v16 X = vload(x + v), l = vcode(VS(inv) * (X - VS(bb)), lo, hi), wl = vload(w + v) * l;
+            a += wl;
+            b += wl * l;
+            c += wl * X;
+        }
+        float fa, fb;
+        const float e = ls_fit(&m, vsum(a), vsum(b), vsum(c), k->asym ? -1 : 0, &fa, &fb);
+        if (e < best) { ba = fa; bb = fb; }
     }
     *neg_min = -bb;
     return ba;
@@ -283,13 +375,14 @@ typedef struct {
 
 // Error of the whole block for the stored halves and sub-scales, nearest codes (written to L when not NULL).
 static float state_error(const float *x, const float *w, const kspec *k, const kstate *st, uint8_t *L) {
-    const float d = half_value(st->hd), dm = half_value(st->hm);
-    float err = 0;
+    const float d = half_value(st->hd), dm = half_value(st->hm), lo = (float)k->qlo, hi = (float)k->qhi;
+    v16 acc = VS(0.0f);
     for (int s = 0; s < k->n / k->sub; s++) {
         const float dl = d * (float)st->ls[s], ml = k->asym ? dm * (float)st->lm[s] : 0.0f;
-        err += sub_error(x + s * k->sub, w + s * k->sub, k->sub, k->qlo, k->qhi, dl, ml, L ? L + s * k->sub : NULL);
+        acc += sub_err_v(x + s * k->sub, w + s * k->sub, k->sub, lo, hi, dl, ml);
+        if (L) sub_codes(x + s * k->sub, k->sub, lo, hi, dl, ml, L + s * k->sub);
     }
-    return err;
+    return vsum(acc);
 }
 
 // Candidate integers: the value `ideal` rounds to, its ±1 neighbours, and the current one; distinct, in range.
@@ -308,21 +401,28 @@ static int candidates(int current, float ideal_real, int lo, int hi, int *out) {
 }
 
 // For fixed halves, the best sub-scale (and sub-minimum) of each sub-block among the candidates, by true error.
+// Candidates are scored four at a time (independent sums whose latencies overlap).
 static void refine_subscales(const float *x, const float *w, const kspec *k, kstate *st, const float *scale,
                              const float *mins) {
-    const float d = half_value(st->hd), dm = half_value(st->hm);
+    const float d = half_value(st->hd), dm = half_value(st->hm), lo = (float)k->qlo, hi = (float)k->qhi;
     for (int s = 0; s < k->n / k->sub; s++) {
         const float *xs = x + s * k->sub, *ws = w + s * k->sub;
         int cl[4], cm[4] = {0};
         const int ncl = candidates(st->ls[s], d != 0 ? scale[s] / d : (float)st->ls[s], k->slo, k->shi, cl);
         const int ncm = k->asym ? candidates(st->lm[s], dm != 0 ? mins[s] / dm : (float)st->lm[s], 0, k->mhi, cm) : 1;
-        float best = FLT_MAX;
-        for (int i = 0; i < ncl; i++)
-            for (int j = 0; j < ncm; j++) {
-                const float e = sub_error(xs, ws, k->sub, k->qlo, k->qhi, d * (float)cl[i],
-                                          k->asym ? dm * (float)cm[j] : 0.0f, NULL);
-                if (e < best) { best = e; st->ls[s] = cl[i]; st->lm[s] = cm[j]; }
+        const int nc = ncl * ncm;
+        float e[16];
+        for (int c0 = 0; c0 < nc; c0 += 4) {
+            v16 acc[4];
+            for (int u = 0; u < 4; u++) {
+                const int c = c0 + u < nc ? c0 + u : 0;
+                acc[u] = sub_err_v(xs, ws, k->sub, lo, hi, d * (float)cl[c / ncm], k->asym ? dm * (float)cm[c % ncm] : 0.0f);
             }
+            for (int u = 0; u < 4; u++) e[c0 + u] = vsum(acc[u]);
+        }
+        float best = FLT_MAX;
+        for (int c = 0; c < nc; c++)
+            if (e[c] < best) { best = e[c]; st->ls[s] = cl[c / ncm]; st->lm[s] = cm[c % ncm]; }
     }
 }
 
@@ -408,7 +508,7 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
     float scale[16], mins[16], sw[16];
     for (int s = 0; s < nsub; s++) {
         scale[s] = sub_fit(x + s * k->sub, w + s * k->sub, k->sub, k, &mins[s]);
-        sw[s] = moments_of(x + s * k->sub, w + s * k->sub, k->sub).sw;
+        sw[s] = moments_v(x + s * k->sub, w + s * k->sub, k->sub).sw;
     }
     kstate st;
     memset(&st, 0, sizeof st);
@@ -448,85 +548,135 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
 
 // ---- 32-element types ------------------------------------------------------------------------------------------
 
-// Q5_0 (x̂ = d·q, q −16..15), Q5_1 (x̂ = d·q + m, q 0..31), IQ4_NL (x̂ = d·v[q]): codes as the decoder's levels.
-static void small_levels(uint32_t t, const float *x, float iscale, float off, float *lv) {
-    if (t == INGOT_GGML_IQ4_NL) {
-        for (int j = 0; j < QK; j++) lv[j] = (float)iq4nl_values[iq4nl_index(iscale * (x[j] - off))];
-    } else if (t == INGOT_GGML_Q5_0) {
-        linear_codes(x, QK, iscale, off, -16.0f, 15.0f, lv);
-    } else {
-        linear_codes(x, QK, iscale, off, 0.0f, 31.0f, lv);
+// One element-major fit (a Lloyd step): levels for (iscale, off), least squares; error from the sums.
+KINLINE float small_refit(uint32_t t, const v16 *X, const v16 *W, const moments *mo, float iscale, float off,
+                          float *a, float *b) {
+    v16 sl = VS(0.0f), sll = VS(0.0f), sxl = VS(0.0f);
+    for (int h = 0; h < 2; h++) {
+        const v16 l = vlevels(t, VS(iscale) * (X[h] - VS(off))), wl = W[h] * l;
+        sl += wl;
+        sll += wl * l;
+        sxl += wl * X[h];
     }
+    const moments one = *mo;
+    const v16 ca = VS(vsum(sl)), cb = VS(vsum(sll)), cc = VS(vsum(sxl));
+    v16 va, vb;
+    const v16 e = vls_fit(&one, ca, cb, cc, t == INGOT_GGML_Q5_1, &va, &vb);
+    *a = va[0];
+    *b = vb[0];
+    return e[0];
 }
 
-// Exact error of stored (hd, hm) with nearest codes, using the decoder's f32 arithmetic.
-static float small_error(uint32_t t, const float *x, const float *w, uint16_t hd, uint16_t hm, float *lv) {
-    const float d = half_value(hd), m = t == INGOT_GGML_Q5_1 ? half_value(hm) : 0.0f;
-    small_levels(t, x, d != 0 ? 1.0f / d : 0.0f, m, lv);
-    float acc[LANES] = {0};
-    for (int j = 0; j < QK; j += LANES)
-        for (int k = 0; k < LANES; k++) {
-            const float xh = t == INGOT_GGML_Q5_1 ? d * lv[j + k] + m : d * lv[j + k];
-            const float diff = xh - x[j + k];
-            acc[k] += w[j + k] * diff * diff;
+// block_weights for a block of 32, vectorised: the importance slice when any of it is positive, else
+// sqrt(σ² + x²) with σ² = 2·Σx²/32 (Σx² summed in the fixed element-major order).
+KINLINE void small_weights(const float *x, const float *imp, float *w) {
+    if (imp) {
+        const v16 a = vload(imp), b = vload(imp + 16);
+        if (__builtin_reduce_or((a > VS(0.0f)) | (b > VS(0.0f)))) {
+            memcpy(w, imp, QK * sizeof(float));
+            return;
         }
-    return lane_total(acc);
+    }
+    const v16 X0 = vload(x), X1 = vload(x + 16);
+    const float sigma2 = 2 * vsum(X0 * X0 + X1 * X1) / QK;
+    const v16 w0 = __builtin_elementwise_sqrt(VS(sigma2) + X0 * X0), w1 = __builtin_elementwise_sqrt(VS(sigma2) + X1 * X1);
+    memcpy(w, &w0, sizeof w0);
+    memcpy(w + 16, &w1, sizeof w1);
 }
 
-// `have_ref`: y already holds the reference block, which is then written unless the search beats it.
-static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y, int have_ref) {
-    float mn = x[0], mx = x[0], amax = 0, sgnmax = 0;
-    for (int j = 0; j < QK; j++) {
-        if (x[j] < mn) mn = x[j];
-        if (x[j] > mx) mx = x[j];
-        if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); sgnmax = x[j]; }
-    }
-    if (amax == 0 && have_ref) return; // the reference block (zeros) is exact
-    const moments mo = moments_of(x, w, QK);
+// Searches one block of 32 and writes it. `ref`: up to 2 (d, m) half pairs scored as candidates too (the reference
+// quantizer's stored halves): nearest levels for a stored pair are never worse than the reference's own codes, so
+// the written block's error never exceeds the reference block's. The block is not all zero.
+static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y, const uint16_t *ref, int nref) {
+    const v16 X[2] = {vload(x), vload(x + 16)}, W[2] = {vload(w), vload(w + 16)};
+    const float mn = __builtin_reduce_min(__builtin_elementwise_min(X[0], X[1]));
+    const float mx = __builtin_reduce_max(__builtin_elementwise_max(X[0], X[1]));
+    const float amax = mx > -mn ? mx : -mn;
+    float sgnmax = 0;
+    for (int j = 0; j < QK; j++)
+        if (fabsf(x[j]) == amax) { sgnmax = x[j]; break; } // the first element of largest magnitude
     const int asym = t == INGOT_GGML_Q5_1;
-    float lv[QK], best = FLT_MAX, bd = 0, bm = 0, sl, sll, sxl, a, b;
-    // Candidate inverse scales: the extreme element at a top level ± a margin, on either side of the code range
-    // (Q5_1: the range over 30…32 steps, codes from the minimum).
-    for (int side = 0; side < (asym ? 1 : 2); side++)
-        for (int is = 0; is <= SMALL_STEPS; is++) {
-            const float u = (float)is / SMALL_STEPS; // 0 … 1 across the grid
-            float iscale, off = 0;
-            if (asym) { iscale = (30.0f + 2.0f * u) / (mx - mn); off = mn; }
-            else if (t == INGOT_GGML_Q5_0) iscale = (side ? 14.0f + 2.0f * u : -(15.0f + 2.0f * u)) / sgnmax;
-            else iscale = (side ? (100.0f + 18.0f * u) : -(112.0f + 18.0f * u)) / sgnmax;
-            if (!(fabsf(iscale) < FLT_MAX)) continue;
-            small_levels(t, x, iscale, off, lv);
-            level_sums(x, w, lv, QK, &sl, &sll, &sxl);
-            const float e = ls_fit(&mo, sl, sll, sxl, asym, &a, &b);
-            if (e < best) { best = e; bd = a; bm = b; }
+    moments mo;
+    {
+        const v16 s0 = W[0] + W[1], s1 = W[0] * X[0] + W[1] * X[1], s2 = W[0] * X[0] * X[0] + W[1] * X[1] * X[1];
+        mo = (moments){vsum(s0), vsum(s1), vsum(s2)};
+    }
+    // Candidate inverse scales, one per lane: the extreme element at a top level ± a margin, 8 on either side of the
+    // code range (Q5_1: the range over 30…32 steps, 16 candidates, codes from the minimum).
+    float isc[16];
+    float off = asym ? mn : 0.0f;
+    for (int c = 0; c < 16; c++) {
+        if (asym) { isc[c] = (30.0f + 2.0f * (float)c / 15) / (mx - mn); continue; }
+        const int side = c >= 8;
+        const float u = (float)(c & 7) / 7;
+        if (t == INGOT_GGML_Q5_0) isc[c] = (side ? 14.0f + 2.0f * u : -(15.0f + 2.0f * u)) / sgnmax;
+        else isc[c] = (side ? (100.0f + 18.0f * u) : -(112.0f + 18.0f * u)) / sgnmax;
+    }
+    const v16 IS = vload(isc);
+    // Two sets of sums (even and odd elements, added at the end) halve the chain of dependent additions.
+    v16 sl[2] = {VS(0.0f), VS(0.0f)}, sll[2] = {VS(0.0f), VS(0.0f)}, sxl[2] = {VS(0.0f), VS(0.0f)};
+    for (int j = 0; j < QK; j += 2)
+        for (int u = 0; u < 2; u++) {
+            const v16 xv = VS(x[j + u]);
+            const v16 l = vlevels(t, IS * (xv - VS(off))), wl = VS(w[j + u]) * l;
+            sl[u] += wl;
+            sll[u] += wl * l;
+            sxl[u] += wl * xv;
         }
+    v16 A, B;
+    v16 E = vls_fit(&mo, sl[0] + sl[1], sll[0] + sll[1], sxl[0] + sxl[1], asym, &A, &B);
+    const v16i finite = (IS == IS) & (IS != VS(INFINITY)) & (IS != VS(-INFINITY));
+    E = finite ? E : VS(NAN);
+    float best = FLT_MAX, bd = 0, bm = 0, a, b;
+    for (int c = 0; c < 16; c++)
+        if (E[c] < best) { best = E[c]; bd = A[c]; bm = B[c]; }
     // Two Lloyd steps.
     for (int it = 0; it < 2 && bd != 0; it++) {
-        small_levels(t, x, 1.0f / bd, bm, lv);
-        level_sums(x, w, lv, QK, &sl, &sll, &sxl);
-        const float e = ls_fit(&mo, sl, sll, sxl, asym, &a, &b);
+        const float e = small_refit(t, X, W, &mo, 1.0f / bd, bm, &a, &b);
         if (!(e < best)) break;
         best = e; bd = a; bm = b;
     }
-    // f16 rounding with neighbours, scored exactly, against the reference block already in y.
-    uint16_t hd[3], hm[3] = {0, 0, 0};
+    // f16 rounding with neighbours (Q5_1: the 3 x 3 square), then the reference halves, scored exactly in one
+    // candidate-major pass (lane c: candidate c; unused lanes repeat candidate 0).
+    uint16_t hd[3], hm[3] = {0, 0, 0}, cd[16], cm[16];
     const int nd = half_neighbours(half_finite(bd), hd), nm = asym ? half_neighbours(half_finite(bm), hm) : 1;
+    int nc = 0;
+    for (int i = 0; i < nd; i++)
+        for (int j = 0; j < nm; j++) { cd[nc] = hd[i]; cm[nc++] = hm[j]; }
+    for (int r = 0; r < nref; r++) { cd[nc] = ref[2 * r]; cm[nc++] = asym ? ref[2 * r + 1] : 0; }
+    // Element-major, four candidates at a time (independent sums, so their latencies overlap).
+    float CE[16];
+    for (int c0 = 0; c0 < nc; c0 += 4) {
+        v16 acc[4];
+        for (int c = 0; c < 4; c++) {
+            const int k = c0 + c < nc ? c0 + c : 0;
+            const float d = half_value(cd[k]), m = asym ? half_value(cm[k]) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
+            acc[c] = VS(0.0f);
+            for (int h = 0; h < 2; h++) {
+                const v16 l = vlevels(t, VS(inv) * (X[h] - VS(m)));
+                const v16 xh = asym ? VS(d) * l + VS(m) : VS(d) * l;
+                const v16 diff = xh - X[h];
+                acc[c] += W[h] * diff * diff;
+            }
+        }
+        for (int c = 0; c < 4; c++) CE[c0 + c] = vsum(acc[c]);
+    }
     float best_e = FLT_MAX;
     uint16_t best_d = 0, best_m = 0;
-    for (int i = 0; i < nd; i++)
-        for (int j = 0; j < nm; j++) {
-            const float e = small_error(t, x, w, hd[i], hm[j], lv);
-            if (e < best_e) { best_e = e; best_d = hd[i]; best_m = hm[j]; }
-        }
-    if (have_ref && !(best_e < small_error(t, x, w, get_half(y), asym ? get_half(y + 2) : 0, lv))) return;
+    for (int c = 0; c < nc; c++)
+        if (CE[c] < best_e) { best_e = CE[c]; best_d = cd[c]; best_m = cm[c]; }
     // Codes: the levels' indices for the winning halves.
     uint8_t L[QK];
     const float d = half_value(best_d), m = asym ? half_value(best_m) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
-    for (int j = 0; j < QK; j++) {
-        const float v = (x[j] - m) * inv;
-        L[j] = t == INGOT_GGML_IQ4_NL ? (uint8_t)iq4nl_index(v)
-             : t == INGOT_GGML_Q5_0   ? (uint8_t)((int)code_of(v, -16.0f, 15.0f) + 16)
-                                      : (uint8_t)code_of(v, 0.0f, 31.0f);
+    if (t == INGOT_GGML_IQ4_NL) {
+        for (int j = 0; j < QK; j++) L[j] = (uint8_t)iq4nl_index((x[j] - m) * inv);
+    } else {
+        for (int h = 0; h < 2; h++) {
+            const v16 v = (X[h] - VS(m)) * VS(inv);
+            const v16i c = __builtin_convertvector(asym ? vcode(v, 0.0f, 31.0f) : vcode(v, -16.0f, 15.0f) + VS(16.0f), v16i);
+            const uint8_t __attribute__((ext_vector_type(16))) b = __builtin_convertvector(c, uint8_t __attribute__((ext_vector_type(16))));
+            memcpy(L + 16 * h, &b, 16);
+        }
     }
     put_half(y, best_d);
     if (t == INGOT_GGML_Q5_0) pack_32_nibbles(L, y + 2, y + 6);
@@ -536,12 +686,20 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
 
 // ---- entry points ------------------------------------------------------------------------------------------------
 
+#ifndef KQS_VARIANT
+#define KQS_VARIANT portable
 size_t ingot_kq_search_scratch_floats(uint32_t t) {
     return ingot_kq_block_elements(t); // the weights of one block
 }
+#endif
+#define KQS_CAT2(a, b) a##b
+#define KQS_CAT(a, b) KQS_CAT2(a, b)
+#define KQS_ENTRY KQS_CAT(kq_search_, KQS_VARIANT)
 
-int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,
-                                 size_t blocks_per_row, size_t first_block, float *scratch) {
+int64_t KQS_ENTRY(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,
+                  size_t blocks_per_row, size_t first_block, float *scratch);
+int64_t KQS_ENTRY(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,
+                  size_t blocks_per_row, size_t first_block, float *scratch) {
     const kspec *k;
     switch (t) {
     case INGOT_GGML_Q2_K: k = &spec_q2_k; break;
@@ -559,19 +717,73 @@ int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t
     float *w = scratch;
     uint8_t *y = (uint8_t *)dst;
     for (size_t i = 0; i < nblocks; i++, src += n, y += bytes) {
-        float amax = 0;
-        for (size_t j = 0; j < n; j++) amax = fabsf(src[j]) > amax ? fabsf(src[j]) : amax;
-        // The reference quantizer decides the overflow rule. For Q5_0/Q5_1 it is cheap and its block is a candidate;
-        // for K-quants and IQ4_NL (whose reference is itself a search) it runs only where an f16 field could
-        // overflow at all: no reference scale reaches 65504 while every |x| < 1024 (they are at most a few times
-        // max|x| / 15; fuzzed with adversarial blocks up to 1023: the largest stored field was 62).
-        const int cheap_ref = t == INGOT_GGML_Q5_0 || t == INGOT_GGML_Q5_1;
-        const int run_ref = cheap_ref || amax >= 1024.0f;
-        if (run_ref && ingot_kq_quantize_ref(t, src, y, 1) >= 0) return (int64_t)i;
+        v16 am = VS(0.0f);
+        for (size_t j = 0; j < n; j += 16) am = __builtin_elementwise_max(am, __builtin_elementwise_abs(vload(src + j)));
+        const float amax = __builtin_reduce_max(am);
         const float *imp = importance ? importance + ((first_block + i) % blocks_per_row) * n : NULL;
+        if (t == INGOT_GGML_Q5_0 || t == INGOT_GGML_Q5_1) {
+            // The reference quantizer's stored halves, computed as it does: its overflow rule decides, and they are
+            // scored as candidates. An all-zero block is the reference block (exact).
+            uint16_t ref[2] = {0, 0};
+            if (t == INGOT_GGML_Q5_0) {
+                float max = 0;
+                for (int j = 0; j < QK; j++)
+                    if (fabsf(src[j]) == amax) { max = src[j]; break; } // ggml's first element of largest magnitude
+                ref[0] = ingot_quant_f32_to_f16(max / -16);
+                if (half_not_finite(ref[0])) return (int64_t)i;
+            } else {
+                const v16 a = vload(src), b = vload(src + 16);
+                const float mn = __builtin_reduce_min(__builtin_elementwise_min(a, b));
+                const float mx = __builtin_reduce_max(__builtin_elementwise_max(a, b));
+                ref[0] = ingot_quant_f32_to_f16((mx - mn) / 31);
+                ref[1] = ingot_quant_f32_to_f16(mn);
+                if (half_not_finite(ref[0]) || half_not_finite(ref[1])) return (int64_t)i;
+            }
+            if (amax == 0) {
+                ingot_kq_quantize_ref(t, src, y, 1);
+                continue;
+            }
+            small_weights(src, imp, w);
+            search_small(t, src, w, y, ref, 1);
+            continue;
+        }
+        // K-quants and IQ4_NL, whose reference is itself a search: it runs only where an f16 field could overflow at
+        // all: no reference scale reaches 65504 while every |x| < 1024 (they are at most a few times max|x| / 15;
+        // fuzzed with adversarial blocks up to 1023: the largest stored field was 62).
+        const int run_ref = amax >= 1024.0f;
+        if (run_ref && ingot_kq_quantize_ref(t, src, y, 1) >= 0) return (int64_t)i;
         block_weights(src, (int)n, imp, w);
         if (k) search_k(src, w, k, y, t);
-        else search_small(t, src, w, y, run_ref);
+        else if (amax == 0) ingot_kq_quantize_ref(t, src, y, 1);
+        else {
+            const uint16_t ref[2] = {get_half(y), 0};
+            search_small(t, src, w, y, ref, run_ref);
+        }
     }
     return -1;
 }
+
+#if !KQS_IS_VARIANT
+int64_t kq_search_avx2(uint32_t, const float *, void *, size_t, const float *, size_t, size_t, float *);
+int64_t kq_search_avx512(uint32_t, const float *, void *, size_t, const float *, size_t, size_t, float *);
+
+int64_t ingot_kq_quantize_search_simd(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,
+                                      size_t blocks_per_row, size_t first_block, float *scratch, int simd) {
+#if defined(__x86_64__)
+    switch (ingot_isa_clamp(simd)) {
+    case INGOT_ISA_AVX512: return kq_search_avx512(t, src, dst, nblocks, importance, blocks_per_row, first_block, scratch);
+    case INGOT_ISA_AVX2: return kq_search_avx2(t, src, dst, nblocks, importance, blocks_per_row, first_block, scratch);
+    default: break;
+    }
+#else
+    (void)simd;
+#endif
+    return kq_search_portable(t, src, dst, nblocks, importance, blocks_per_row, first_block, scratch);
+}
+
+int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,
+                                 size_t blocks_per_row, size_t first_block, float *scratch) {
+    return ingot_kq_quantize_search_simd(t, src, dst, nblocks, importance, blocks_per_row, first_block, scratch,
+                                         ingot_isa_best());
+}
+#endif
