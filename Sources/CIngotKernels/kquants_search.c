@@ -68,29 +68,44 @@ typedef struct {
     int rounds;     // refinement rounds (step 3); a second one pays only for Q2_K's 2-bit codes
 } kspec;
 
+#ifndef KQ_R45
+#define KQ_R45 3
+#endif
 static const kspec spec_q2_k = {QK_K, 16, 0, 3, 1, 0, 15, 15, 2};
 static const kspec spec_q3_k = {QK_K, 16, -4, 3, 0, -32, 31, 0, 1};
-static const kspec spec_q4_k = {QK_K, 32, 0, 15, 1, 0, 63, 63, 1};
-static const kspec spec_q5_k = {QK_K, 32, 0, 31, 1, 0, 63, 63, 1};
+static const kspec spec_q4_k = {QK_K, 32, 0, 15, 1, 0, 63, 63, KQ_R45};
+static const kspec spec_q5_k = {QK_K, 32, 0, 31, 1, 0, 63, 63, KQ_R45};
 static const kspec spec_q6_k = {QK_K, 16, -32, 31, 0, -128, 127, 0, 1};
 
 // ---- weights ---------------------------------------------------------------------------------------------------
 
 static void block_weights(const float *x, int n, const float *imp, float *w) {
-    float sum_x2 = 0;
-    for (int j = 0; j < n; j++) sum_x2 += x[j] * x[j];
-    const float sigma2 = 2 * sum_x2 / n;
-    int any = 0;
-    if (imp)
+    typedef float v8w __attribute__((ext_vector_type(8)));
+    if (imp) {
+        int any = 0;
         for (int j = 0; j < n; j++) any |= imp[j] > 0;
-    if (any) {
-        // With an importance matrix, its column weights alone: Σ imp·err² is the expected error of the product
-        // (diagonal approximation). Multiplying in llama.cpp's sqrt(σ² + x²) as well measured worse: SmolLM2 q4_k_m
-        // KLD 0.0255 with it, 0.0238 without (llama-quantize with the same imatrix: 0.0288).
-        for (int j = 0; j < n; j++) w[j] = imp[j];
-        return;
+        if (any) {
+            // With an importance matrix, its column weights alone: Σ imp·err² is the expected error of the product
+            // (diagonal approximation). Multiplying in llama.cpp's sqrt(σ² + x²) as well measured worse: SmolLM2
+            // q4_k_m KLD 0.0255 with it, 0.0238 without (llama-quantize with the same imatrix: 0.0288).
+            memcpy(w, imp, sizeof(float) * (size_t)n);
+            return;
+        }
     }
-    for (int j = 0; j < n; j++) w[j] = sqrtf(sigma2 + x[j] * x[j]);
+    // Σx² in eight lanes (element j in lane j % 8), reduced in the one fixed order; n is a multiple of 8.
+    v8w acc = 0;
+    for (int j = 0; j < n; j += 8) {
+        v8w v;
+        memcpy(&v, x + j, sizeof v);
+        acc += v * v;
+    }
+    const float sigma2 = 2 * (((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]))) / n;
+    for (int j = 0; j < n; j += 8) {
+        v8w v;
+        memcpy(&v, x + j, sizeof v);
+        v = __builtin_elementwise_sqrt(sigma2 + v * v);
+        memcpy(w + j, &v, sizeof v);
+    }
 }
 
 // ---- lane arithmetic -------------------------------------------------------------------------------------------
@@ -99,6 +114,24 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
 // reorder any f32 addition, so the result is the same on every CPU and at every vector width.
 
 #define LANES 8
+#ifndef KQ_FULL_EXPLORE
+#define KQ_FULL_EXPLORE 1
+#define KQ_FULL_ROUND 1
+#endif
+#ifndef KQ_HALVES_SQUARE
+#define KQ_HALVES_SQUARE 0
+#endif
+// The 32-element grid: 8 candidates and one Lloyd step (16 and two gave 0.2% less weighted error on SmolLM2 and
+// MiniLM weights for a third more time).
+#ifndef KQ_SMALL_LLOYD
+#define KQ_SMALL_LLOYD 1
+#endif
+#ifndef KQ_SMALL_LANES
+#define KQ_SMALL_LANES 8
+#endif
+#ifndef KQ_EXPLORE_MODE
+#define KQ_EXPLORE_MODE 1
+#endif
 
 // Grid sizes and reaches. Measured on real weights (scripts/kquant_exact.py): finer grids for the per-sub-block fit
 // change the result by < 0.1% because the later steps re-choose the integer sub-scales by true error; these are
@@ -188,44 +221,47 @@ KINLINE float vsum(v16 v) {
     const v8f a = v.lo + v.hi;
     return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
 }
-// code_of for 16 lanes: clamp in f32 (NaN goes to lo), then round half to even by the 1.5·2^23 trick (exact for
+// code_of for a vector: clamp in f32 (NaN goes to lo), then round half to even by the 1.5·2^23 trick (exact for
 // |v| ≤ 2^22, which the clamp guarantees) — nearest_int's result for every input.
-KINLINE v16 vcode(v16 v, float lo, float hi) {
-    v = v > VS(lo) ? v : VS(lo);
-    v = v < VS(hi) ? v : VS(hi);
-    return (v + VS(12582912.f)) - VS(12582912.f);
-}
-// The decoder's level for a scaled value: Q5_0 −16..15, Q5_1 0..31, IQ4_NL ggml's table (index = the number of
-// midpoints 2v reaches, as iq4nl_index).
-KINLINE v16 vlevels(uint32_t t, v16 v) {
-    if (t == INGOT_GGML_IQ4_NL) {
-        static const float twice_mid[15] = {-231, -187, -148, -114, -84, -57, -32, -9, 14, 38, 63, 91, 122, 158, 202};
-        const v16 v2 = v + v;
-        v16 l = VS(-127.0f);
-        for (int k = 0; k < 15; k++)
-            l = v2 >= VS(twice_mid[k]) ? l + VS((float)(iq4nl_values[k + 1] - iq4nl_values[k])) : l;
-        return l;
+// vlevels: the decoder's level for a scaled value: Q5_0 −16..15, Q5_1 0..31, IQ4_NL ggml's table (index = the
+// number of midpoints 2v reaches, as iq4nl_index).
+// vls_fit: ls_fit for a vector of candidates (same formulas, lane by lane); returns the fitted errors.
+// Each is defined for 16 lanes and (suffix 8) for 8.
+#define KQ_VEC_FUNCS(V, VI, SUF)                                                                                       \
+    KINLINE V vcode##SUF(V v, float lo, float hi) {                                                                    \
+        v = v > (V)(lo) ? v : (V)(lo);                                                                                 \
+        v = v < (V)(hi) ? v : (V)(hi);                                                                                 \
+        return (v + (V)(12582912.f)) - (V)(12582912.f);                                                                \
+    }                                                                                                                  \
+    KINLINE V vlevels##SUF(uint32_t t, V v) {                                                                          \
+        if (t == INGOT_GGML_IQ4_NL) {                                                                                  \
+            static const float twice_mid[15] = {-231, -187, -148, -114, -84, -57, -32, -9, 14, 38, 63, 91, 122, 158, 202}; \
+            const V v2 = v + v;                                                                                        \
+            V l = (V)(-127.0f);                                                                                        \
+            for (int k = 0; k < 15; k++)                                                                               \
+                l = v2 >= (V)(twice_mid[k]) ? l + (V)((float)(iq4nl_values[k + 1] - iq4nl_values[k])) : l;            \
+            return l;                                                                                                  \
+        }                                                                                                              \
+        return t == INGOT_GGML_Q5_0 ? vcode##SUF(v, -16.0f, 15.0f) : vcode##SUF(v, 0.0f, 31.0f);                       \
+    }                                                                                                                  \
+    KINLINE V vls_fit##SUF(const moments *m, V sl, V sll, V sxl, int offset, V *a, V *b) {                             \
+        V aa = sll > (V)(0.0f) ? sxl / sll : (V)(0.0f), bb = (V)(0.0f);                                                \
+        V err = (V)(m->sxx) - aa * sxl;                                                                                \
+        if (offset) {                                                                                                  \
+            const V D = (V)(m->sw) * sll - sl * sl;                                                                    \
+            const V a2 = ((V)(m->sw) * sxl - (V)(m->sx) * sl) / D, b2 = (sll * (V)(m->sx) - sl * sxl) / D;             \
+            const VI use = (D > (V)(0.0f)) & (offset > 0 ? (VI)(-1) : (b2 <= (V)(0.0f)));                              \
+            aa = use ? a2 : aa;                                                                                        \
+            bb = use ? b2 : bb;                                                                                        \
+            err = use ? (V)(m->sxx) - a2 * sxl - b2 * (V)(m->sx) : err;                                                \
+        }                                                                                                              \
+        *a = aa;                                                                                                       \
+        *b = bb;                                                                                                       \
+        return err;                                                                                                    \
     }
-    return t == INGOT_GGML_Q5_0 ? vcode(v, -16.0f, 15.0f) : vcode(v, 0.0f, 31.0f);
-}
-
-// ls_fit for 16 candidates at once (same formulas, lane by lane); returns the fitted errors.
-KINLINE v16 vls_fit(const moments *m, v16 sl, v16 sll, v16 sxl, int offset, v16 *a, v16 *b) {
-    v16 aa = sll > VS(0.0f) ? sxl / sll : VS(0.0f), bb = VS(0.0f);
-    v16 err = VS(m->sxx) - aa * sxl;
-    if (offset) {
-        const v16 D = VS(m->sw) * sll - sl * sl;
-        const v16 a2 = (VS(m->sw) * sxl - VS(m->sx) * sl) / D, b2 = (sll * VS(m->sx) - sl * sxl) / D;
-        const v16i use = (D > VS(0.0f)) & (offset > 0 ? (v16i)(-1) : (b2 <= VS(0.0f)));
-        aa = use ? a2 : aa;
-        bb = use ? b2 : bb;
-        err = use ? VS(m->sxx) - a2 * sxl - b2 * VS(m->sx) : err;
-    }
-    *a = aa;
-    *b = bb;
-    return err;
-}
-
+typedef int32_t v8i __attribute__((ext_vector_type(8)));
+KQ_VEC_FUNCS(v16, v16i, )
+KQ_VEC_FUNCS(v8f, v8i, 8)
 
 // ---- error of a stored configuration --------------------------------------------------------------------------
 
@@ -342,26 +378,28 @@ static float super_fit(const float *v, const float *sw, int n, int lo, int hi, i
         if (fabsf(v[s]) > amax) { amax = fabsf(v[s]); sgnmax = v[s]; }
     for (int s = 0; s < n; s++) L[s] = 0;
     if (amax == 0) return 0;
+    // Lane s: sub-block s (n ≤ 16; spare lanes hold zero values and weights, adding exact zeros).
+    float pv[16] = {0}, pw[16] = {0};
+    memcpy(pv, v, sizeof(float) * (size_t)n);
+    memcpy(pw, sw, sizeof(float) * (size_t)n);
+    const v16 V = vload(pv), SW = vload(pw), SWV = SW * V;
     float best = -1, bestD = 0;
-    int tmp[16];
+    v16 bestL = VS(0.0f);
     for (int side = 0; side < (lo < 0 ? 2 : 1); side++) {
         const float top = side == 0 ? (lo < 0 ? (float)-lo : (float)hi) : (float)hi;
         const float sgn = lo < 0 && side == 0 ? -1.0f : 1.0f;
         for (int is = -6; is <= 6; is++) {
             const float iscale = sgn * (top + 0.1f * is) / sgnmax;
-            float sxl = 0, sll = 0;
-            for (int s = 0; s < n; s++) {
-                tmp[s] = (int)code_of(iscale * v[s], (float)lo, (float)hi);
-                sxl += sw[s] * v[s] * tmp[s];
-                sll += sw[s] * tmp[s] * tmp[s];
-            }
+            const v16 l = vcode(VS(iscale) * V, (float)lo, (float)hi);
+            const float sxl = vsum(SWV * l), sll = vsum(SW * l * l);
             if (sll > 0 && sxl * sxl > best * sll) { // the least-squares D removes (Σsw·v·L)²/Σsw·L²
                 best = sxl * sxl / sll;
                 bestD = sxl / sll;
-                memcpy(L, tmp, sizeof(int) * (size_t)n);
+                bestL = l;
             }
         }
     }
+    for (int s = 0; s < n; s++) L[s] = (int)bestL[s];
     return bestD;
 }
 
@@ -403,26 +441,42 @@ static int candidates(int current, float ideal_real, int lo, int hi, int *out) {
 // For fixed halves, the best sub-scale (and sub-minimum) of each sub-block among the candidates, by true error.
 // Candidates are scored four at a time (independent sums whose latencies overlap).
 static void refine_subscales(const float *x, const float *w, const kspec *k, kstate *st, const float *scale,
-                             const float *mins) {
+                             const float *mins, int full) {
     const float d = half_value(st->hd), dm = half_value(st->hm), lo = (float)k->qlo, hi = (float)k->qhi;
     for (int s = 0; s < k->n / k->sub; s++) {
         const float *xs = x + s * k->sub, *ws = w + s * k->sub;
         int cl[4], cm[4] = {0};
         const int ncl = candidates(st->ls[s], d != 0 ? scale[s] / d : (float)st->ls[s], k->slo, k->shi, cl);
         const int ncm = k->asym ? candidates(st->lm[s], dm != 0 ? mins[s] / dm : (float)st->lm[s], 0, k->mhi, cm) : 1;
-        const int nc = ncl * ncm;
-        float e[16];
-        for (int c0 = 0; c0 < nc; c0 += 4) {
-            v16 acc[4];
-            for (int u = 0; u < 4; u++) {
-                const int c = c0 + u < nc ? c0 + u : 0;
-                acc[u] = sub_err_v(xs, ws, k->sub, lo, hi, d * (float)cl[c / ncm], k->asym ? dm * (float)cm[c % ncm] : 0.0f);
-            }
-            for (int u = 0; u < 4; u++) e[c0 + u] = vsum(acc[u]);
+        // Full: every (scale, min) pair. Otherwise one coordinate at a time: the scales with the rounded ideal
+        // minimum, then the minimums with the best scale.
+        int pi[16], pj[16], nc = 0;
+        if (full || ncm == 1) {
+            for (int i = 0; i < ncl; i++)
+                for (int j = 0; j < ncm; j++) { pi[nc] = i; pj[nc++] = j; }
+        } else {
+            for (int i = 0; i < ncl; i++) { pi[nc] = i; pj[nc++] = 0; }
         }
-        float best = FLT_MAX;
-        for (int c = 0; c < nc; c++)
-            if (e[c] < best) { best = e[c]; st->ls[s] = cl[c / ncm]; st->lm[s] = cm[c % ncm]; }
+        float e[16];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int c0 = 0; c0 < nc; c0 += 4) {
+                v16 acc[4];
+                for (int u = 0; u < 4; u++) {
+                    const int c = c0 + u < nc ? c0 + u : 0;
+                    acc[u] = sub_err_v(xs, ws, k->sub, lo, hi, d * (float)cl[pi[c]], k->asym ? dm * (float)cm[pj[c]] : 0.0f);
+                }
+                for (int u = 0; u < 4; u++) e[c0 + u] = vsum(acc[u]);
+            }
+            float best = FLT_MAX;
+            int bc = -1;
+            for (int c = 0; c < nc; c++)
+                if (e[c] < best) { best = e[c]; bc = c; }
+            if (bc >= 0) { st->ls[s] = cl[pi[bc]]; st->lm[s] = cm[pj[bc]]; }
+            if (full || ncm == 1 || bc < 0) break;
+            const int bi = pi[bc];
+            nc = 0;
+            for (int j = 0; j < ncm; j++) { pi[nc] = bi; pj[nc++] = j; }
+        }
     }
 }
 
@@ -460,6 +514,7 @@ static void refit_super(const float *x, const float *w, const kspec *k, const ks
 static void score_halves(const float *x, const float *w, const kspec *k, kstate *st, float d, float dm) {
     uint16_t hd[3], hm[3] = {0, 0, 0};
     const int nd = half_neighbours(half_finite(d), hd), nm = k->asym ? half_neighbours(half_finite(dm), hm) : 1;
+#if KQ_HALVES_SQUARE
     for (int a = 0; a < nd; a++)
         for (int b = 0; b < nm; b++) {
             kstate c = *st;
@@ -469,6 +524,27 @@ static void score_halves(const float *x, const float *w, const kspec *k, kstate 
             c.err = state_error(x, w, k, &c, NULL);
             if (c.err < st->err) *st = c;
         }
+#else
+    // One coordinate at a time: d's roundings with dmin rounded to nearest, then dmin's with the best d.
+    const uint16_t hm0 = hm[0];
+    for (int a = 0; a < nd; a++) {
+        kstate c = *st;
+        c.hd = hd[a];
+        c.hm = hm0;
+        if (c.hd == st->hd && c.hm == st->hm) continue;
+        c.err = state_error(x, w, k, &c, NULL);
+        if (c.err < st->err) *st = c;
+    }
+    const uint16_t hdb = st->hd;
+    for (int b = 1; b < nm; b++) {
+        kstate c = *st;
+        c.hd = hdb;
+        c.hm = hm[b];
+        if (c.hd == st->hd && c.hm == st->hm) continue;
+        c.err = state_error(x, w, k, &c, NULL);
+        if (c.err < st->err) *st = c;
+    }
+#endif
 }
 
 // Writes the block for state st with codes L in the type's layout.
@@ -523,18 +599,33 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
         // rounds them all better (−3% error on Q4_K; no gain for the symmetric types, so they skip it).
         static const float f[4] = {0.97f, 0.985f, 1.015f, 1.03f};
         const kstate base = st;
-        for (int i = 0; i < 4; i++) {
+#if KQ_EXPLORE_MODE == 1
+        const float dmv = half_value(base.hm);
+        for (int i = -1; i < 4; i++) {
             kstate c = base;
-            c.hd = half_finite(half_value(base.hd) * f[i]);
-            refine_subscales(x, w, k, &c, scale, mins);
+            if (i >= 0) c.hd = half_finite(half_value(base.hd) * f[i]);
+            const float dv = half_value(c.hd);
+            for (int s = 0; s < nsub; s++) {
+                if (dv != 0) c.ls[s] = (int)code_of(scale[s] / dv, (float)k->slo, (float)k->shi);
+                if (dmv != 0) c.lm[s] = (int)code_of(mins[s] / dmv, 0.0f, (float)k->mhi);
+            }
             c.err = state_error(x, w, k, &c, NULL);
             if (c.err < st.err) st = c;
         }
+#else
+        for (int i = (KQ_EXPLORE_MODE == 2 ? 1 : 0); i < (KQ_EXPLORE_MODE == 2 ? 3 : 4); i++) {
+            kstate c = base;
+            c.hd = half_finite(half_value(base.hd) * f[i]);
+            refine_subscales(x, w, k, &c, scale, mins, KQ_FULL_EXPLORE);
+            c.err = state_error(x, w, k, &c, NULL);
+            if (c.err < st.err) st = c;
+        }
+#endif
     }
     uint8_t L[QK_K];
     for (int round = 0; round < k->rounds; round++) {
         kstate c = st;
-        refine_subscales(x, w, k, &c, scale, mins);
+        refine_subscales(x, w, k, &c, scale, mins, KQ_FULL_ROUND);
         c.err = state_error(x, w, k, &c, L);
         float d, dm;
         refit_super(x, w, k, &c, L, &d, &dm);
@@ -567,6 +658,20 @@ KINLINE float small_refit(uint32_t t, const v16 *X, const v16 *W, const moments 
     return e[0];
 }
 
+// Exact weighted error of stored halves (hd, hm) with nearest levels, in the decoder's f32 arithmetic.
+KINLINE float small_error(uint32_t t, const v16 *X, const v16 *W, uint16_t hd, uint16_t hm) {
+    const int asym = t == INGOT_GGML_Q5_1;
+    const float d = half_value(hd), m = asym ? half_value(hm) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
+    v16 acc = VS(0.0f);
+    for (int h = 0; h < 2; h++) {
+        const v16 l = vlevels(t, VS(inv) * (X[h] - VS(m)));
+        const v16 xh = asym ? VS(d) * l + VS(m) : VS(d) * l;
+        const v16 diff = xh - X[h];
+        acc += W[h] * diff * diff;
+    }
+    return vsum(acc);
+}
+
 // block_weights for a block of 32, vectorised: the importance slice when any of it is positive, else
 // sqrt(σ² + x²) with σ² = 2·Σx²/32 (Σx² summed in the fixed element-major order).
 KINLINE void small_weights(const float *x, const float *imp, float *w) {
@@ -596,75 +701,112 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
     for (int j = 0; j < QK; j++)
         if (fabsf(x[j]) == amax) { sgnmax = x[j]; break; } // the first element of largest magnitude
     const int asym = t == INGOT_GGML_Q5_1;
+    float best_e = FLT_MAX;
+    uint16_t best_d = 0, best_m = 0;
+    // The first reference pair reproducing the block exactly (weights already on this grid) ends the search.
+    if (nref > 0 && small_error(t, X, W, ref[0], asym ? ref[1] : 0) == 0.0f) {
+        best_d = ref[0];
+        best_m = asym ? ref[1] : 0;
+        goto write;
+    }
     moments mo;
     {
         const v16 s0 = W[0] + W[1], s1 = W[0] * X[0] + W[1] * X[1], s2 = W[0] * X[0] * X[0] + W[1] * X[1] * X[1];
         mo = (moments){vsum(s0), vsum(s1), vsum(s2)};
     }
-    // Candidate inverse scales, one per lane: the extreme element at a top level ± a margin, 8 on either side of the
-    // code range (Q5_1: the range over 30…32 steps, 16 candidates, codes from the minimum).
-    float isc[16];
+    // Candidate inverse scales, one per lane: the extreme element at a top level ± a margin, NG/2 on either side of
+    // the code range (Q5_1: the range over 30…32 steps, NG candidates, codes from the minimum).
+#if KQ_SMALL_LANES == 8
+    typedef v8f vg;
+    typedef v8i vgi;
+#define VG_LEVELS vlevels8
+#define VG_FIT vls_fit8
+#else
+    typedef v16 vg;
+    typedef v16i vgi;
+#define VG_LEVELS vlevels
+#define VG_FIT vls_fit
+#endif
+    enum { NG = KQ_SMALL_LANES, HALF = NG / 2 };
+    float isc[NG];
     float off = asym ? mn : 0.0f;
-    for (int c = 0; c < 16; c++) {
-        if (asym) { isc[c] = (30.0f + 2.0f * (float)c / 15) / (mx - mn); continue; }
-        const int side = c >= 8;
-        const float u = (float)(c & 7) / 7;
+    for (int c = 0; c < NG; c++) {
+        if (asym) { isc[c] = (30.0f + 2.0f * (float)c / (NG - 1)) / (mx - mn); continue; }
+        const int side = c >= HALF;
+        const float u = (float)(c % HALF) / (HALF - 1);
         if (t == INGOT_GGML_Q5_0) isc[c] = (side ? 14.0f + 2.0f * u : -(15.0f + 2.0f * u)) / sgnmax;
         else isc[c] = (side ? (100.0f + 18.0f * u) : -(112.0f + 18.0f * u)) / sgnmax;
     }
-    const v16 IS = vload(isc);
+    vg IS;
+    memcpy(&IS, isc, sizeof IS);
     // Two sets of sums (even and odd elements, added at the end) halve the chain of dependent additions.
-    v16 sl[2] = {VS(0.0f), VS(0.0f)}, sll[2] = {VS(0.0f), VS(0.0f)}, sxl[2] = {VS(0.0f), VS(0.0f)};
+    vg sl[2] = {(vg)(0.0f), (vg)(0.0f)}, sll[2] = {(vg)(0.0f), (vg)(0.0f)}, sxl[2] = {(vg)(0.0f), (vg)(0.0f)};
     for (int j = 0; j < QK; j += 2)
         for (int u = 0; u < 2; u++) {
-            const v16 xv = VS(x[j + u]);
-            const v16 l = vlevels(t, IS * (xv - VS(off))), wl = VS(w[j + u]) * l;
+            const vg xv = (vg)(x[j + u]);
+            const vg l = VG_LEVELS(t, IS * (xv - (vg)(off))), wl = (vg)(w[j + u]) * l;
             sl[u] += wl;
             sll[u] += wl * l;
             sxl[u] += wl * xv;
         }
-    v16 A, B;
-    v16 E = vls_fit(&mo, sl[0] + sl[1], sll[0] + sll[1], sxl[0] + sxl[1], asym, &A, &B);
-    const v16i finite = (IS == IS) & (IS != VS(INFINITY)) & (IS != VS(-INFINITY));
-    E = finite ? E : VS(NAN);
+    vg A, B;
+    vg E = VG_FIT(&mo, sl[0] + sl[1], sll[0] + sll[1], sxl[0] + sxl[1], asym, &A, &B);
+    const vgi finite = (IS == IS) & (IS != (vg)(INFINITY)) & (IS != (vg)(-INFINITY));
+    E = finite ? E : (vg)(NAN);
+#undef VG_LEVELS
+#undef VG_FIT
+    // The first candidate of least error (below FLT_MAX; NaN never wins), without a branch per lane.
     float best = FLT_MAX, bd = 0, bm = 0, a, b;
-    for (int c = 0; c < 16; c++)
-        if (E[c] < best) { best = E[c]; bd = A[c]; bm = B[c]; }
+    {
+        const vg Em = E == E ? E : (vg)(INFINITY);
+        const float top = __builtin_reduce_min(Em);
+        if (top < FLT_MAX) {
+            vgi idx;
+            for (int c = 0; c < NG; c++) idx[c] = c;
+            const int bc = __builtin_reduce_min(Em == (vg)(top) ? idx : (vgi)(NG));
+            best = top;
+            bd = A[bc];
+            bm = B[bc];
+        }
+    }
     // Two Lloyd steps.
-    for (int it = 0; it < 2 && bd != 0; it++) {
+    for (int it = 0; it < KQ_SMALL_LLOYD && bd != 0; it++) {
         const float e = small_refit(t, X, W, &mo, 1.0f / bd, bm, &a, &b);
         if (!(e < best)) break;
         best = e; bd = a; bm = b;
     }
-    // f16 rounding with neighbours (Q5_1: the 3 x 3 square), then the reference halves, scored exactly in one
-    // candidate-major pass (lane c: candidate c; unused lanes repeat candidate 0).
-    uint16_t hd[3], hm[3] = {0, 0, 0}, cd[16], cm[16];
+    // f16 rounding with neighbours, then the reference halves, scored exactly. Q5_1 takes one coordinate at a time:
+    // the scale's roundings with the minimum rounded to nearest (and the reference pair), then the minimum's
+    // roundings with the best scale (the full 3 x 3 square gained under 0.05% for half as many passes again).
+    uint16_t hd[3], hm[3] = {0, 0, 0}, cd[8], cm[8];
     const int nd = half_neighbours(half_finite(bd), hd), nm = asym ? half_neighbours(half_finite(bm), hm) : 1;
     int nc = 0;
-    for (int i = 0; i < nd; i++)
-        for (int j = 0; j < nm; j++) { cd[nc] = hd[i]; cm[nc++] = hm[j]; }
+    for (int i = 0; i < nd; i++) { cd[nc] = hd[i]; cm[nc++] = hm[0]; }
     for (int r = 0; r < nref; r++) { cd[nc] = ref[2 * r]; cm[nc++] = asym ? ref[2 * r + 1] : 0; }
-    // Element-major, four candidates at a time (independent sums, so their latencies overlap).
-    float CE[16];
-    for (int c0 = 0; c0 < nc; c0 += 4) {
-        v16 acc[4];
-        for (int c = 0; c < 4; c++) {
-            const int k = c0 + c < nc ? c0 + c : 0;
-            const float d = half_value(cd[k]), m = asym ? half_value(cm[k]) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
-            acc[c] = VS(0.0f);
-            for (int h = 0; h < 2; h++) {
-                const v16 l = vlevels(t, VS(inv) * (X[h] - VS(m)));
-                const v16 xh = asym ? VS(d) * l + VS(m) : VS(d) * l;
-                const v16 diff = xh - X[h];
-                acc[c] += W[h] * diff * diff;
+    for (int pass = 0; pass < 2 && nc > 0; pass++) {
+        // Element-major, four candidates at a time (independent sums, so their latencies overlap).
+        float CE[8];
+        for (int c0 = 0; c0 < nc; c0 += 4) {
+            v16 acc[4];
+            for (int c = 0; c < 4; c++) {
+                const int k = c0 + c < nc ? c0 + c : 0;
+                const float d = half_value(cd[k]), m = asym ? half_value(cm[k]) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
+                acc[c] = VS(0.0f);
+                for (int h = 0; h < 2; h++) {
+                    const v16 l = vlevels(t, VS(inv) * (X[h] - VS(m)));
+                    const v16 xh = asym ? VS(d) * l + VS(m) : VS(d) * l;
+                    const v16 diff = xh - X[h];
+                    acc[c] += W[h] * diff * diff;
+                }
             }
+            for (int c = 0; c < 4; c++) CE[c0 + c] = vsum(acc[c]);
         }
-        for (int c = 0; c < 4; c++) CE[c0 + c] = vsum(acc[c]);
+        for (int c = 0; c < nc; c++)
+            if (CE[c] < best_e) { best_e = CE[c]; best_d = cd[c]; best_m = cm[c]; }
+        nc = 0;
+        for (int j = 1; j < nm; j++) { cd[nc] = best_d; cm[nc++] = hm[j]; }
     }
-    float best_e = FLT_MAX;
-    uint16_t best_d = 0, best_m = 0;
-    for (int c = 0; c < nc; c++)
-        if (CE[c] < best_e) { best_e = CE[c]; best_d = cd[c]; best_m = cm[c]; }
+write:;
     // Codes: the levels' indices for the winning halves.
     uint8_t L[QK];
     const float d = half_value(best_d), m = asym ? half_value(best_m) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
