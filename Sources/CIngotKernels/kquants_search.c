@@ -9,25 +9,34 @@
 // (llama.cpp multiplies the two; measured on SmolLM2, importance alone gives a lower KLD — see block_weights.)
 //
 // K-quants (x̂ = (d·sc_s)·q − (dmin·m_s) for Q2_K/Q4_K/Q5_K, (d·sc_s)·q for Q3_K/Q6_K):
-//   1. every sub-block gets its own best real (scale, min) from a small grid of inverse scales, each rounded to
-//      codes and refitted by weighted least squares (error from the sums), then one Lloyd step;
+//   1. every sub-block gets its own best real (scale, min) from a small grid of inverse scales (one candidate per
+//      vector lane), each rounded to codes and refitted by weighted least squares (error from the sums), then one
+//      Lloyd step;
 //   2. the super-block scale(s) d, dmin and integer sub-scales come from a weighted grid + least squares over the
-//      sub-block values (weights: each sub-block's total w); for Q2_K/Q4_K/Q5_K four more d around it are tried;
-//   3. one round (Q2_K: up to two) of: per sub-block, the sub-scale (and sub-minimum) among the rounded ideal ±1 and the current
-//      one that gives the lowest true error with nearest codes for the stored halves; joint least-squares refit of
-//      (d, dmin) over the block given all codes and sub-scales; f16 rounding scored with the neighbouring halves.
-//      A round is kept only when it lowers the true error.
-// 32-element types: a grid of inverse scales (both signs; Q5_1 with a free minimum), each refitted by least
-// squares, two Lloyd steps, then f16 rounding with neighbouring halves scored by true error. For Q5_0/Q5_1 ggml's
-// reference block is scored too and the better one written, so such a block's error never exceeds the reference's
-// (up to f32 rounding of the scores). K and IQ4_NL blocks are not compared with the reference block (that would
-// double the time); on real weights their total error is 2–12% below it (scripts/kquant_exact.py).
-// Overflow: the reference quantizer's rule, so both methods refuse the same blocks (the reference runs for every
-// 32-element block, and for a K block whenever max|x| ≥ 1024, below which no reference K scale can overflow).
+//      sub-block values (weights: each sub-block's total w); for Q2_K/Q4_K/Q5_K four more d around it are ranked
+//      by their true error with the sub-scales each one's rounding gives, and the best one is kept;
+//   3. rounds (Q6_K/Q3_K: one, Q2_K: up to two, Q4_K/Q5_K: up to three) of: per sub-block, the sub-scale (and
+//      sub-minimum) among the rounded ideal ±1 and the current one that gives the lowest true error with nearest
+//      codes for the stored halves; joint least-squares refit of (d, dmin) over the block given all codes and
+//      sub-scales; f16 rounding scored with the neighbouring halves (d's first, then dmin's). A round is kept only
+//      when it lowers the true error.
+// 32-element types: a grid of 8 inverse scales (both signs; Q5_1 with a free minimum), each refitted by least
+// squares, one Lloyd step, then f16 rounding with neighbouring halves scored by true error. For Q5_0/Q5_1 the
+// reference quantizer's stored halves are scored too (with nearest codes, never worse than the reference's own
+// codes for the same halves), so such a block's error never exceeds the reference's (up to f32 rounding of the
+// scores); when they reproduce the block exactly the search stops there. K and IQ4_NL blocks are not compared with
+// the reference block (that would double the time); on real weights their total error is 2–12% below it
+// (scripts/kquant_exact.py).
+// Overflow: the reference quantizer's rule, so both methods refuse the same blocks (computed from the reference's
+// halves for every 32-element block; the reference K quantizer runs whenever max|x| ≥ 1024, below which no
+// reference K scale can overflow).
 //
-// Error sums keep eight lanes (element j in lane j % 8) added in one fixed order, so results are the same on
-// every CPU and vector width. Deterministic: no dependence on the call split (a block sees only its values and its
-// columns' importances), no threads, no CPU-dependent paths.
+// Vectors: clang vector extensions of 16 (and 8) floats. Every sum runs in one fixed order — candidate-major
+// loops add element by element within a candidate's lane, element-major ones add lane by lane and reduce in one
+// fixed tree — and no multiply-add is fused, so the bytes are the same on every CPU and vector width. The file is
+// compiled three times (here: portable; kquants_search_avx2.c, kquants_search_avx512.c), chosen at run time by
+// ingot_kq_quantize_search_simd; tests compare the three. Deterministic: no dependence on the call split (a block
+// sees only its values and its columns' importances), no threads.
 #include "kquants_common.h"
 #include "ingot_matvec.h"
 #include <float.h>
@@ -68,18 +77,15 @@ typedef struct {
     int rounds;     // refinement rounds (step 3); a second one pays only for Q2_K's 2-bit codes
 } kspec;
 
-#ifndef KQ_R45
-#define KQ_R45 3
-#endif
 static const kspec spec_q2_k = {QK_K, 16, 0, 3, 1, 0, 15, 15, 2};
 static const kspec spec_q3_k = {QK_K, 16, -4, 3, 0, -32, 31, 0, 1};
-static const kspec spec_q4_k = {QK_K, 32, 0, 15, 1, 0, 63, 63, KQ_R45};
-static const kspec spec_q5_k = {QK_K, 32, 0, 31, 1, 0, 63, 63, KQ_R45};
+static const kspec spec_q4_k = {QK_K, 32, 0, 15, 1, 0, 63, 63, 3};
+static const kspec spec_q5_k = {QK_K, 32, 0, 31, 1, 0, 63, 63, 3};
 static const kspec spec_q6_k = {QK_K, 16, -32, 31, 0, -128, 127, 0, 1};
 
 // ---- weights ---------------------------------------------------------------------------------------------------
 
-static void block_weights(const float *x, int n, const float *imp, float *w) {
+static int block_weights(const float *x, int n, const float *imp, float *w) {
     typedef float v8w __attribute__((ext_vector_type(8)));
     if (imp) {
         int any = 0;
@@ -89,7 +95,7 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
             // (diagonal approximation). Multiplying in llama.cpp's sqrt(σ² + x²) as well measured worse: SmolLM2
             // q4_k_m KLD 0.0255 with it, 0.0238 without (llama-quantize with the same imatrix: 0.0288).
             memcpy(w, imp, sizeof(float) * (size_t)n);
-            return;
+            return 1;
         }
     }
     // Σx² in eight lanes (element j in lane j % 8), reduced in the one fixed order; n is a multiple of 8.
@@ -106,6 +112,7 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
         v = __builtin_elementwise_sqrt(sigma2 + v * v);
         memcpy(w + j, &v, sizeof v);
     }
+    return 0;
 }
 
 // ---- lane arithmetic -------------------------------------------------------------------------------------------
@@ -114,24 +121,11 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
 // reorder any f32 addition, so the result is the same on every CPU and at every vector width.
 
 #define LANES 8
-#ifndef KQ_FULL_EXPLORE
-#define KQ_FULL_EXPLORE 1
-#define KQ_FULL_ROUND 1
-#endif
-#ifndef KQ_HALVES_SQUARE
-#define KQ_HALVES_SQUARE 0
-#endif
-// The 32-element grid: 8 candidates and one Lloyd step (16 and two gave 0.2% less weighted error on SmolLM2 and
-// MiniLM weights for a third more time).
-#ifndef KQ_SMALL_LLOYD
-#define KQ_SMALL_LLOYD 1
-#endif
-#ifndef KQ_SMALL_LANES
-#define KQ_SMALL_LANES 8
-#endif
-#ifndef KQ_EXPLORE_MODE
-#define KQ_EXPLORE_MODE 1
-#endif
+// Effort. Without an importance matrix the 32-element grid has 8 candidates and one Lloyd step (16 and two gave
+// 0.2% less weighted error on SmolLM2 and MiniLM weights for a third more time), and a K block ranks its four
+// extra super-block scales with the sub-scales their rounding gives. With one ("thorough": where llama.cpp runs its
+// own, slower weighted searches, and where the file's quality is most sought) the grid has 16 candidates and two
+// Lloyd steps, and each extra K scale is ranked after a full refinement of its sub-scales.
 
 // Grid sizes and reaches. Measured on real weights (scripts/kquant_exact.py): finer grids for the per-sub-block fit
 // change the result by < 0.1% because the later steps re-choose the integer sub-scales by true error; these are
@@ -139,7 +133,6 @@ static void block_weights(const float *x, int n, const float *imp, float *w) {
 enum {
     ASYM_STEPS = 10,  // inverse scales (nmax − 1 … nmax + 1)/range for the asymmetric sub-block fit
     SYM_STEPS = 4,    // per side, (top − 1 … top + 1)/max for the symmetric one
-    SMALL_STEPS = 5, // per side for the 32-element types
 };
 static inline float lane_total(const float *a) {
     return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
@@ -441,42 +434,26 @@ static int candidates(int current, float ideal_real, int lo, int hi, int *out) {
 // For fixed halves, the best sub-scale (and sub-minimum) of each sub-block among the candidates, by true error.
 // Candidates are scored four at a time (independent sums whose latencies overlap).
 static void refine_subscales(const float *x, const float *w, const kspec *k, kstate *st, const float *scale,
-                             const float *mins, int full) {
+                             const float *mins) {
     const float d = half_value(st->hd), dm = half_value(st->hm), lo = (float)k->qlo, hi = (float)k->qhi;
     for (int s = 0; s < k->n / k->sub; s++) {
         const float *xs = x + s * k->sub, *ws = w + s * k->sub;
         int cl[4], cm[4] = {0};
         const int ncl = candidates(st->ls[s], d != 0 ? scale[s] / d : (float)st->ls[s], k->slo, k->shi, cl);
         const int ncm = k->asym ? candidates(st->lm[s], dm != 0 ? mins[s] / dm : (float)st->lm[s], 0, k->mhi, cm) : 1;
-        // Full: every (scale, min) pair. Otherwise one coordinate at a time: the scales with the rounded ideal
-        // minimum, then the minimums with the best scale.
-        int pi[16], pj[16], nc = 0;
-        if (full || ncm == 1) {
-            for (int i = 0; i < ncl; i++)
-                for (int j = 0; j < ncm; j++) { pi[nc] = i; pj[nc++] = j; }
-        } else {
-            for (int i = 0; i < ncl; i++) { pi[nc] = i; pj[nc++] = 0; }
-        }
+        const int nc = ncl * ncm;
         float e[16];
-        for (int pass = 0; pass < 2; pass++) {
-            for (int c0 = 0; c0 < nc; c0 += 4) {
-                v16 acc[4];
-                for (int u = 0; u < 4; u++) {
-                    const int c = c0 + u < nc ? c0 + u : 0;
-                    acc[u] = sub_err_v(xs, ws, k->sub, lo, hi, d * (float)cl[pi[c]], k->asym ? dm * (float)cm[pj[c]] : 0.0f);
-                }
-                for (int u = 0; u < 4; u++) e[c0 + u] = vsum(acc[u]);
+        for (int c0 = 0; c0 < nc; c0 += 4) {
+            v16 acc[4];
+            for (int u = 0; u < 4; u++) {
+                const int c = c0 + u < nc ? c0 + u : 0;
+                acc[u] = sub_err_v(xs, ws, k->sub, lo, hi, d * (float)cl[c / ncm], k->asym ? dm * (float)cm[c % ncm] : 0.0f);
             }
-            float best = FLT_MAX;
-            int bc = -1;
-            for (int c = 0; c < nc; c++)
-                if (e[c] < best) { best = e[c]; bc = c; }
-            if (bc >= 0) { st->ls[s] = cl[pi[bc]]; st->lm[s] = cm[pj[bc]]; }
-            if (full || ncm == 1 || bc < 0) break;
-            const int bi = pi[bc];
-            nc = 0;
-            for (int j = 0; j < ncm; j++) { pi[nc] = bi; pj[nc++] = j; }
+            for (int u = 0; u < 4; u++) e[c0 + u] = vsum(acc[u]);
         }
+        float best = FLT_MAX;
+        for (int c = 0; c < nc; c++)
+            if (e[c] < best) { best = e[c]; st->ls[s] = cl[c / ncm]; st->lm[s] = cm[c % ncm]; }
     }
 }
 
@@ -514,17 +491,6 @@ static void refit_super(const float *x, const float *w, const kspec *k, const ks
 static void score_halves(const float *x, const float *w, const kspec *k, kstate *st, float d, float dm) {
     uint16_t hd[3], hm[3] = {0, 0, 0};
     const int nd = half_neighbours(half_finite(d), hd), nm = k->asym ? half_neighbours(half_finite(dm), hm) : 1;
-#if KQ_HALVES_SQUARE
-    for (int a = 0; a < nd; a++)
-        for (int b = 0; b < nm; b++) {
-            kstate c = *st;
-            c.hd = hd[a];
-            c.hm = hm[b];
-            if (c.hd == st->hd && c.hm == st->hm) continue;
-            c.err = state_error(x, w, k, &c, NULL);
-            if (c.err < st->err) *st = c;
-        }
-#else
     // One coordinate at a time: d's roundings with dmin rounded to nearest, then dmin's with the best d.
     const uint16_t hm0 = hm[0];
     for (int a = 0; a < nd; a++) {
@@ -544,7 +510,6 @@ static void score_halves(const float *x, const float *w, const kspec *k, kstate 
         c.err = state_error(x, w, k, &c, NULL);
         if (c.err < st->err) *st = c;
     }
-#endif
 }
 
 // Writes the block for state st with codes L in the type's layout.
@@ -579,7 +544,7 @@ static void encode_k(uint32_t type, const kspec *k, const kstate *st, const uint
     }
 }
 
-static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y, uint32_t type) {
+static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y, uint32_t type, int thorough) {
     const int nsub = k->n / k->sub;
     float scale[16], mins[16], sw[16];
     for (int s = 0; s < nsub; s++) {
@@ -594,38 +559,35 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
     st.hm = half_finite(m0);
     st.err = state_error(x, w, k, &st, NULL);
     if (k->asym) {
-        // A few super-block scales around the fitted one, each with its best sub-scales: with 4-bit or 6-bit
-        // sub-scales and minimums the rounding of d moves every sub-block at once, and a slightly different d often
-        // rounds them all better (−3% error on Q4_K; no gain for the symmetric types, so they skip it).
+        // A few super-block scales around the fitted one: with 4-bit or 6-bit sub-scales and minimums the rounding
+        // of d moves every sub-block at once, and a slightly different d often rounds them all better (−3% error on
+        // Q4_K; no gain for the symmetric types, so they skip it). Each is ranked with the sub-scales and minimums
+        // that rounding gives, and the winner goes on to the refinement rounds (up to 3 for Q4_K/Q5_K). Refining
+        // every candidate first (4 more refinements per block) lowered the error by 1.6% on SmolLM2's Q4_K and not
+        // measurably on MiniLM's, for 40% more time.
         static const float f[4] = {0.97f, 0.985f, 1.015f, 1.03f};
         const kstate base = st;
-#if KQ_EXPLORE_MODE == 1
         const float dmv = half_value(base.hm);
-        for (int i = -1; i < 4; i++) {
+        for (int i = thorough ? 0 : -1; i < 4; i++) {
             kstate c = base;
             if (i >= 0) c.hd = half_finite(half_value(base.hd) * f[i]);
-            const float dv = half_value(c.hd);
-            for (int s = 0; s < nsub; s++) {
-                if (dv != 0) c.ls[s] = (int)code_of(scale[s] / dv, (float)k->slo, (float)k->shi);
-                if (dmv != 0) c.lm[s] = (int)code_of(mins[s] / dmv, 0.0f, (float)k->mhi);
+            if (thorough) {
+                refine_subscales(x, w, k, &c, scale, mins);
+            } else {
+                const float dv = half_value(c.hd);
+                for (int s = 0; s < nsub; s++) {
+                    if (dv != 0) c.ls[s] = (int)code_of(scale[s] / dv, (float)k->slo, (float)k->shi);
+                    if (dmv != 0) c.lm[s] = (int)code_of(mins[s] / dmv, 0.0f, (float)k->mhi);
+                }
             }
             c.err = state_error(x, w, k, &c, NULL);
             if (c.err < st.err) st = c;
         }
-#else
-        for (int i = (KQ_EXPLORE_MODE == 2 ? 1 : 0); i < (KQ_EXPLORE_MODE == 2 ? 3 : 4); i++) {
-            kstate c = base;
-            c.hd = half_finite(half_value(base.hd) * f[i]);
-            refine_subscales(x, w, k, &c, scale, mins, KQ_FULL_EXPLORE);
-            c.err = state_error(x, w, k, &c, NULL);
-            if (c.err < st.err) st = c;
-        }
-#endif
     }
     uint8_t L[QK_K];
     for (int round = 0; round < k->rounds; round++) {
         kstate c = st;
-        refine_subscales(x, w, k, &c, scale, mins, KQ_FULL_ROUND);
+        refine_subscales(x, w, k, &c, scale, mins);
         c.err = state_error(x, w, k, &c, L);
         float d, dm;
         refit_super(x, w, k, &c, L, &d, &dm);
@@ -674,12 +636,12 @@ KINLINE float small_error(uint32_t t, const v16 *X, const v16 *W, uint16_t hd, u
 
 // block_weights for a block of 32, vectorised: the importance slice when any of it is positive, else
 // sqrt(σ² + x²) with σ² = 2·Σx²/32 (Σx² summed in the fixed element-major order).
-KINLINE void small_weights(const float *x, const float *imp, float *w) {
+KINLINE int small_weights(const float *x, const float *imp, float *w) {
     if (imp) {
         const v16 a = vload(imp), b = vload(imp + 16);
         if (__builtin_reduce_or((a > VS(0.0f)) | (b > VS(0.0f)))) {
             memcpy(w, imp, QK * sizeof(float));
-            return;
+            return 1;
         }
     }
     const v16 X0 = vload(x), X1 = vload(x + 16);
@@ -687,12 +649,61 @@ KINLINE void small_weights(const float *x, const float *imp, float *w) {
     const v16 w0 = __builtin_elementwise_sqrt(VS(sigma2) + X0 * X0), w1 = __builtin_elementwise_sqrt(VS(sigma2) + X1 * X1);
     memcpy(w, &w0, sizeof w0);
     memcpy(w + 16, &w1, sizeof w1);
+    return 0;
 }
+
+// The 32-element grid, candidate-major (lane c: candidate c): inverse scales with the extreme element at a top
+// level ± a margin, NG/2 on either side of the code range (Q5_1: the range over 30…32 steps, NG candidates, codes
+// from the minimum); least-squares fit of each; the first candidate of least fitted error (below FLT_MAX; NaN never
+// wins) is returned in *best, *bd, *bm (untouched when none qualifies). NG = 8 or 16.
+#define KQ_SMALL_GRID(NAME, VG, VGI, NG, LEVELS, FIT)                                                                \
+    KINLINE void NAME(uint32_t t, const float *x, const float *w, const moments *mo, float mn, float mx,             \
+                      float sgnmax, float *best, float *bd, float *bm) {                                             \
+        const int asym = t == INGOT_GGML_Q5_1, half = NG / 2;                                                        \
+        float isc[NG];                                                                                               \
+        const float off = asym ? mn : 0.0f;                                                                          \
+        for (int c = 0; c < NG; c++) {                                                                               \
+            if (asym) { isc[c] = (30.0f + 2.0f * (float)c / (NG - 1)) / (mx - mn); continue; }                       \
+            const int side = c >= half;                                                                              \
+            const float u = (float)(c % half) / (half - 1);                                                          \
+            if (t == INGOT_GGML_Q5_0) isc[c] = (side ? 14.0f + 2.0f * u : -(15.0f + 2.0f * u)) / sgnmax;             \
+            else isc[c] = (side ? (100.0f + 18.0f * u) : -(112.0f + 18.0f * u)) / sgnmax;                            \
+        }                                                                                                            \
+        VG IS;                                                                                                       \
+        memcpy(&IS, isc, sizeof IS);                                                                                 \
+        /* Two sets of sums (even and odd elements, added at the end) halve the chain of dependent additions. */     \
+        VG sl[2] = {(VG)(0.0f), (VG)(0.0f)}, sll[2] = {(VG)(0.0f), (VG)(0.0f)}, sxl[2] = {(VG)(0.0f), (VG)(0.0f)};   \
+        for (int j = 0; j < QK; j += 2)                                                                              \
+            for (int u = 0; u < 2; u++) {                                                                            \
+                const VG xv = (VG)(x[j + u]);                                                                        \
+                const VG l = LEVELS(t, IS * (xv - (VG)(off))), wl = (VG)(w[j + u]) * l;                              \
+                sl[u] += wl;                                                                                         \
+                sll[u] += wl * l;                                                                                    \
+                sxl[u] += wl * xv;                                                                                   \
+            }                                                                                                        \
+        VG A, B;                                                                                                     \
+        VG E = FIT(mo, sl[0] + sl[1], sll[0] + sll[1], sxl[0] + sxl[1], asym, &A, &B);                               \
+        const VGI finite = (IS == IS) & (IS != (VG)(INFINITY)) & (IS != (VG)(-INFINITY));                            \
+        E = finite ? E : (VG)(NAN);                                                                                  \
+        const VG Em = E == E ? E : (VG)(INFINITY);                                                                   \
+        const float top = __builtin_reduce_min(Em);                                                                  \
+        if (top < FLT_MAX) {                                                                                         \
+            VGI idx;                                                                                                 \
+            for (int c = 0; c < NG; c++) idx[c] = c;                                                                 \
+            const int bc = __builtin_reduce_min(Em == (VG)(top) ? idx : (VGI)(NG));                                  \
+            *best = top;                                                                                             \
+            *bd = A[bc];                                                                                             \
+            *bm = B[bc];                                                                                             \
+        }                                                                                                            \
+    }
+KQ_SMALL_GRID(small_grid8, v8f, v8i, 8, vlevels8, vls_fit8)
+KQ_SMALL_GRID(small_grid16, v16, v16i, 16, vlevels, vls_fit)
 
 // Searches one block of 32 and writes it. `ref`: up to 2 (d, m) half pairs scored as candidates too (the reference
 // quantizer's stored halves): nearest levels for a stored pair are never worse than the reference's own codes, so
 // the written block's error never exceeds the reference block's. The block is not all zero.
-static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y, const uint16_t *ref, int nref) {
+static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y, const uint16_t *ref, int nref,
+                         int thorough) {
     const v16 X[2] = {vload(x), vload(x + 16)}, W[2] = {vload(w), vload(w + 16)};
     const float mn = __builtin_reduce_min(__builtin_elementwise_min(X[0], X[1]));
     const float mx = __builtin_reduce_max(__builtin_elementwise_max(X[0], X[1]));
@@ -714,63 +725,11 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
         const v16 s0 = W[0] + W[1], s1 = W[0] * X[0] + W[1] * X[1], s2 = W[0] * X[0] * X[0] + W[1] * X[1] * X[1];
         mo = (moments){vsum(s0), vsum(s1), vsum(s2)};
     }
-    // Candidate inverse scales, one per lane: the extreme element at a top level ± a margin, NG/2 on either side of
-    // the code range (Q5_1: the range over 30…32 steps, NG candidates, codes from the minimum).
-#if KQ_SMALL_LANES == 8
-    typedef v8f vg;
-    typedef v8i vgi;
-#define VG_LEVELS vlevels8
-#define VG_FIT vls_fit8
-#else
-    typedef v16 vg;
-    typedef v16i vgi;
-#define VG_LEVELS vlevels
-#define VG_FIT vls_fit
-#endif
-    enum { NG = KQ_SMALL_LANES, HALF = NG / 2 };
-    float isc[NG];
-    float off = asym ? mn : 0.0f;
-    for (int c = 0; c < NG; c++) {
-        if (asym) { isc[c] = (30.0f + 2.0f * (float)c / (NG - 1)) / (mx - mn); continue; }
-        const int side = c >= HALF;
-        const float u = (float)(c % HALF) / (HALF - 1);
-        if (t == INGOT_GGML_Q5_0) isc[c] = (side ? 14.0f + 2.0f * u : -(15.0f + 2.0f * u)) / sgnmax;
-        else isc[c] = (side ? (100.0f + 18.0f * u) : -(112.0f + 18.0f * u)) / sgnmax;
-    }
-    vg IS;
-    memcpy(&IS, isc, sizeof IS);
-    // Two sets of sums (even and odd elements, added at the end) halve the chain of dependent additions.
-    vg sl[2] = {(vg)(0.0f), (vg)(0.0f)}, sll[2] = {(vg)(0.0f), (vg)(0.0f)}, sxl[2] = {(vg)(0.0f), (vg)(0.0f)};
-    for (int j = 0; j < QK; j += 2)
-        for (int u = 0; u < 2; u++) {
-            const vg xv = (vg)(x[j + u]);
-            const vg l = VG_LEVELS(t, IS * (xv - (vg)(off))), wl = (vg)(w[j + u]) * l;
-            sl[u] += wl;
-            sll[u] += wl * l;
-            sxl[u] += wl * xv;
-        }
-    vg A, B;
-    vg E = VG_FIT(&mo, sl[0] + sl[1], sll[0] + sll[1], sxl[0] + sxl[1], asym, &A, &B);
-    const vgi finite = (IS == IS) & (IS != (vg)(INFINITY)) & (IS != (vg)(-INFINITY));
-    E = finite ? E : (vg)(NAN);
-#undef VG_LEVELS
-#undef VG_FIT
-    // The first candidate of least error (below FLT_MAX; NaN never wins), without a branch per lane.
     float best = FLT_MAX, bd = 0, bm = 0, a, b;
-    {
-        const vg Em = E == E ? E : (vg)(INFINITY);
-        const float top = __builtin_reduce_min(Em);
-        if (top < FLT_MAX) {
-            vgi idx;
-            for (int c = 0; c < NG; c++) idx[c] = c;
-            const int bc = __builtin_reduce_min(Em == (vg)(top) ? idx : (vgi)(NG));
-            best = top;
-            bd = A[bc];
-            bm = B[bc];
-        }
-    }
-    // Two Lloyd steps.
-    for (int it = 0; it < KQ_SMALL_LLOYD && bd != 0; it++) {
+    if (thorough) small_grid16(t, x, w, &mo, mn, mx, sgnmax, &best, &bd, &bm);
+    else small_grid8(t, x, w, &mo, mn, mx, sgnmax, &best, &bd, &bm);
+    // Lloyd steps.
+    for (int it = 0; it < (thorough ? 2 : 1) && bd != 0; it++) {
         const float e = small_refit(t, X, W, &mo, 1.0f / bd, bm, &a, &b);
         if (!(e < best)) break;
         best = e; bd = a; bm = b;
@@ -885,8 +844,8 @@ int64_t KQS_ENTRY(uint32_t t, const float *src, void *dst, size_t nblocks, const
                 ingot_kq_quantize_ref(t, src, y, 1);
                 continue;
             }
-            small_weights(src, imp, w);
-            search_small(t, src, w, y, ref, 1);
+            const int thorough = small_weights(src, imp, w);
+            search_small(t, src, w, y, ref, 1, thorough);
             continue;
         }
         // K-quants and IQ4_NL, whose reference is itself a search: it runs only where an f16 field could overflow at
@@ -894,12 +853,12 @@ int64_t KQS_ENTRY(uint32_t t, const float *src, void *dst, size_t nblocks, const
         // fuzzed with adversarial blocks up to 1023: the largest stored field was 62).
         const int run_ref = amax >= 1024.0f;
         if (run_ref && ingot_kq_quantize_ref(t, src, y, 1) >= 0) return (int64_t)i;
-        block_weights(src, (int)n, imp, w);
-        if (k) search_k(src, w, k, y, t);
+        const int thorough = block_weights(src, (int)n, imp, w);
+        if (k) search_k(src, w, k, y, t, thorough);
         else if (amax == 0) ingot_kq_quantize_ref(t, src, y, 1);
         else {
             const uint16_t ref[2] = {get_half(y), 0};
-            search_small(t, src, w, y, ref, run_ref);
+            search_small(t, src, w, y, ref, run_ref, thorough);
         }
     }
     return -1;

@@ -276,32 +276,19 @@ INLINE int64_t ref_body(int type, const float *src, uint8_t *dst, size_t ngroups
 // candidates, as good as 48 at a third of the step (weighted error on SmolLM2 within 0.01%): the f16 neighbours and
 // the Lloyd step that follow recover what the coarser grid misses.
 // q4_1: 8 scales x 4 offsets, codes floor(y*t/range + offset) on y = x - min.
+// With an importance vector (a calibrated file, where llama.cpp runs its own slower weighted searches) q8_0 and
+// q4_0 keep the earlier, denser grids: 48 candidates each (q8_0: 104 to 127.5 by 0.5; q4_0: -6.2 .. -9.3 and
+// +6.0 .. +7.5 by 0.1).
 #define NCAND 64
-#ifndef Q8_0_N
-#define Q8_0_N 32
-#define Q8_0_T0 104.0f
-#define Q8_0_DT 0.75f
-#endif
-#ifndef Q4_0_NA
-#define Q4_0_NA 12
-#define Q4_0_NB 4
-#define Q4_0_TA 6.2f
-#define Q4_0_TB 6.0f
-#define Q4_0_DTA 0.25f
-#define Q4_0_DTB 0.5f
-#endif
-#ifndef Q4_1_NSCALE
 #define Q4_1_NSCALE 8
-#define Q4_1_DT 0.4f
-#endif
 #define Q4_1_NOFF 4
-_Static_assert(Q8_0_N % 16 == 0 && Q8_0_N <= NCAND, "whole passes within the arrays");
-_Static_assert((Q4_0_NA + Q4_0_NB) % 16 == 0 && Q4_0_NA + Q4_0_NB <= NCAND, "whole passes within the arrays");
-_Static_assert((Q4_1_NSCALE * Q4_1_NOFF) % 16 == 0 && Q4_1_NSCALE * Q4_1_NOFF <= NCAND, "whole passes");
 typedef struct { float t0, dt; int n; float sign; } grid;
-static const grid q8_0_grids[] = {{Q8_0_T0, Q8_0_DT, Q8_0_N, 1.0f}};
-static const grid q4_0_grids[] = {{Q4_0_TA, Q4_0_DTA, Q4_0_NA, -1.0f}, {Q4_0_TB, Q4_0_DTB, Q4_0_NB, 1.0f}};
-static const grid q4_1_grid = {13.2f, Q4_1_DT, Q4_1_NSCALE, 1.0f};
+static const grid q8_0_grids[] = {{104.0f, 0.75f, 32, 1.0f}};
+static const grid q4_0_grids[] = {{6.2f, 0.25f, 12, -1.0f}, {6.0f, 0.5f, 4, 1.0f}};
+static const grid q8_0_grids_thorough[] = {{104.0f, 0.5f, 48, 1.0f}};
+static const grid q4_0_grids_thorough[] = {{6.2f, 0.1f, 32, -1.0f}, {6.0f, 0.1f, 16, 1.0f}};
+_Static_assert((Q4_1_NSCALE * Q4_1_NOFF) % 16 == 0 && Q4_1_NSCALE * Q4_1_NOFF <= NCAND, "whole passes");
+static const grid q4_1_grid = {13.2f, 0.4f, Q4_1_NSCALE, 1.0f};
 static const float q4_1_offsets[Q4_1_NOFF] = {0.25f, 0.5f, 0.75f, 1.0f};
 
 // Below this largest magnitude (or q4_1 range) every candidate scale rounds to 0 in f16, and t/amax could
@@ -312,14 +299,15 @@ typedef struct { float *xs, *ws, *ys; uint8_t *codes; size_t gp; } scratch_t;
 
 // Copies the group and its weights into scratch. A NULL weight slice, or one that is all zero (no preference),
 // means the magnitude weighting below.
-INLINE void load_group(const float *x, const float *w, size_t g, scratch_t *s) {
+// Returns 1 when the importance weights are used.
+INLINE int load_group(const float *x, const float *w, size_t g, scratch_t *s) {
     memcpy(s->xs, x, g * sizeof(float));
     for (size_t j = g; j < s->gp; j++) { s->xs[j] = 0.0f; s->ws[j] = 0.0f; }
     int any = 0;
     if (w) for (size_t j = 0; j < g; j++) any |= w[j] > 0.0f;
     if (any) {
         memcpy(s->ws, w, g * sizeof(float));
-        return;
+        return 1;
     }
     // Without importance, sqrt(σ² + x²) (σ² = 2·mean x²): the larger weights of a group count for more, as in
     // llama.cpp's own weighted searches. Plain squared error clips outliers that the model needs; this weighting
@@ -333,6 +321,7 @@ INLINE void load_group(const float *x, const float *w, size_t g, scratch_t *s) {
         ST(s->ws + j, __builtin_elementwise_sqrt(SPLAT(sigma2) + v * v));
     }
     for (size_t j = g; j < s->gp; j++) s->ws[j] = 0.0f;  // padding keeps zero weight
+    return 0;
 }
 
 // Keeps lane scores where `ok` is set, -inf elsewhere.
@@ -439,8 +428,9 @@ INLINE int search_sym_group(int type, const float *x, const float *w, uint8_t *o
     uint16_t best_h = 0;
     const uint16_t href0 = (href & 0x7fff) == 0 ? 0 : href;
     float ref_err = INFINITY;
+    int thorough = 0;
     if (amax >= TINY) {
-        load_group(x, w, g, s);
+        thorough = load_group(x, w, g, s);
         // (0) the reference scale first: when it reproduces the group exactly (weights that already lie on this
         // type's grid, e.g. a dequantized q8_0 tensor), nothing can do better and the search stops there.
         ref_err = sym_error(s, ingot_quant_f16_to_f32(href0), lo, hi);
@@ -449,14 +439,15 @@ INLINE int search_sym_group(int type, const float *x, const float *w, uint8_t *o
     if (amax >= TINY && ref_err != 0.0f) {
         // (1) grid with least-squares refit
         float inv[NCAND], score[NCAND], scale[NCAND];
-        const grid *grids = is_q8 ? q8_0_grids : q4_0_grids;
+        const grid *grids = is_q8 ? (thorough ? q8_0_grids_thorough : q8_0_grids)
+                                  : (thorough ? q4_0_grids_thorough : q4_0_grids);
         int nc = 0;
         for (int gi = 0; gi < (is_q8 ? 1 : 2); gi++)
             for (int k = 0; k < grids[gi].n; k++)
                 inv[nc++] = grids[gi].sign * (grids[gi].t0 + (float)k * grids[gi].dt) / max;
         for (size_t j = 0; j < s->gp; j += 8) ST(s->ys + j, LD(s->ws + j) * LD(s->xs + j));
-        // q8_0's grid stays below 127.5 times the inverse of the largest magnitude, so its codes need no clamp.
-        sym_grid(s, g, inv, nc, lo, hi, !is_q8, score, scale);
+        // q8_0's plain grid stays below 127.5 times the inverse of the largest magnitude: its codes need no clamp.
+        sym_grid(s, g, inv, nc, lo, hi, !is_q8 || thorough, score, scale);
         int bc = best_lane(score, nc);
         // (2) f16 rounding, neighbours and the reference scale, scored exactly
         half_pair seen[MAX_CANDIDATES];
