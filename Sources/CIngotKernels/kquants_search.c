@@ -14,7 +14,8 @@
 //      Lloyd step;
 //   2. the super-block scale(s) d, dmin and integer sub-scales come from a weighted grid + least squares over the
 //      sub-block values (weights: each sub-block's total w); for Q2_K/Q4_K/Q5_K four more d around it are ranked
-//      by their true error with the sub-scales each one's rounding gives, and the best one is kept;
+//      by their true error with the sub-scales each one's rounding gives, and the best two are refined (with an
+//      importance matrix: all four, each refined before ranking);
 //   3. rounds (Q6_K/Q3_K: one, Q2_K: up to two, Q4_K/Q5_K: up to three) of: per sub-block, the sub-scale (and
 //      sub-minimum) among the rounded ideal ±1 and the current one that gives the lowest true error with nearest
 //      codes for the stored halves; joint least-squares refit of (d, dmin) over the block given all codes and
@@ -50,7 +51,7 @@ static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? 
 // A real scale stored as a finite half (a least-squares refit can land past 65504 where the reference fits);
 // zero as +0.
 static inline uint16_t half_finite(float f) {
-    uint16_t h = ingot_quant_f32_to_f16(f);
+    uint16_t h = half_of(f);
     if ((h & 0x7fff) >= 0x7c00) h = (h & 0x8000) | 0x7bff;
     return (h & 0x7fff) == 0 ? 0 : h;
 }
@@ -123,7 +124,7 @@ static int block_weights(const float *x, int n, const float *imp, float *w) {
 #define LANES 8
 // Effort. Without an importance matrix the 32-element grid has 8 candidates and one Lloyd step (16 and two gave
 // 0.2% less weighted error on SmolLM2 and MiniLM weights for a third more time), and a K block ranks its four
-// extra super-block scales with the sub-scales their rounding gives. With one ("thorough": where llama.cpp runs its
+// extra super-block scales with the sub-scales their rounding gives, refining the best two. With one ("thorough": where llama.cpp runs its
 // own, slower weighted searches, and where the file's quality is most sought) the grid has 16 candidates and two
 // Lloyd steps, and each extra K scale is ranked after a full refinement of its sub-scales.
 
@@ -258,19 +259,23 @@ KQ_VEC_FUNCS(v8f, v8i, 8)
 
 // ---- error of a stored configuration --------------------------------------------------------------------------
 
-// Sub-run error with nearest codes for the decoder values dl (step) and ml (subtracted offset), computed with the
-// decoder's exact f32 arithmetic x̂ = dl·q − ml, element-major over the run's 16 or 32 elements; the lanes are
-// returned unreduced (sums of runs are added lane by lane, reduced once). With dl = 0 every element takes code 0
-// (the inverse is 0), which decodes like every other code.
-KINLINE v16 sub_err_v(const float *x, const float *w, int n, float lo, float hi, float dl, float ml) {
-    const float inv = dl != 0 ? 1.0f / dl : 0.0f;
+// Sub-run error with nearest codes for the decoder values dl (step) and ml (subtracted offset), element-major over
+// the run's 16 or 32 elements; the lanes are returned unreduced (sums of runs are added lane by lane, reduced once).
+// Each difference is dl·q − (x + ml): the decoder's (dl·q − ml) − x up to one rounding, one operation fewer, and
+// only used to rank candidates. With dl = 0 every element takes code 0 (the inverse is 0), which decodes like every
+// other code.
+KINLINE v16 sub_err_vi(const float *x, const float *w, int n, float lo, float hi, float dl, float ml, float inv) {
     v16 acc = VS(0.0f);
     for (int v = 0; v < n; v += 16) {
-        const v16 X = vload(x + v), q = vcode((X + VS(ml)) * VS(inv), lo, hi);
-        const v16 diff = (VS(dl) * q - VS(ml)) - X;
+        const v16 XM = vload(x + v) + VS(ml), q = vcode(XM * VS(inv), lo, hi);
+        const v16 diff = VS(dl) * q - XM;  // (dl·q − ml) − x up to one rounding: only ranks candidates
         acc += vload(w + v) * diff * diff;
     }
     return acc;
+}
+
+KINLINE v16 sub_err_v(const float *x, const float *w, int n, float lo, float hi, float dl, float ml) {
+    return sub_err_vi(x, w, n, lo, hi, dl, ml, dl != 0 ? 1.0f / dl : 0.0f);
 }
 
 // The codes of sub_err_v (offset so the lowest is 0).
@@ -420,14 +425,16 @@ static float state_error(const float *x, const float *w, const kspec *k, const k
 // (±2 was measured: no gain.)
 static int candidates(int current, float ideal_real, int lo, int hi, int *out) {
     const int ideal = (int)code_of(ideal_real, (float)lo, (float)hi);
-    int n = 0;
-    const int c[4] = {ideal, ideal - 1, ideal + 1, current};
-    for (int i = 0; i < 4; i++) {
-        const int v = clampi(c[i], lo, hi);
-        int seen = 0;
-        for (int j = 0; j < n; j++) seen |= out[j] == v;
-        if (!seen) out[n++] = v;
-    }
+    const int a = ideal, b = clampi(ideal - 1, lo, hi), c = clampi(ideal + 1, lo, hi), d = clampi(current, lo, hi);
+    // Distinct values in this order, without a branch per value (out has room for all four).
+    int n = 1;
+    out[0] = a;
+    out[n] = b;
+    n += b != a;
+    out[n] = c;
+    n += (c != a) & (c != b);
+    out[n] = d;
+    n += (d != a) & (d != b) & (d != c);
     return n;
 }
 
@@ -442,18 +449,30 @@ static void refine_subscales(const float *x, const float *w, const kspec *k, kst
         const int ncl = candidates(st->ls[s], d != 0 ? scale[s] / d : (float)st->ls[s], k->slo, k->shi, cl);
         const int ncm = k->asym ? candidates(st->lm[s], dm != 0 ? mins[s] / dm : (float)st->lm[s], 0, k->mhi, cm) : 1;
         const int nc = ncl * ncm;
+        // The candidates' steps, offsets and inverse steps (one vector division for all); pair c is (ci[c], cj[c]).
+        float fdl[16], fml[16];
+        int ci[16], cj[16], nn = 0;
+        for (int i = 0; i < ncl; i++)
+            for (int j = 0; j < ncm; j++) {
+                ci[nn] = i;
+                cj[nn] = j;
+                fdl[nn] = d * (float)cl[i];
+                fml[nn++] = k->asym ? dm * (float)cm[j] : 0.0f;
+            }
+        for (int c = nn; c < 16; c++) { fdl[c] = fdl[0]; fml[c] = fml[0]; }
+        const v16 DL = vload(fdl), INV = DL != VS(0.0f) ? VS(1.0f) / DL : VS(0.0f);
         float e[16];
         for (int c0 = 0; c0 < nc; c0 += 4) {
             v16 acc[4];
             for (int u = 0; u < 4; u++) {
                 const int c = c0 + u < nc ? c0 + u : 0;
-                acc[u] = sub_err_v(xs, ws, k->sub, lo, hi, d * (float)cl[c / ncm], k->asym ? dm * (float)cm[c % ncm] : 0.0f);
+                acc[u] = sub_err_vi(xs, ws, k->sub, lo, hi, fdl[c], fml[c], INV[c]);
             }
             for (int u = 0; u < 4; u++) e[c0 + u] = vsum(acc[u]);
         }
         float best = FLT_MAX;
         for (int c = 0; c < nc; c++)
-            if (e[c] < best) { best = e[c]; st->ls[s] = cl[c / ncm]; st->lm[s] = cm[c % ncm]; }
+            if (e[c] < best) { best = e[c]; st->ls[s] = cl[ci[c]]; st->lm[s] = cm[cj[c]]; }
     }
 }
 
@@ -560,14 +579,16 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
     st.err = state_error(x, w, k, &st, NULL);
     if (k->asym) {
         // A few super-block scales around the fitted one: with 4-bit or 6-bit sub-scales and minimums the rounding
-        // of d moves every sub-block at once, and a slightly different d often rounds them all better (−3% error on
-        // Q4_K; no gain for the symmetric types, so they skip it). Each is ranked with the sub-scales and minimums
-        // that rounding gives, and the winner goes on to the refinement rounds (up to 3 for Q4_K/Q5_K). Refining
-        // every candidate first (4 more refinements per block) lowered the error by 1.6% on SmolLM2's Q4_K and not
-        // measurably on MiniLM's, for 40% more time.
+        // of d moves every sub-block at once, and a slightly different d often rounds them all better (no gain for
+        // the symmetric types, so they skip it). With an importance matrix each of the four is ranked after a full
+        // refinement of its sub-scales. Otherwise the fitted scale and the four are ranked with the sub-scales and
+        // minimums their rounding gives, and only the best two are refined: on SmolLM2's ffn_down that gives 3.6%
+        // less error than refining all four (the fitted one unrefined), in less time.
         static const float f[4] = {0.97f, 0.985f, 1.015f, 1.03f};
         const kstate base = st;
         const float dmv = half_value(base.hm);
+        kstate top[2];
+        int ntop = 0;
         for (int i = thorough ? 0 : -1; i < 4; i++) {
             kstate c = base;
             if (i >= 0) c.hd = half_finite(half_value(base.hd) * f[i]);
@@ -580,6 +601,21 @@ static void search_k(const float *x, const float *w, const kspec *k, uint8_t *y,
                     if (dmv != 0) c.lm[s] = (int)code_of(mins[s] / dmv, 0.0f, (float)k->mhi);
                 }
             }
+            c.err = state_error(x, w, k, &c, NULL);
+            if (c.err < st.err) st = c;
+            if (thorough) continue;
+            // Keep the two best ranked, best first (ties keep the earlier).
+            if (ntop < 2) top[ntop++] = c;
+            else if (c.err < top[1].err) top[1] = c;
+            if (ntop == 2 && top[1].err < top[0].err) {
+                const kstate tmp = top[0];
+                top[0] = top[1];
+                top[1] = tmp;
+            }
+        }
+        for (int i = 0; i < ntop; i++) {
+            kstate c = top[i];
+            refine_subscales(x, w, k, &c, scale, mins);
             c.err = state_error(x, w, k, &c, NULL);
             if (c.err < st.err) st = c;
         }
@@ -611,13 +647,7 @@ KINLINE float small_refit(uint32_t t, const v16 *X, const v16 *W, const moments 
         sll += wl * l;
         sxl += wl * X[h];
     }
-    const moments one = *mo;
-    const v16 ca = VS(vsum(sl)), cb = VS(vsum(sll)), cc = VS(vsum(sxl));
-    v16 va, vb;
-    const v16 e = vls_fit(&one, ca, cb, cc, t == INGOT_GGML_Q5_1, &va, &vb);
-    *a = va[0];
-    *b = vb[0];
-    return e[0];
+    return ls_fit(mo, vsum(sl), vsum(sll), vsum(sxl), t == INGOT_GGML_Q5_1, a, b);
 }
 
 // Exact weighted error of stored halves (hd, hm) with nearest levels, in the decoder's f32 arithmetic.
@@ -714,12 +744,14 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
     const int asym = t == INGOT_GGML_Q5_1;
     float best_e = FLT_MAX;
     uint16_t best_d = 0, best_m = 0;
-    // The first reference pair reproducing the block exactly (weights already on this grid) ends the search.
-    if (nref > 0 && small_error(t, X, W, ref[0], asym ? ref[1] : 0) == 0.0f) {
-        best_d = ref[0];
-        best_m = asym ? ref[1] : 0;
-        goto write;
+    // The reference pairs first (ties keep them): one reproducing the block exactly (weights already on this grid)
+    // ends the search.
+    for (int r = 0; r < nref; r++) {
+        const uint16_t rd = ref[2 * r], rm = asym ? ref[2 * r + 1] : 0;
+        const float e = small_error(t, X, W, rd, rm);
+        if (e < best_e) { best_e = e; best_d = rd; best_m = rm; }
     }
+    if (best_e == 0.0f) goto write;
     moments mo;
     {
         const v16 s0 = W[0] + W[1], s1 = W[0] * X[0] + W[1] * X[1], s2 = W[0] * X[0] * X[0] + W[1] * X[1] * X[1];
@@ -734,21 +766,19 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
         if (!(e < best)) break;
         best = e; bd = a; bm = b;
     }
-    // f16 rounding with neighbours, then the reference halves, scored exactly. Q5_1 takes one coordinate at a time:
-    // the scale's roundings with the minimum rounded to nearest (and the reference pair), then the minimum's
-    // roundings with the best scale (the full 3 x 3 square gained under 0.05% for half as many passes again).
-    uint16_t hd[3], hm[3] = {0, 0, 0}, cd[8], cm[8];
+    // f16 rounding with neighbours, scored exactly against the reference pairs already scored. Q5_1 takes one
+    // coordinate at a time: the scale's roundings with the minimum rounded to nearest, then the minimum's roundings
+    // with the best scale so far (the full 3 x 3 square gained under 0.05% for half as many passes again).
+    uint16_t hd[3], hm[3] = {0, 0, 0}, cd[4], cm[4];
     const int nd = half_neighbours(half_finite(bd), hd), nm = asym ? half_neighbours(half_finite(bm), hm) : 1;
     int nc = 0;
     for (int i = 0; i < nd; i++) { cd[nc] = hd[i]; cm[nc++] = hm[0]; }
-    for (int r = 0; r < nref; r++) { cd[nc] = ref[2 * r]; cm[nc++] = asym ? ref[2 * r + 1] : 0; }
     for (int pass = 0; pass < 2 && nc > 0; pass++) {
-        // Element-major, four candidates at a time (independent sums, so their latencies overlap).
-        float CE[8];
-        for (int c0 = 0; c0 < nc; c0 += 4) {
-            v16 acc[4];
-            for (int c = 0; c < 4; c++) {
-                const int k = c0 + c < nc ? c0 + c : 0;
+        // Element-major, two candidates at a time (independent sums, so their latencies overlap).
+        for (int c0 = 0; c0 < nc; c0 += 2) {
+            v16 acc[2];
+            for (int c = 0; c < 2; c++) {
+                const int k = c0 + c < nc ? c0 + c : c0;
                 const float d = half_value(cd[k]), m = asym ? half_value(cm[k]) : 0.0f, inv = d != 0 ? 1.0f / d : 0.0f;
                 acc[c] = VS(0.0f);
                 for (int h = 0; h < 2; h++) {
@@ -758,10 +788,11 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
                     acc[c] += W[h] * diff * diff;
                 }
             }
-            for (int c = 0; c < 4; c++) CE[c0 + c] = vsum(acc[c]);
+            for (int c = 0; c < 2 && c0 + c < nc; c++) {
+                const float e = vsum(acc[c]);
+                if (e < best_e) { best_e = e; best_d = cd[c0 + c]; best_m = cm[c0 + c]; }
+            }
         }
-        for (int c = 0; c < nc; c++)
-            if (CE[c] < best_e) { best_e = CE[c]; best_d = cd[c]; best_m = cm[c]; }
         nc = 0;
         for (int j = 1; j < nm; j++) { cd[nc] = best_d; cm[nc++] = hm[j]; }
     }
@@ -830,14 +861,14 @@ int64_t KQS_ENTRY(uint32_t t, const float *src, void *dst, size_t nblocks, const
                 float max = 0;
                 for (int j = 0; j < QK; j++)
                     if (fabsf(src[j]) == amax) { max = src[j]; break; } // ggml's first element of largest magnitude
-                ref[0] = ingot_quant_f32_to_f16(max / -16);
+                ref[0] = half_of(max / -16);
                 if (half_not_finite(ref[0])) return (int64_t)i;
             } else {
                 const v16 a = vload(src), b = vload(src + 16);
                 const float mn = __builtin_reduce_min(__builtin_elementwise_min(a, b));
                 const float mx = __builtin_reduce_max(__builtin_elementwise_max(a, b));
-                ref[0] = ingot_quant_f32_to_f16((mx - mn) / 31);
-                ref[1] = ingot_quant_f32_to_f16(mn);
+                ref[0] = half_of((mx - mn) / 31);
+                ref[1] = half_of(mn);
                 if (half_not_finite(ref[0]) || half_not_finite(ref[1])) return (int64_t)i;
             }
             if (amax == 0) {
