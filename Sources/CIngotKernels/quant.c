@@ -256,15 +256,17 @@ INLINE int64_t ref_body(int type, const float *src, uint8_t *dst, size_t ngroups
 
 // ---- search quantizers ------------------------------------------------------------------------------------------
 //
-// Per group: (1) a grid of candidate inverse scales around the reference one; each rounds the group to codes and
-// refits the scale (and, for q4_1, the minimum) by weighted least squares, scored by the squared error that fit
-// removes (the "explained" part, so no subtraction of two large sums). (2) The best fit's scale is rounded to f16
-// together with its f16 neighbours and the reference quantizer's own f16 scale; each is scored by its exact
-// weighted error with every element at its nearest code. (3) One more least-squares refit from the winner's codes
-// (a Lloyd step), scored the same way. The winner is written. Because the reference scales are among the scored
-// candidates and nearest codes are never worse than the reference's codes, a group's error never exceeds the
-// reference's. The group is copied into scratch padded to a multiple of 8 with zero values and zero weights, so
-// every loop runs whole vectors and padding adds exact zeros to every sum.
+// Per group: (0) the reference quantizer's own f16 scale (and minimum) is scored first, by its exact weighted
+// error with every element at its nearest code; an error of 0 (the group already lies on this type's grid, as
+// dequantized weights do) ends the search there. (1) A grid of candidate inverse scales around the reference one;
+// each rounds the group to codes and refits the scale (and, for q4_1, the minimum) by weighted least squares,
+// scored by the squared error that fit removes (the "explained" part, so no subtraction of two large sums). (2) The
+// best fit's scale is rounded to f16 and scored, with its f16 neighbours, the same way (against the reference's
+// score). (3) One more least-squares refit from the winner's codes (a Lloyd step), scored the same way. The winner
+// is written. Because the reference scales are among the scored candidates and nearest codes are never worse than
+// the reference's codes, a group's error never exceeds the reference's. The group is copied into scratch padded to
+// a multiple of 8 with zero values and zero weights, so every loop runs whole vectors and padding adds exact zeros
+// to every sum.
 
 // The candidate grids, run 16 candidates per pass (sym_grid, asym_grid). Inverse scales are t / (reference extreme)
 // for t = t0, t0 + dt, ... (n values). Chosen on the MiniLM weights for error against time: denser or wider grids
