@@ -904,6 +904,88 @@ int64_t KQS_ENTRY(uint32_t t, const float *src, void *dst, size_t nblocks, const
     return -1;
 }
 
+// ---- fast dequantization (the converter's error measurement) -----------------------------------------------------
+//
+// The decoders of kquants.c for the types the llama.cpp mixes write most, vectorised: the same f32 operations per
+// element (one product for Q5_0/Q6_K, product then sum or difference for Q5_1/Q4_K), so the floats are identical.
+// Returns 0, or -1 for a type it does not handle (the caller then uses ingot_kq_dequantize).
+typedef uint8_t v16b __attribute__((ext_vector_type(16)));
+typedef uint32_t v16u __attribute__((ext_vector_type(16)));
+KINLINE v16 bytes_to_f(const uint8_t *p, int shift, int mask) {
+    v16b b;
+    memcpy(&b, p, 16);
+    const v16i u = __builtin_convertvector(b, v16i);
+    return __builtin_convertvector((u >> shift) & mask, v16);
+}
+KINLINE v16i qh_bits(uint32_t qh, int first) {
+    const v16u lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    return (v16i)((((v16u)(qh)) >> (lane + (v16u)(first))) & (v16u)(1)) << 4;
+}
+int KQS_CAT(kq_dequant_, KQS_VARIANT)(uint32_t t, const uint8_t *b, float *y, size_t nblocks);
+int KQS_CAT(kq_dequant_, KQS_VARIANT)(uint32_t t, const uint8_t *b, float *y, size_t nblocks) {
+    switch (t) {
+    case INGOT_GGML_Q5_0:
+    case INGOT_GGML_Q5_1: {
+        const int asym = t == INGOT_GGML_Q5_1;
+        const size_t bytes = asym ? Q5_1_BYTES : Q5_0_BYTES;
+        for (size_t i = 0; i < nblocks; i++, b += bytes, y += QK) {
+            const float d = half_value(get_half(b)), m = asym ? half_value(get_half(b + 2)) : 0.0f;
+            uint32_t qh;
+            memcpy(&qh, b + (asym ? 4 : 2), 4);
+            const uint8_t *qs = b + (asym ? 8 : 6);
+            for (int h = 0; h < 2; h++) {
+                v16b raw;
+                memcpy(&raw, qs, 16);
+                const v16i q = ((__builtin_convertvector(raw, v16i) >> (4 * h)) & 15) | qh_bits(qh, 16 * h);
+                const v16 v = asym ? VS(d) * __builtin_convertvector(q, v16) + VS(m)
+                                   : VS(d) * __builtin_convertvector(q - 16, v16);
+                memcpy(y + 16 * h, &v, sizeof v);
+            }
+        }
+        return 0;
+    }
+    case INGOT_GGML_Q4_K:
+        for (size_t i = 0; i < nblocks; i++, b += Q4_K_BYTES) {
+            const float d = half_value(get_half(b)), dmin = half_value(get_half(b + 2));
+            const uint8_t *scales = b + 4, *q = b + 16;
+            for (int pair = 0; pair < 4; pair++, q += 32) {
+                for (int sb = 0; sb < 2; sb++) {
+                    uint8_t sc, mn;
+                    scale_min_k4(2 * pair + sb, scales, &sc, &mn);
+                    const float d1 = d * (float)sc, m1 = dmin * (float)mn;
+                    for (int h = 0; h < 2; h++, y += 16) {
+                        const v16 v = VS(d1) * bytes_to_f(q + 16 * h, 4 * sb, 15) - VS(m1);
+                        memcpy(y, &v, sizeof v);
+                    }
+                }
+            }
+        }
+        return 0;
+    case INGOT_GGML_Q6_K:
+        for (size_t i = 0; i < nblocks; i++, b += Q6_K_BYTES) {
+            const float d = half_value(get_half(b + QK_K / 2 + QK_K / 4 + QK_K / 16));
+            const uint8_t *ql = b, *qh = b + QK_K / 2;
+            const int8_t *sc = (const int8_t *)(b + QK_K / 2 + QK_K / 4);
+            for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, y += 128) {
+                for (int c = 0; c < 8; c++) { // elements 16c … 16c + 15 of this half
+                    const int e = 16 * c;
+                    v16b lb, hb;
+                    memcpy(&lb, ql + e % 64, 16);
+                    memcpy(&hb, qh + e % 32, 16);
+                    const v16i low = (__builtin_convertvector(lb, v16i) >> (e < 64 ? 0 : 4)) & 15;
+                    const v16i high = (__builtin_convertvector(hb, v16i) >> (2 * (e / 32))) & 3;
+                    const v16 q = __builtin_convertvector((low | (high << 4)) - 32, v16);
+                    const v16 v = VS(d * (float)sc[e / 16]) * q;
+                    memcpy(y + e, &v, sizeof v);
+                }
+            }
+        }
+        return 0;
+    default:
+        return -1;
+    }
+}
+
 #if !KQS_IS_VARIANT
 int64_t kq_search_avx2(uint32_t, const float *, void *, size_t, const float *, size_t, size_t, float *);
 int64_t kq_search_avx512(uint32_t, const float *, void *, size_t, const float *, size_t, size_t, float *);
@@ -920,6 +1002,24 @@ int64_t ingot_kq_quantize_search_simd(uint32_t t, const float *src, void *dst, s
     (void)simd;
 #endif
     return kq_search_portable(t, src, dst, nblocks, importance, blocks_per_row, first_block, scratch);
+}
+
+int kq_dequant_avx2(uint32_t, const uint8_t *, float *, size_t);
+int kq_dequant_avx512(uint32_t, const uint8_t *, float *, size_t);
+
+int ingot_kq_dequantize_simd(uint32_t t, const void *src, float *dst, size_t nblocks, int simd) {
+    int r = -1;
+#if defined(__x86_64__)
+    switch (ingot_isa_clamp(simd)) {
+    case INGOT_ISA_AVX512: r = kq_dequant_avx512(t, src, dst, nblocks); break;
+    case INGOT_ISA_AVX2: r = kq_dequant_avx2(t, src, dst, nblocks); break;
+    default: r = kq_dequant_portable(t, src, dst, nblocks); break;
+    }
+#else
+    (void)simd;
+    r = kq_dequant_portable(t, src, dst, nblocks);
+#endif
+    return r == 0 ? 0 : ingot_kq_dequantize(t, src, dst, nblocks);
 }
 
 int64_t ingot_kq_quantize_search(uint32_t t, const float *src, void *dst, size_t nblocks, const float *importance,

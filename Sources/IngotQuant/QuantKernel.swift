@@ -44,6 +44,18 @@ enum QuantKernel {
     }
 }
 
+extension QuantKernel {
+    /// Decodes `n` blocks just written (the converter's error measurement): the block codec's decoder for the
+    /// grouped types, the vectorised decoders of the fixed types (identical floats for finite fields).
+    func decode(_ y: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ g: Int, dtype: DType,
+                kernels: KernelPath) {
+        switch self {
+        case .grouped: BlockCodec.decodeBlocks(dtype, y, out, blocks: n, groupSize: g, kernels: kernels)
+        case let .fixed(t): _ = ingot_kq_dequantize_simd(t, y, out, n, kernels.searchLevel)
+        }
+    }
+}
+
 extension KernelPath {
     /// The search kernels' `simd` argument: the selected instruction-set level (0 portable, 1 AVX2, 2 AVX-512) on the
     /// best path, 0 on the portable one.

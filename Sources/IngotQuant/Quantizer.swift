@@ -98,7 +98,7 @@ public enum Quantizer {
                     badGroup[c] = first + Int(r)
                     tracker.overflow(in: c)
                 } else if measure, let d = deq.baseAddress.map({ $0 + w * deqFloats }) {
-                    BlockCodec.decodeBlocks(dtype, y, d, blocks: n, groupSize: g, kernels: options.kernels)
+                    kernel.decode(y, d, n, g, dtype: dtype, kernels: options.kernels)
                     var e = 0.0, s = 0.0, m = 0.0
                     ingot_error_sums(x, d, n * g, &e, &s, &m)
                     sums[c] = (e, s, m)

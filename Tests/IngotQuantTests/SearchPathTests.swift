@@ -102,4 +102,31 @@ import Testing
             #expect(y == x, "\(t) \(kernels)")
         }
     }
+
+    /// The vectorised decoders (Q5_0, Q5_1, Q4_K, Q6_K; the rest fall back) give ingot_kq_dequantize's floats on
+    /// every level, for blocks the search wrote and for random bytes with finite fields.
+    @Test(arguments: fixedTypes)
+    func fastDecodersMatchTheReferenceDecoder(_ t: UInt32) {
+        let cols = 512
+        let x = Self.inputs(cols: cols)
+        var blocks = Self.kqSearch(t, x, cols: cols, importance: nil, simd: 0)
+        var r = TestRandom(seed: 23)
+        let bb = ingot_kq_block_bytes(t), be = ingot_kq_block_elements(t)
+        var random = (0..<(64 * bb)).map { _ in UInt8(truncatingIfNeeded: Int(r.uniform() * 256)) }
+        for b in 0..<64 {  // every f16 field finite: clear the exponent's top bit of each byte pair
+            for k in stride(from: 1, to: bb, by: 2) { random[b * bb + k] &= 0x3f }
+        }
+        blocks += random
+        let nb = blocks.count / bb
+        var want = [Float](repeating: 0, count: nb * be)
+        blocks.withUnsafeBytes { src in want.withUnsafeMutableBufferPointer { _ = ingot_kq_dequantize(t, src.baseAddress, $0.baseAddress, nb) } }
+        for level in [Int32(0), 1, 2] {
+            var got = [Float](repeating: .nan, count: nb * be)
+            let rc = blocks.withUnsafeBytes { src in
+                got.withUnsafeMutableBufferPointer { ingot_kq_dequantize_simd(t, src.baseAddress, $0.baseAddress, nb, level) }
+            }
+            #expect(rc == 0)
+            #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "type \(t) level \(level)")
+        }
+    }
 }
