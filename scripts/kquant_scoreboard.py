@@ -68,7 +68,7 @@ def main():
     ap.add_argument("--chunks", type=int, default=0, help="held-out windows to score (0: all)")
     ap.add_argument("--no-imatrix", action="store_true")
     ap.add_argument("--no-verify", action="store_true", help="quantize times only (quality does not depend on the CPU)")
-    ap.add_argument("--repeat", type=int, default=1, help="best of N quantize runs (times)")
+    ap.add_argument("--repeat", type=int, default=1, help="best of N quantize runs (times), alternating between the tools")
     ap.add_argument("--method", choices=["search", "ref"], default="search", help="Ingot's quantizer (ref: ggml's)")
     a = ap.parse_args()
     env = ingot_env(a.simd)
@@ -98,19 +98,22 @@ def main():
             variants += [("llama.cpp+imatrix", imatrix), ("ingot+imatrix", imatrix)]
         elif imatrix:
             variants += [("ingot+imatrix", imatrix)]
-        for tool, im in variants:
-            out = os.path.join(d, f"{t}-{tool.replace('+', '-')}.gguf")
-            if os.path.exists(out):
-                os.remove(out)
-            secs = float("inf")
-            for _ in range(a.repeat):
+        # Repeats alternate between the variants, so a shared machine's load falls on every tool alike.
+        outs = {tool: os.path.join(d, f"{t}-{tool.replace('+', '-')}.gguf") for tool, _ in variants}
+        best = {tool: float("inf") for tool, _ in variants}
+        for _ in range(a.repeat):
+            for tool, im in variants:
+                out = outs[tool]
                 if os.path.exists(out):
                     os.remove(out)
                 if tool.startswith("llama"):
-                    secs = min(secs, timed(lambda: llama_quantize(a.llama_tools if has_tools else None, ref, out, t, im)))
+                    secs = timed(lambda: llama_quantize(a.llama_tools if has_tools else None, ref, out, t, im))
                 else:
                     cmd = [INGOT, "convert", ref, "-o", out, "--quantize", t, "--method", a.method] + (["--imatrix", im] if im else [])
-                    secs = min(secs, timed(lambda: run(cmd, env=env)))
+                    secs = timed(lambda: run(cmd, env=env))
+                best[tool] = min(best[tool], secs)
+        for tool, im in variants:
+            out, secs = outs[tool], best[tool]
             nan = float("nan")
             m = (dict(mean_kld=nan, p99_kld=nan, same_top1=nan, ppl_ratio=nan) if a.no_verify
                  else verify(env, ref, out, a.heldout, a.chunks))

@@ -74,7 +74,41 @@ static inline float half_to_float(const uint8_t *p) {
 
 static inline void put_half(uint8_t *p, uint16_t h) { memcpy(p, &h, 2); }
 static inline uint16_t get_half(const uint8_t *p) { uint16_t h; memcpy(&h, p, 2); return h; }
-static inline float half_value(uint16_t h) { return ingot_quant_f16_to_f32(h); }
+// ingot_quant_f16_to_f32 inlined (the search converts candidate halves in its inner loops): exact for every half.
+static inline float half_value(uint16_t h) {
+    const uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+    uint32_t bits;
+    if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (man << 13);
+    } else if (exp == 0) {
+        const float v = (float)man * 5.9604644775390625e-08f; // man · 2^-24, exact
+        return sign ? -v : v;
+    } else {
+        bits = sign | ((exp + 112) << 23) | (man << 13);
+    }
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+// ingot_quant_f32_to_f16 inlined: round to nearest even, overflow to infinity, exactly as that function.
+static inline uint16_t half_of(float f) {
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    const uint16_t sign = (uint16_t)((x >> 16) & 0x8000);
+    const uint32_t ax = x & 0x7fffffffu;
+    if (ax >= 0x7f800000u) return sign | (ax == 0x7f800000u ? 0x7c00 : 0x7e00);
+    if (ax >= 0x477ff000u) return sign | 0x7c00;
+    if (ax < 0x38800000u) {
+        if (ax < 0x33000000u) return sign;
+        const uint32_t e = ax >> 23, m = (ax & 0x7fffff) | 0x800000, shift = 126 - e;
+        uint32_t q = m >> shift;
+        const uint32_t rem = m & ((1u << shift) - 1), halfway = 1u << (shift - 1);
+        if (rem > halfway || (rem == halfway && (q & 1))) q++;
+        return sign | (uint16_t)q;
+    }
+    return sign | (uint16_t)((ax + 0xfff + ((ax >> 13) & 1) - 0x38000000u) >> 13);
+}
 // Inf or NaN: a field the quantizers refuse to write (the API reports the block instead).
 static inline int half_not_finite(uint16_t h) { return (h & 0x7c00u) == 0x7c00u; }
 

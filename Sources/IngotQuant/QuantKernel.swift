@@ -33,11 +33,31 @@ enum QuantKernel {
         }
     }
 
+    /// `simd`: the instruction-set level (`KernelPath.searchLevel`: 0 portable, 1 AVX2, 2 AVX-512); every level writes
+    /// the same bytes.
     func search(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ n: Int, _ g: Int, weights: UnsafePointer<Float>?,
                 groupsPerRow: Int, first: Int, scratch: UnsafeMutablePointer<Float>?, _ simd: Int32) -> Int64 {
         switch self {
         case let .grouped(t): ingot_quantize_search(t, x, y, n, g, weights, groupsPerRow, first, scratch, simd)
-        case let .fixed(t): ingot_kq_quantize_search(t, x, y, n, weights, groupsPerRow, first, scratch)
+        case let .fixed(t): ingot_kq_quantize_search_simd(t, x, y, n, weights, groupsPerRow, first, scratch, simd)
         }
     }
+}
+
+extension QuantKernel {
+    /// Decodes `n` blocks just written (the converter's error measurement): the block codec's decoder for the
+    /// grouped types, the vectorised decoders of the fixed types (identical floats for finite fields).
+    func decode(_ y: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ g: Int, dtype: DType,
+                kernels: KernelPath) {
+        switch self {
+        case .grouped: BlockCodec.decodeBlocks(dtype, y, out, blocks: n, groupSize: g, kernels: kernels)
+        case let .fixed(t): _ = ingot_kq_dequantize_simd(t, y, out, n, kernels.searchLevel)
+        }
+    }
+}
+
+extension KernelPath {
+    /// The search kernels' `simd` argument: the selected instruction-set level (0 portable, 1 AVX2, 2 AVX-512) on the
+    /// best path, 0 on the portable one.
+    var searchLevel: Int32 { self == .best ? Int32(SIMDLevel.selected.rawValue) : 0 }
 }

@@ -47,7 +47,7 @@ public enum Quantizer {
         let chunkGroups = max(1, chunkElements / g)
         let chunks = (plan.groupCount + chunkGroups - 1) / chunkGroups
         let workers = Parallel.workerCount(chunks, threads: options.threads)
-        let simd = options.kernels.simdFlag
+        let simd = options.kernels.simdFlag, level = options.kernels.searchLevel
         let search = options.method == .search
         let scratchFloats = search ? plan.kernel.scratchFloats(g) : 0
         let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, workers * scratchFloats))
@@ -90,7 +90,7 @@ public enum Quantizer {
                 let r: Int64
                 if search {
                     let mine = scratch.baseAddress.map { $0 + w * scratchFloats }  // this worker's scratch
-                    r = kernel.search(x, y, n, g, weights: weights, groupsPerRow: groupsPerRow, first: first, scratch: mine, simd)
+                    r = kernel.search(x, y, n, g, weights: weights, groupsPerRow: groupsPerRow, first: first, scratch: mine, level)
                 } else {
                     r = kernel.ref(x, y, n, g, simd)
                 }
@@ -98,7 +98,7 @@ public enum Quantizer {
                     badGroup[c] = first + Int(r)
                     tracker.overflow(in: c)
                 } else if measure, let d = deq.baseAddress.map({ $0 + w * deqFloats }) {
-                    BlockCodec.decodeBlocks(dtype, y, d, blocks: n, groupSize: g, kernels: options.kernels)
+                    kernel.decode(y, d, n, g, dtype: dtype, kernels: options.kernels)
                     var e = 0.0, s = 0.0, m = 0.0
                     ingot_error_sums(x, d, n * g, &e, &s, &m)
                     sums[c] = (e, s, m)

@@ -51,4 +51,15 @@ int64_t ingot_kq_quantize_search(uint32_t ggml_type, const float *src, void *dst
                                  const float *importance, size_t blocks_per_row, size_t first_block,
                                  float *scratch);
 
+/// ingot_kq_quantize_search on an explicit instruction set (`simd`: 0 portable, 1 AVX2, 2 AVX-512; capped at what
+/// the CPU runs). Every level writes the same bytes; ingot_kq_quantize_search uses the CPU's best.
+int64_t ingot_kq_quantize_search_simd(uint32_t ggml_type, const float *src, void *dst, size_t nblocks,
+                                      const float *importance, size_t blocks_per_row, size_t first_block,
+                                      float *scratch, int simd);
+
+/// ingot_kq_dequantize with vectorised decoders for Q5_0, Q5_1, Q4_K and Q6_K on an explicit instruction set
+/// (`simd` as ingot_kq_quantize_search_simd): the same floats bit for bit (only a NaN's payload may differ when a block
+/// stores NaN fields); other types use ingot_kq_dequantize. Returns like ingot_kq_dequantize.
+int ingot_kq_dequantize_simd(uint32_t ggml_type, const void *src, float *dst, size_t nblocks, int simd);
+
 #endif
