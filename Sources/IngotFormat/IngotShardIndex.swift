@@ -104,6 +104,19 @@ public struct IngotShardIndex: Sendable, Equatable {
         self.init(metadata: meta, shards: shards, weightMap: weightMap, plan: plan)
     }
 
+    /// Replaces the model metadata an index holds (e.g. `ingot verify --stamp` on a sharded model), atomically; the
+    /// shards are untouched, so every recorded size and header checksum stays true.
+    public static func rewriteMetadata(path: String, _ update: (inout JSONObject) throws -> Void) throws {
+        let f = try withPath(path) { try MappedFile(path: path) }
+        var index: IngotShardIndex
+        do { index = try IngotShardIndex(bytes: f.bytes) } catch { throw FileError(path: path, error) }
+        try update(&index.metadata)
+        let bytes = try withPath(path) { try index.encoded() }
+        let out = try PendingFile(path: path)
+        try out.step { try $0.write(bytes) }
+        try out.commit()
+    }
+
     /// A shard name from an index: a plain name in its directory, never a path.
     static func isPlainFileName(_ s: String) -> Bool {
         !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")

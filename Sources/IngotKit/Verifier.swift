@@ -213,16 +213,28 @@ public enum Verifier {
 
     /// Writes the verdict into the candidate's metadata (`ingot.verify`: the report's JSON, the reference's
     /// provenance, the Ingot version and the date), atomically, tensor data untouched. The candidate must be an
-    /// .ingot file.
+    /// .ingot file, or a sharded Ingot model (its index, directory or a shard): the stamp then goes into the index's
+    /// model metadata, never into a shard (that would change the shard's header checksum the index records).
     public static func stamp(_ report: VerifyReport) throws {
         let path = report.candidate
-        guard (try? IngotFile(path: path)) != nil else { throw PipelineError.stampNeedsIngotFile(path: path) }
+        let candidate = try? openModelSource(path: path)
+        // How the candidate's metadata is rewritten in place.
+        let rewrite: ((_ update: (inout JSONObject) throws -> Void) throws -> Void)?
+        switch candidate {
+        case let f as IngotFile:
+            rewrite = { try MetadataRewriter.rewrite(path: f.path, $0) }
+        case let s as ShardedIngotFile where s.index != nil:
+            rewrite = { try IngotShardIndex.rewriteMetadata(path: s.path, $0) }
+        default:
+            rewrite = nil
+        }
+        guard let rewrite else { throw PipelineError.stampNeedsIngotFile(path: path) }
         let refProvenance = try openModelSource(path: report.reference).metadata["ingot.provenance"]
         var o = report.json.objectValue ?? JSONObject()
         o["reference_provenance"] = refProvenance ?? .null
         o["ingot_version"] = .string(IngotVersion.string)
         o["date"] = .string(isoDate())
-        try MetadataRewriter.rewrite(path: path) { $0["ingot.verify"] = .object(o) }
+        try rewrite { $0["ingot.verify"] = JSONValue.object(o) }
     }
 
     /// The current UTC time as ISO 8601.

@@ -1,5 +1,6 @@
 import Foundation
 import IngotFormat
+import IngotInterop
 import IngotKit
 import IngotQuant
 import Testing
@@ -78,6 +79,22 @@ import Testing
         let stamp = f.metadata["ingot.verify"]?.objectValue
         #expect(stamp?["verdict"]?.stringValue == (v.verdict.pass ? "PASS" : "FAIL"))
         #expect(stamp?["ingot_version"]?.stringValue == IngotVersion.string)
+    }
+
+    @Test func aShardedCandidateIsStampedInItsIndex() throws {
+        let dir = KitFixtures.tempDir()
+        var r = ConvertRequest(source: Self.models.q4, output: dir + "/model.ingot")
+        r.maxShardBytes = 40_000
+        _ = try Converter.convert(r)
+        let shards = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".ingot") }.sorted()
+        let before = try shards.map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) }
+        // Given a shard: the model (through its index) is verified and stamped; no shard changes.
+        let v = try Verifier.verify(VerifyRequest(candidate: dir + "/" + shards[0], reference: KitFixtures.llama))
+        try Verifier.stamp(v)
+        #expect(try shards.map { try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0)) } == before)
+        let model = try openModelSource(path: dir)
+        #expect(model.metadata["ingot.verify"]?.objectValue?["verdict"]?.stringValue == (v.verdict.pass ? "PASS" : "FAIL"))
+        #expect(try CheckReport.check(path: dir).tensors == model.descriptors.count)
     }
 
     @Test func onlyAnIngotCandidateCanBeStamped() throws {
