@@ -291,4 +291,18 @@ import Testing
         _ = try Converter.convert(ConvertRequest(source: dir + "/shards", output: dir + "/back.gguf"))
         #expect(bytes(dir + "/back.gguf") == bytes(KitFixtures.llamaQ8))
     }
+
+    @Test func aFailedHuggingFaceShardedExportPutsNoShardInPlace() throws {
+        // safetensors shards carry no proof of belonging together: they appear together or not at all.
+        let dir = KitFixtures.tempDir() + "/hf"
+        let src = try openModelSource(path: KitFixtures.llama)
+        let w = try HFDirectoryWriter(path: dir, metadata: src.metadata, tensors: src.descriptors, maxShardBytes: 30_000)
+        let failing = ClosureSource(src.descriptors) { d in
+            if d.name == src.descriptors.last?.name { throw IngotError.io("disk gone") }
+            return try src.load(d.name)
+        }
+        #expect(throws: IngotError.self) { try w.write(failing) }
+        let left = (try? files(dir)) ?? []
+        #expect(!left.contains { $0.hasSuffix(".safetensors") || $0.hasSuffix(".json") }, "\(left)")
+    }
 }

@@ -63,7 +63,7 @@ public final class GGUFExport: TensorSource {
         }
         let (kvs, tensors) = (keyValues, descriptors)
         return ShardedWriter(path: dir + ShardPlan.fileName(stem: stem, number: 1, count: count, ext: "gguf"), plan: plan,
-                             names: tensors.map(\.name), open: { i in
+                             names: tensors.map(\.name), commitAtEnd: true, open: { i in
             let split = GGUFSplit(number: i, count: count, tensors: tensors.count)
             return try GGUFWriter(path: dir + ShardPlan.fileName(stem: stem, number: i + 1, count: count, ext: "gguf"),
                                   keyValues: (i == 0 ? kvs : []) + split.keyValues,

@@ -62,7 +62,7 @@ public final class HFDirectoryWriter: TensorFileWriter {
             if let plan {
                 let count = plan.shards.count
                 let index = Self.shardIndex(tensors: tensors, plan: plan)
-                weights = ShardedWriter(path: dir + "/" + Self.indexName, plan: plan, names: tensors.map(\.name), open: { i in
+                weights = ShardedWriter(path: dir + "/" + Self.indexName, plan: plan, names: tensors.map(\.name), commitAtEnd: true, open: { i in
                     let list = plan.shards[i].tensors.map { tensors[$0] }
                     return try SafetensorsWriter(path: dir + "/" + Self.shardName(i, of: count), metadata: weightsMeta, tensors: list)
                 }, afterAll: {
