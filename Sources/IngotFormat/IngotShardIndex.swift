@@ -80,7 +80,7 @@ public struct IngotShardIndex: Sendable, Equatable {
         var shards: [Shard] = []
         var files = Set<ExactKey>()
         for (i, s) in list.enumerated() {
-            guard let so = s.objectValue, let file = so["file"]?.stringValue, Self.isPlainFileName(file),
+            guard let so = s.objectValue, let file = so["file"]?.stringValue, isPlainFileName(file),
                 let bytes = so["bytes"]?.intValue, bytes >= 0, bytes <= Int64(Int.max),
                 let hx = so["header_xxh3"]?.stringValue, hx.utf8.count == 16, let sum = UInt64(hx, radix: 16),
                 let n = so["tensors"]?.intValue, n >= 0, n <= Int64(Limits.maxTensors)
@@ -115,11 +115,6 @@ public struct IngotShardIndex: Sendable, Equatable {
         let out = try PendingFile(path: path)
         try out.step { try $0.write(bytes) }
         try out.commit()
-    }
-
-    /// A shard name from an index: a plain name in its directory, never a path.
-    static func isPlainFileName(_ s: String) -> Bool {
-        !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")
     }
 }
 
@@ -156,7 +151,7 @@ public struct ShardStamp: Sendable, Equatable {
         guard let o = metadata[Self.key]?.objectValue, let n = o["number"]?.intValue, let c = o["count"]?.intValue,
             c >= 1, c <= Int64(ShardPlan.maxShards), n >= 1, n <= c, let plan = o["plan"]?.stringValue,
             let m = o["max_bytes"]?.intValue, m > 0, m <= Int64(Int.max), let index = o["index"]?.stringValue,
-            IngotShardIndex.isPlainFileName(index)
+            isPlainFileName(index)
         else { return nil }
         self.init(number: Int(n), count: Int(c), plan: plan, maxBytes: Int(m), index: index)
     }

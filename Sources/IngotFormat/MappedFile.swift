@@ -94,6 +94,28 @@ public final class MappedFile: @unchecked Sendable {
     }
 }
 
+/// The names in directory `dir` (without "." and ".."), nil when it cannot be listed.
+public func directoryEntries(_ dir: String) -> [String]? {
+    guard let d = opendir(dir) else { return nil }
+    defer { closedir(d) }
+    var names: [String] = []
+    while let e = readdir(d) {
+        let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        if name != ".", name != ".." { names.append(name) }
+    }
+    return names
+}
+
+/// A file name taken from a file (an index, a module list): one plain name in its directory, never a path.
+public func isPlainFileName(_ s: String) -> Bool {
+    !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")
+}
+
+/// The last component of a path ("model.ingot" for "out/model.ingot").
+public func baseName(_ path: String) -> String {
+    path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+}
+
 /// True when `path` names a directory (following links): model directories and directory outputs are told apart
 /// from files by this one check.
 public func isDirectory(_ path: String) -> Bool {

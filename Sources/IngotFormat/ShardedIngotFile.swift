@@ -24,7 +24,7 @@ public final class ShardedIngotFile: TensorSource {
         let index: IngotShardIndex
         do { index = try IngotShardIndex(bytes: f.bytes) } catch { throw FileError(path: indexPath, error) }
         let dir = Self.directory(of: indexPath)
-        let indexName = Self.baseName(indexPath)
+        let indexName = baseName(indexPath)
         var where_ = [ExactKey: String]()
         for (t, file) in index.weightMap { where_[ExactKey(t)] = file }
         var shards: [IngotFile] = []
@@ -109,18 +109,14 @@ public final class ShardedIngotFile: TensorSource {
     /// The index and every shard, shown by their names.
     public var sourceFiles: [(shown: String, path: String)] {
         let files = (index == nil ? [] : [path]) + shards.map(\.path)
-        return files.map { (Self.baseName($0), $0) }
+        return files.map { (baseName($0), $0) }
     }
 
-    public func sourceFile(of name: String) -> String? { shard(holding: name).map { Self.baseName($0.path) } }
+    public func sourceFile(of name: String) -> String? { shard(holding: name).map { baseName($0.path) } }
 
     /// "dir/" for "dir/x", "" for "x".
     public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[...slash])
-    }
-
-    static func baseName(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
     }
 }

@@ -49,9 +49,6 @@ public final class ShardedWriter: TensorFileWriter {
         self.afterAll = afterAll
     }
 
-    /// Shards this writer has put in place (0-based), in order.
-    public var finished: [Int] { selected.filter(done.contains) }
-
     public func append(_ d: TensorDescriptor, bytes: UnsafeRawBufferPointer) throws {
         guard let i = tensorIndex[ExactKey(d.name)], i < plan.shardOfTensor.count else {
             throw FileError(path: path, IngotError.noSuchTensor(d.name))

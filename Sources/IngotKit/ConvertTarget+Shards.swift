@@ -31,7 +31,10 @@ extension OutputFormat {
     /// stamped with its number and the plan; the first also carries the model's metadata. Each shard's provenance
     /// names the source files its tensors came from. A whole run ends by writing the index (`ShardIndexer`); a part
     /// writes its shards only. With `resume`, shards already complete are kept.
-    func makeShardedIngotTarget(for request: ConvertRequest, source src: any TensorSource, maxBytes: Int) throws -> ConvertTarget {
+    func makeShardedIngotTarget(for request: ConvertRequest, source src: any TensorSource, maxBytes: Int,
+                                transform: @escaping (TensorDescriptor) throws -> (TensorLayout, TensorBuffer, ConvertReport.Row?))
+        throws -> ConvertTarget
+    {
         let out = ShardedOutput(output: request.output, format: .ingot)
         let layouts = try src.descriptors.map { try Converter.plannedLayout($0, request: request) }
         let plan = try withPath(request.output) { try ShardPlan(sizes: layouts.map(\.byteCount), maxBytes: maxBytes) }
@@ -60,7 +63,7 @@ extension OutputFormat {
         let whole = request.part == nil || request.part?.count == 1
         if whole, !request.overwrite, access(out.indexPath, F_OK) == 0 { throw PipelineError.outputExists(path: out.indexPath) }
 
-        if !out.dir.isEmpty, !selected.isEmpty { _ = try HFDirectoryWriter.makeDirectory(String(out.dir.dropLast())) }
+        if !selected.isEmpty { try out.makeDirectory() }
         var keep = Set<ExactKey>()
         for i in selected { for t in plan.shards[i].tensors { keep.insert(ExactKey(src.descriptors[t].name)) } }
         let tensors = SubsetSource(src, keeping: keep)
@@ -79,10 +82,6 @@ extension OutputFormat {
         }, afterAll: {
             if whole { _ = try ShardIndexer.write(dir: out.dir.isEmpty ? "./" : out.dir, stem: out.stem, count: count, overwrite: true) }
         })
-        let transform = { (d: TensorDescriptor) throws -> (TensorLayout, TensorBuffer, ConvertReport.Row?) in
-            let (layout, buffer, row) = try Converter.transform(d, try src.load(d.name), request: request, format: self, path: src.path)
-            return (layout, buffer, row)
-        }
         let files = selected.map { out.path($0, of: count) } + (whole ? [out.indexPath] : [])
         if let part = request.part, selected.isEmpty, kept.isEmpty {
             warnings.append("part \(part) has no shards: the model cuts into \(count)")

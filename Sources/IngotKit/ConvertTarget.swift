@@ -33,7 +33,7 @@ extension OutputFormat {
         }
         switch self {
         case .ingot where request.maxShardBytes != nil:
-            return try makeShardedIngotTarget(for: request, source: src, maxBytes: request.maxShardBytes ?? 0)
+            return try makeShardedIngotTarget(for: request, source: src, maxBytes: request.maxShardBytes ?? 0, transform: transform)
         case .ingot:
             // Hashing the source files for provenance overlaps the conversion; the header is written last anyway.
             let provenance = Background { [plan = Provenance.plan(source: src), options = request.provenanceOptions] in
@@ -70,7 +70,7 @@ extension OutputFormat {
             var files = [out]
             if let m = request.maxShardBytes {
                 let o = ShardedOutput(output: out, format: .gguf)
-                if !o.dir.isEmpty { _ = try HFDirectoryWriter.makeDirectory(String(o.dir.dropLast())) }
+                try o.makeDirectory()
                 let split = try export.splitWriter(dir: o.dir, stem: o.stem, maxShardBytes: m)
                 files = split.plan.shards.indices.map { o.path($0, of: split.plan.shards.count) }
                 if !request.overwrite, let existing = files.first(where: { access($0, F_OK) == 0 }) {

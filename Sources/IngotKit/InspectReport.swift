@@ -47,10 +47,12 @@ public struct InspectReport: Sendable {
         }
         var report = InspectReport(path: source.path, format: source.formatName, metadata: source.metadata, rows: rows,
                                    tokenizerSummary: summarizeTokenizer(path: source.path, metadata: source.metadata))
-        // A sharded or split model: the weight files, not a directory's side files.
-        let spread = source is ShardedIngotFile || source is CanonicalGGUFSource || source is GGUFFile
-        let weightFiles = source.sourceFiles.map(\.shown).filter { !$0.hasSuffix(".json") }
-        if spread, weightFiles.count > 1 { report.files = weightFiles }
+        // A model spread over several weight files (shards, splits): the files its tensors live in, in order.
+        var weightFiles: [String] = [], seen = Set<String>()
+        for d in source.descriptors {
+            if let f = source.sourceFile(of: d.name), seen.insert(f).inserted { weightFiles.append(f) }
+        }
+        if weightFiles.count > 1 { report.files = weightFiles }
         report.warnings = source.warnings
         return report
     }

@@ -41,6 +41,7 @@ public enum ShardIndexer {
         var metadata = JSONObject()
         var provenance: [JSONValue] = []
         var plan = ""
+        var names = Set<ExactKey>()
         for i in 0..<count {
             let name = out.fileName(i, of: count)
             let p = dir + name
@@ -60,7 +61,10 @@ public enum ShardIndexer {
             if let files = f.metadata["ingot.provenance"]?.objectValue?["files"]?.arrayValue {
                 for e in files where !provenance.contains(e) { provenance.append(e) }
             }
-            for t in f.tensors { weightMap.append((t.name, name)) }
+            for t in f.tensors {
+                guard names.insert(ExactKey(t.name)).inserted else { throw FileError(path: p, IngotError.duplicateName(t.name)) }
+                weightMap.append((t.name, name))
+            }
             shards.append(.init(file: name, bytes: f.file.bytes.count, headerChecksum: f.preamble.headerChecksum, tensors: f.tensors.count))
         }
         if var p = metadata["ingot.provenance"]?.objectValue {
@@ -72,8 +76,6 @@ public enum ShardIndexer {
         let file = try PendingFile(path: out.indexPath)
         try file.step { try $0.write(bytes) }
         try file.commit()
-        // Opening proves what was written: every shard against the index, as any reader will.
-        _ = try ShardedIngotFile(indexPath: out.indexPath)
         return Report(index: out.indexPath, shards: shards.map { dir + $0.file }, tensors: weightMap.count,
                       bytes: shards.reduce(0) { $0 + $1.bytes })
     }
@@ -81,12 +83,10 @@ public enum ShardIndexer {
     /// The stem and count of the shards in `dir` (`stem-00001-of-NNNNN.ingot`); an error when there are none or
     /// several models.
     static func firstShard(in dir: String, stem: String?) throws -> (stem: String, count: Int) {
-        guard let d = opendir(dir) else { throw FileError(path: dir, IngotError.io("cannot list the directory")) }
-        defer { closedir(d) }
+        guard let names = directoryEntries(dir) else { throw FileError(path: dir, IngotError.io("cannot list the directory")) }
         var found = Set<String>()
         var pick: (stem: String, count: Int)? = nil
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        for name in names {
             guard let p = ShardPlan.parseFileName(name, ext: "ingot"), p.number == 1, stem == nil || p.stem == stem else { continue }
             found.insert("\(p.stem) (\(p.count) shards)")
             pick = (p.stem, p.count)

@@ -1,4 +1,5 @@
 import IngotFormat
+import IngotInterop
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,11 @@ struct ShardedOutput {
     /// `model.ingot.index.json`, `model.safetensors.index.json`.
     var indexName: String { "\(stem).\(ext).index.json" }
     var indexPath: String { dir + indexName }
+
+    /// Creates the directory (and its parents) when absent.
+    func makeDirectory() throws {
+        if !dir.isEmpty { _ = try HFDirectoryWriter.makeDirectory(String(dir.dropLast())) }
+    }
 }
 
 /// Which part of a job array this process is: part `index` (1-based) of `count`, as `--part K/N` says.

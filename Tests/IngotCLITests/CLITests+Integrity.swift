@@ -31,16 +31,9 @@ extension CLITests {
             ["verify", f, "--reference", llama, "--tokens", "1,2,3"], ["inspect", "--stats", f],
         ]
         for args in runs {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: Self.binary)
-            p.arguments = args
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = Pipe()
-            try p.run()
-            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus != 0, "\(args)")
+            let r = try ingot(args)
+            let e = r.stderr
+            #expect(r.status != 0, "\(args)")
             // Raw tensors fail their XXH3; compressed ones fail in the codec's framing or the XXH3, naming the tensor.
             #expect(e.contains("model.norm.weight") && (e.contains("checksum mismatch") || e.contains("is corrupt")), "\(args): \(e)")
             #expect(e.split(separator: "\n").count == 1, "\(args): \(e)")

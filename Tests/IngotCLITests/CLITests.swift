@@ -29,10 +29,16 @@ import Testing
 
     func ingot(_ args: String...) throws -> Result { try ingot(args) }
 
-    func ingot(_ args: [String]) throws -> Result {
+    /// Runs the binary to completion; `environment` sets (or, with nil, removes) variables of this process's own.
+    func ingot(_ args: [String], environment: [String: String?] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            p.environment = env
+        }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -7,7 +7,6 @@ import numpy as np
 from ._arrays import row_bytes, to_array
 from ._errors import MemoryBudgetError, UnsupportedError, quoted
 from ._shards import open_model_file
-from ._format import IngotFile
 
 FRAMEWORKS = ("numpy", "np", "pt", "torch")
 

@@ -145,19 +145,8 @@ class ShardedIngotFile:
             raise NoSuchTensorError(self.path, f"no tensor named {quoted(str(name))}", "noSuchTensor")
         return f.entry(name)
 
-    def shard_of(self, e):
-        return self._where[e.name]
-
     def decode(self, e, lo=0, hi=None, verify=True):
-        return self.shard_of(e).decode(e, lo, hi, verify)
-
-    def __getattr__(self, attr):
-        # Anything else IngotFile offers (stored bytes, checks) goes to the shard holding the tensor.
-        if attr in ("stored", "check", "_drop_pages", "_populate"):
-            def call(e, *a, **kw):
-                return getattr(self.shard_of(e), attr)(e, *a, **kw)
-            return call
-        raise AttributeError(attr)
+        return self._where[e.name].decode(e, lo, hi, verify)
 
     def close(self):
         for f in self.shards:

@@ -30,14 +30,8 @@ public func openModelSource(path: String) throws -> any TensorSource {
 /// when there is none.
 public func shardIndex(in dir: String) throws -> String? {
     let base = dir.hasSuffix("/") ? dir : dir + "/"
-    guard let d = opendir(base) else { return nil }
-    defer { closedir(d) }
-    var found: [String] = []
-    while let e = readdir(d) {
-        let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        if name.hasSuffix(IngotShardIndex.suffix), name.count > IngotShardIndex.suffix.count { found.append(name) }
+    var found = (directoryEntries(base) ?? []).filter {
+        $0.hasSuffix(IngotShardIndex.suffix) && $0.count > IngotShardIndex.suffix.count
     }
     found.sort()
     guard found.count <= 1 else { throw FileError(path: dir, ShardError.ambiguousDirectory(found)) }

@@ -31,7 +31,7 @@ public func openTensorSource(path: String) throws -> any TensorSource {
 func openIngot(mapped f: MappedFile) throws -> any TensorSource {
     let file = try IngotFile(mapped: f)
     guard let stamp = ShardStamp(metadata: file.metadata) else { return file }
-    let name = f.path.split(separator: "/").last.map(String.init) ?? f.path
+    let name = baseName(f.path)
     guard let index = ShardedIngotFile.indexPath(besideShard: file) else {
         return ShardedIngotFile(lone: file, warning: "\(name) is shard \(stamp.number) of \(stamp.count) and \(stamp.index) is not beside it: this shard's tensors only")
     }

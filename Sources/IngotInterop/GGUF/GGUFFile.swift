@@ -74,8 +74,7 @@ public final class GGUFFile: TensorSource, Sendable {
                 throw FileError(path: f.path, GGUFError.splitMismatch(expected: "\(split.tensors) tensors in \(split.count) splits, found \(infos.count)"))
             }
         }
-        keyValues = parts.count > 1 || header.keyValues.contains(where: { GGUFSplit.keys.contains($0.key) })
-            ? header.keyValues.filter { !GGUFSplit.keys.contains($0.key) } : header.keyValues
+        keyValues = header.keyValues.filter { !GGUFSplit.keys.contains($0.key) }
         tensorInfos = infos
         partOfTensor = part
         self.parts = parts
@@ -116,13 +115,12 @@ public final class GGUFFile: TensorSource, Sendable {
 
     /// Every file of the model (one, or each split), shown by name.
     public var sourceFiles: [(shown: String, path: String)] {
-        parts.map { p in (p.file.path.split(separator: "/").last.map(String.init) ?? p.file.path, p.file.path) }
+        parts.map { (baseName($0.file.path), $0.file.path) }
     }
 
     public func sourceFile(of name: String) -> String? {
         guard parts.count > 1, let i = tensorIndex[ExactKey(name)] else { return nil }
-        let p = parts[partOfTensor[i]].file.path
-        return p.split(separator: "/").last.map(String.init) ?? p
+        return baseName(parts[partOfTensor[i]].file.path)
     }
 
     /// The value stored under `key` (compared by exact code points), nil when there is none.

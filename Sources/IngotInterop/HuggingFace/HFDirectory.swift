@@ -44,7 +44,7 @@ public final class HFDirectory: TensorSource {
                 throw FileError(path: dir, HFDirectoryError.badIndex(file: index, reason: "no \"weight_map\" object"))
             }
             for (_, v) in map {
-                guard let f = v.stringValue, HFDirectory.isPlainFileName(f) else {
+                guard let f = v.stringValue, isPlainFileName(f) else {
                     throw FileError(path: dir, HFDirectoryError.badIndex(file: index, reason: "weight_map names a bad file \(v)"))
                 }
                 if !shardNames.contains(f) { shardNames.append(f) }
@@ -231,10 +231,6 @@ public final class HFDirectory: TensorSource {
         return st
     }
 
-    /// A shard or side file name from an index: a plain name in this directory, never a path.
-    static func isPlainFileName(_ s: String) -> Bool {
-        !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")
-    }
 
     /// A side file's bytes, size-capped before they are read.
     static func readBytes(_ dir: String, _ name: String) throws -> MappedFile {

@@ -49,7 +49,7 @@ public struct HFSideFiles: Sendable {
         try add("modules.json", modules)
         if let configs = try Self.object(st, "module_configs", shown: "ingot.sentence_transformers.module_configs") {
             for (path, config) in configs {
-                guard HFDirectory.isPlainFileName(path) else { throw HFExportError.badModulePath(path) }
+                guard isPlainFileName(path) else { throw HFExportError.badModulePath(path) }
                 guard config.objectValue != nil else {
                     throw HFExportError.mistyped(key: "ingot.sentence_transformers.module_configs.\(path)", expected: "an object")
                 }
