@@ -693,14 +693,17 @@ KINLINE int small_weights(const float *x, const float *imp, float *w) {
 // element at −14.6 … −16.6, most often, or at +14 … +14.5; the 16-candidate grid spans −15 … −17 and +14 … +16).
 // Half as far from the 16-candidate grid's weighted error as evenly spread candidates (MiniLM: 0.8784 of the
 // reference's instead of 0.8798, 16 candidates 0.8775).
+static const float q5_0_wide16[16] = {10.0f, 11.0f, 12.0f, 13.0f, 18.0f, 19.5f, 21.0f, 23.0f,
+                                      25.0f, 28.0f, 31.0f, 35.0f, 40.0f, 46.0f, 53.0f, 62.0f};
 static const float q5_0_grid8[8] = {-14.6f, -15.0f, -15.4f, -15.8f, -16.2f, -16.6f, 14.0f, 14.5f};
 #define KQ_SMALL_GRID(NAME, VG, VGI, NG, LEVELS, FIT)                                                                \
     KINLINE void NAME(uint32_t t, const float *x, const float *w, const moments *mo, float mn, float mx,             \
-                      float sgnmax, float *best, float *bd, float *bm) {                                             \
+                      float sgnmax, const float *wide, float *best, float *bd, float *bm) {                          \
         const int asym = t == INGOT_GGML_Q5_1, half = NG / 2;                                                        \
         float isc[NG];                                                                                               \
         const float off = asym ? mn : 0.0f;                                                                          \
         for (int c = 0; c < NG; c++) {                                                                               \
+            if (wide) { isc[c] = -wide[c] / sgnmax; continue; }                                                      \
             if (asym) { isc[c] = (30.0f + 2.0f * (float)c / (NG - 1)) / (mx - mn); continue; }                       \
             const int side = c >= half;                                                                              \
             const float u = (float)(c % half) / (half - 1);                                                          \
@@ -726,7 +729,7 @@ static const float q5_0_grid8[8] = {-14.6f, -15.0f, -15.4f, -15.8f, -16.2f, -16.
         E = finite ? E : (VG)(NAN);                                                                                  \
         const VG Em = E == E ? E : (VG)(INFINITY);                                                                   \
         const float top = __builtin_reduce_min(Em);                                                                  \
-        if (top < FLT_MAX) {                                                                                         \
+        if (top < *best) {                                                                                           \
             VGI idx;                                                                                                 \
             for (int c = 0; c < NG; c++) idx[c] = c;                                                                 \
             const int bc = __builtin_reduce_min(Em == (VG)(top) ? idx : (VGI)(NG));                                  \
@@ -767,8 +770,10 @@ static void search_small(uint32_t t, const float *x, const float *w, uint8_t *y,
         mo = (moments){vsum(s0), vsum(s1), vsum(s2)};
     }
     float best = FLT_MAX, bd = 0, bm = 0, a, b;
-    if (thorough) small_grid16(t, x, w, &mo, mn, mx, sgnmax, &best, &bd, &bm);
-    else small_grid8(t, x, w, &mo, mn, mx, sgnmax, &best, &bd, &bm);
+    if (thorough) {
+        small_grid16(t, x, w, &mo, mn, mx, sgnmax, NULL, &best, &bd, &bm);
+        if (t == INGOT_GGML_Q5_0) small_grid16(t, x, w, &mo, mn, mx, sgnmax, q5_0_wide16, &best, &bd, &bm);
+    } else small_grid8(t, x, w, &mo, mn, mx, sgnmax, NULL, &best, &bd, &bm);
     // Lloyd steps.
     for (int it = 0; it < (thorough ? 2 : 1) && bd != 0; it++) {
         const float e = small_refit(t, X, W, &mo, 1.0f / bd, bm, &a, &b);

@@ -287,7 +287,7 @@ INLINE int64_t ref_body(int type, const float *src, uint8_t *dst, size_t ngroups
 typedef struct { float t0, dt; int n; float sign; } grid;
 static const grid q8_0_grids[] = {{104.0f, 0.75f, 32, 1.0f}};
 static const grid q4_0_grids[] = {{6.2f, 0.25f, 12, -1.0f}, {6.0f, 0.5f, 4, 1.0f}};
-static const grid q4_0_grids_thorough[] = {{6.2f, 0.1f, 32, -1.0f}, {6.0f, 0.1f, 16, 1.0f}};
+static const grid q4_0_grids_thorough[] = {{6.2f, 0.1f, 32, -1.0f}, {6.0f, 0.1f, 16, 1.0f}, {9.5f, 1.5f, 16, -1.0f}};
 _Static_assert((Q4_1_NSCALE * Q4_1_NOFF) % 16 == 0 && Q4_1_NSCALE * Q4_1_NOFF <= NCAND, "whole passes");
 static const grid q4_1_grid = {13.2f, 0.4f, Q4_1_NSCALE, 1.0f};
 static const float q4_1_offsets[Q4_1_NOFF] = {0.25f, 0.5f, 0.75f, 1.0f};
@@ -442,7 +442,8 @@ INLINE int search_sym_group(int type, const float *x, const float *w, uint8_t *o
         float inv[NCAND], score[NCAND], scale[NCAND];
         const grid *grids = is_q8 ? q8_0_grids : thorough ? q4_0_grids_thorough : q4_0_grids;
         int nc = 0;
-        for (int gi = 0; gi < (is_q8 ? 1 : 2); gi++)
+        const int ngrids = is_q8 ? 1 : thorough ? 3 : 2;
+        for (int gi = 0; gi < ngrids; gi++)
             for (int k = 0; k < grids[gi].n; k++)
                 inv[nc++] = grids[gi].sign * (grids[gi].t0 + (float)k * grids[gi].dt) / max;
         for (size_t j = 0; j < s->gp; j += 8) ST(s->ys + j, LD(s->ws + j) * LD(s->xs + j));
