@@ -6,8 +6,9 @@
                                          (pip llama-cpp-python) NMSE vs transformers.
   python3 scripts/smollm2.py scoreboard  ingot verify of q8_0 / q4_0 / q4_1 (ref and search) against the GGUF, as a
                                          table like llama.cpp's KLD scoreboard.
-  python3 scripts/smollm2.py bench       128-token forward pass: Ingot vs transformers (torch f32) vs llama.cpp,
-                                         same thread count, ratios from one run.
+  python3 scripts/smollm2.py bench [--llama-python PY]
+                                         128-token forward pass: Ingot vs transformers (torch f32) vs llama.cpp,
+                                         same thread count, all warm, full logits and last-position logits.
   python3 scripts/smollm2.py greedy      the built-in evaluation prompts (fixtures/eval/prompts.jsonl, chats through
                                          the model's template): transformers' generate(do_sample=False) on the GGUF
                                          vs `ingot generate --activations f32` (goal: identical) and `q8` (info), and
@@ -124,41 +125,87 @@ def cmd_scoreboard():
                       f"{100 * j['same_top1']:6.2f}% {100 * j['rms_delta_p']:6.2f}% {j['ppl_ratio']:9.4f} {100 * g:6.1f}%  {v}")
 
 
+LLAMA_FORWARD = r"""
+import json, sys, time
+from llama_cpp import Llama, llama_cpp
+path, threads, ids = sys.argv[1], int(sys.argv[2]), [int(i) for i in sys.argv[3].split(",")]
+out = {"system": llama_cpp.llama_print_system_info().decode()}
+for key, all_logits in (("last", False), ("all", True)):
+    llm = Llama(model_path=path, n_ctx=512, n_threads=threads, n_threads_batch=threads, n_batch=512,
+                logits_all=all_logits, verbose=False)
+    best = float("inf")
+    for _ in range(4):  # the first pass warms caches; best of the rest
+        llm.reset()
+        t0 = time.perf_counter()
+        llm.eval(ids)
+        best = min(best, time.perf_counter() - t0) if _ else best
+    out[key] = best
+print(json.dumps(out))
+"""
+
+
 def cmd_bench(threads=2, n=128):
+    """Like for like, every side warm (best of 3 after a warm-up, in one process each): the full [T, vocab] logits
+    (Ingot vs transformers vs llama.cpp with logits_all) and the last position's only — a prompt pass before
+    generation, what llama.cpp's eval computes by default (Ingot `--last`, llama.cpp default; transformers
+    `logits_to_keep=1`). llama.cpp runs under `--llama-python` (default: this Python), so an AVX2 configuration can
+    use a llama.cpp built without AVX-512."""
+    import argparse
+    ap = argparse.ArgumentParser(prog="smollm2.py bench")
+    ap.add_argument("--llama-python", default=sys.executable)
+    a = ap.parse_args(sys.argv[2:])
     build_release()
     path = gguf_path()
     ids = (tokens(path) * 4)[:n]
-    out = json.loads(run([BENCH, "forward", path, "--tokens", str(n), "--threads", str(threads), "--repeat", "3"],
-                         env=ingot_env()))
-    ing = out["prefill_seconds"]
+    env = ingot_env()
+    ing = {}
+    for key, extra in (("all", []), ("last", ["--last"])):
+        out = json.loads(run([BENCH, "forward", path, "--tokens", str(n), "--threads", str(threads), "--repeat", "3"]
+                             + extra, env=env))
+        ing[key] = out["prefill_seconds"]
     import torch
     _, m = hf_logits(path, ids[:8], threads)
     x = torch.tensor([ids])
-    best = float("inf")
-    with torch.no_grad():
-        for _ in range(3):
-            t0 = time.perf_counter()
-            m(x)
-            best = min(best, time.perf_counter() - t0)
-    print(f"{n}-token forward pass, {threads} threads, SmolLM2-135M (Q4_1 GGUF; f32 compute)")
-    print(f"ingot (OpenBLAS {out['blas_core']}): {ing:.3f} s")
-    print(f"transformers (torch f32):       {best:.3f} s   ingot/transformers {ing / best:.2f}x (goal <= 0.5)")
-    figures = {"forward_ingot_s": ing, "forward_transformers_s": best, "forward_vs_transformers": ing / best}
-    try:
-        if os.environ.get("INGOT_BENCH_NO_LLAMA"):
-            raise ImportError("skipped (INGOT_BENCH_NO_LLAMA)")
-        from llama_cpp import Llama
-        llm = Llama(model_path=path, n_ctx=512, n_threads=threads, n_batch=512, verbose=False)
-        lb = float("inf")
-        for _ in range(3):
-            llm.reset()
-            t0 = time.perf_counter()
-            llm.eval(ids)
-            lb = min(lb, time.perf_counter() - t0)
-        print(f"llama.cpp (its own Q4_1 kernels): {lb:.3f} s   ingot/llama.cpp {ing / lb:.2f}x (goal <= 0.5)")
-        figures.update(forward_llama_s=lb, forward_vs_llama=ing / lb)
-    except ImportError as e:
-        print(f"llama.cpp: {e}")
+    hf = {}
+    for key, kw in (("all", {}), ("last", {"logits_to_keep": 1})):
+        best = float("inf")
+        with torch.no_grad():
+            for _ in range(4):
+                t0 = time.perf_counter()
+                m(x, **kw)
+                best = min(best, time.perf_counter() - t0) if _ else best
+        hf[key] = best
+    print(f"{n}-token forward pass, {threads} threads, SmolLM2-135M (Q4_1 GGUF); Ingot f32 compute, SIMD "
+          f"{out['simd']}, OpenBLAS {out['blas_core']}; every side warm, best of 3")
+    print(f"{'':34}{'all logits':>12}{'last only':>12}")
+    print(f"{'ingot':34}{ing['all']:12.3f}{ing['last']:12.3f}")
+    print(f"{'transformers (torch f32)':34}{hf['all']:12.3f}{hf['last']:12.3f}")
+    figures = {"forward_ingot_s": ing["all"], "forward_ingot_last_s": ing["last"], "forward_transformers_s": hf["all"],
+               "forward_transformers_last_s": hf["last"], "forward_vs_transformers": ing["all"] / hf["all"],
+               "forward_last_vs_transformers": ing["last"] / hf["last"]}
+    if os.environ.get("INGOT_BENCH_NO_LLAMA"):
+        print("llama.cpp: skipped (INGOT_BENCH_NO_LLAMA)")
+    else:
+        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+            f.write(LLAMA_FORWARD)
+        try:
+            o = subprocess.run([a.llama_python, f.name, path, str(threads), ",".join(map(str, ids))],
+                               capture_output=True, text=True, env=dict(os.environ))
+        finally:
+            os.unlink(f.name)
+        if o.returncode != 0:
+            print(f"llama.cpp: not run ({o.stderr.strip().splitlines()[-1:] or o.returncode})")
+        else:
+            ll = json.loads(o.stdout.strip().splitlines()[-1])
+            print(f"{'llama.cpp (its Q4_1 kernels)':34}{ll['all']:12.3f}{ll['last']:12.3f}")
+            print(f"llama.cpp build: {ll['system'].strip()}")
+            figures.update(forward_llama_s=ll["all"], forward_llama_last_s=ll["last"],
+                           forward_vs_llama=ing["last"] / ll["last"], forward_all_vs_llama=ing["all"] / ll["all"])
+    print(f"ingot / transformers: all {figures['forward_vs_transformers']:.2f}x, last "
+          f"{figures['forward_last_vs_transformers']:.2f}x (goal <= 0.5)")
+    if "forward_vs_llama" in figures:
+        print(f"ingot / llama.cpp:    all {figures['forward_all_vs_llama']:.2f}x, last "
+              f"{figures['forward_vs_llama']:.2f}x (goal <= 0.5)")
     report("forward", **figures)
 
 

@@ -53,3 +53,12 @@ int ingot_allowed_cpus(void) {
     if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
     return CPU_COUNT(&set);
 }
+
+void ingot_start_writeback(int fd) {
+#ifdef SYNC_FILE_RANGE_WRITE
+    // Starts writeback of the file's dirty pages without waiting for it (offset 0, length 0: to the end).
+    (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+#endif
+}

@@ -20,6 +20,12 @@ public final class AtomicFile {
     /// The temp file's name while it has one (nil while unnamed).
     public private(set) var currentPath: String?
     private var done = false
+    /// Bytes written since writeback was last started (see `write`).
+    private var unflushed = 0
+    /// Every this many bytes written, the kernel is asked to start writing them out: the disk works while the
+    /// producer computes the next tensors, instead of all at once in the fsync of `commit` (a 150 MB quantized file:
+    /// that fsync took 33 ms of a 0.33 s conversion).
+    static let writebackBytes = 8 << 20
     private let dir: String
     private let base: String
 
@@ -75,6 +81,11 @@ public final class AtomicFile {
             }
             p = p.map { $0 + n }
             left -= n
+        }
+        unflushed += bytes.count
+        if unflushed >= Self.writebackBytes {
+            ingot_start_writeback(fd)
+            unflushed = 0
         }
     }
 

@@ -2,15 +2,19 @@
 /// Row-wise normalizations over [rows, width]. Sums accumulate in double: the reference accumulates f32 in a
 /// blocked order, and a double sum sits closer to the exact value than any f32 order does.
 enum Norms {
-    /// RMSNorm as transformers' LlamaRMSNorm: w ⊙ (x · 1/√(mean(x²) + eps)), the scale rounded to f32 first.
+    /// RMSNorm as transformers' LlamaRMSNorm: w ⊙ (x · 1/√(mean(x²) + eps)), every step rounded to f32 as torch and
+    /// ggml round it — x² in f32, the mean rounded to f32, √ and 1/· each in f32 — with the sum in double (ggml's
+    /// order; torch's blocked f32 sum lands within an ulp of it). The f32 rounding of x² matters beyond the last
+    /// bit: under `--activations q8` a norm output that sits exactly on a rounding tie of llama.cpp's 8-bit
+    /// activations (SmolLM2 has such tokens) must tie-break as llama.cpp does (NMSE 7e-7 on one token otherwise).
     static func rms(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, width: Int,
                     weight w: UnsafePointer<Float>, eps: Float) {
         for r in 0..<rows {
             let xr = x + r * width, yr = y + r * width
             var ss = 0.0
-            for j in 0..<width { let v = Double(xr[j]); ss += v * v }
-            let variance = Float(ss / Double(width))
-            let inv = Float(1 / Double(variance + eps).squareRoot())
+            for j in 0..<width { ss += Double(xr[j] * xr[j]) }
+            let mean = Float(ss / Double(width))
+            let inv = 1 / (mean + eps).squareRoot()
             for j in 0..<width { yr[j] = w[j] * (xr[j] * inv) }
         }
     }

@@ -47,9 +47,11 @@ public enum DecodeActivations: String, Sendable, CaseIterable {
     /// f32 activations against blocks dequantized value by value: the math of prefill and of transformers running
     /// the dequantized model, to f32 rounding.
     case f32
-    /// Activations quantized per 32 to 8 bits and integer dot products with q8_0/q4_0/q4_1 blocks of 32, as
-    /// llama.cpp computes: about three times fewer instructions, at the cost of the activation rounding (the
-    /// logits move by about 1e-3 relative). Float weights and other block sizes still use f32 activations.
+    /// Activations rounded to 8 bits as llama.cpp's x86 CPU backend rounds them, and products as it computes them:
+    /// integer dot products with q8_0/q4_0/q4_1 blocks of 32 (about three times fewer instructions than f32), and
+    /// for ggml's other block types (q5_0, q5_1, iq4_nl, K-quants) the rounded activations (q8_0/q8_1 per 32, q8_K
+    /// per 256) multiplied in f32. The logits move by about 1e-3 relative from f32 activations. Float weights and
+    /// other block sizes still use f32 activations.
     case q8
 }
 
@@ -65,6 +67,13 @@ enum MatVec {
             guard m.rows > 0, m.cols % fixed == 0, let rb = Checked.mul(m.cols / fixed, m.dtype.unitBytes(groupSize: fixed)),
                 Checked.mul(m.rows, rb) == m.bytes.count
             else { return false }
+            // q8 activations: x as llama.cpp's dot products see it (rounded to the type's activation blocks).
+            if activations == .q8, let scratch {
+                scratch.reserve(m.cols)
+                if ingot_q8_act_roundtrip(kq, x, m.cols, scratch.pointer) == 0 {
+                    return ingot_matvec_kq(kq, base, m.rows, m.cols, scratch.pointer, y, Int32(level.rawValue), Int32(threads)) == 0
+                }
+            }
             return ingot_matvec_kq(kq, base, m.rows, m.cols, x, y, Int32(level.rawValue), Int32(threads)) == 0
         }
         guard m.isKernelReady, let t = m.kernelType, let base = m.bytes.baseAddress else { return false }

@@ -114,6 +114,8 @@ func forward(_ path: String, _ args: [String]) throws -> JSONValue {
     let n = option("--tokens", args).flatMap(Int.init) ?? 128
     let threads = option("--threads", args).flatMap(Int.init) ?? 1
     let repeats = option("--repeat", args).flatMap(Int.init) ?? 3
+    // --last: only the last position's logits (a prompt pass before generation, as llama.cpp's eval computes).
+    let last = args.contains("--last")
     let runner = try ModelRunner(path: path, threads: threads)
     var state: UInt64 = 42
     let tokens = (0..<n).map { _ -> Int in
@@ -123,11 +125,12 @@ func forward(_ path: String, _ args: [String]) throws -> JSONValue {
     var best = Double.infinity
     for _ in 0..<repeats {
         let t0 = now()
-        _ = try runner.logits(tokens)  // from an empty context each time
+        _ = try runner.logits(tokens, from: last ? n - 1 : 0)  // from an empty context each time
         best = min(best, now() - t0)
     }
     return .object(JSONObject([("model", .string(path)), ("tokens", .int(Int64(n))), ("threads", .int(Int64(threads))),
-                               ("blas_core", .string(BLASTuning.coreName)), ("prefill_seconds", .double(best))]))
+                               ("blas_core", .string(BLASTuning.coreName)), ("simd", .string(SIMDLevel.selected.description)),
+                               ("logits", .string(last ? "last" : "all")), ("prefill_seconds", .double(best))]))
 }
 
 func read(_ path: String, _ args: [String]) throws -> JSONValue {

@@ -216,6 +216,78 @@ extension MatVecTests {
         }
         #expect(moved > 0, "the q8 path must actually quantize the activations")
     }
+
+    /// A q8_0 matrix whose row r picks element r of x with weight 1: the product reads back x's activation codes.
+    static func picker(_ n: Int) throws -> (TensorLayout, [UInt8]) {
+        var bytes: [UInt8] = []
+        for r in 0..<n {
+            for b in 0..<(n / 32) {
+                bytes += [0x00, 0x3C]  // f16 1.0
+                bytes += (0..<32).map { b * 32 + $0 == r ? 1 : 0 }
+            }
+        }
+        return (try TensorLayout(name: "p", dtype: .q8_0, shape: [n, n], groupSize: 32), bytes)
+    }
+
+    @Test("q8 activations round as llama.cpp's x86 backend: codes of x·(127/max|x|), ties to even")
+    func q8RoundsAsLlamaCpp() throws {
+        let (layout, bytes) = try Self.picker(32)
+        // max|x| = 127: scale 1, so the codes are x rounded; ±2.5 and 6.5 are ties (half away from zero would give ±3, 7).
+        var x = [Float](repeating: 0.25, count: 32)
+        x[0] = 127; x[1] = 2.5; x[2] = -2.5; x[3] = 6.5; x[4] = 3.5; x[5] = 1.49
+        let y = try #require(Self.product(layout, bytes, x, level: .selected, threads: 1, activations: .q8))
+        #expect(Array(y[0..<6]) == [127, 2, -2, 6, 4, 1])
+        // 127/max and 1/(max/127) round differently for some max; ggml multiplies by the former. Find such a case.
+        var found = false
+        for k in 1..<4000 where !found {
+            let amax = 1 + Float(k) / 997, id = 127 / amax, inv = 1 / (amax / 127)
+            guard id != inv else { continue }
+            for c in 1..<127 {
+                let v = (Float(c) + 0.5) / id  // near a tie for one inverse scale
+                guard (v * id).rounded(.toNearestOrEven) != (v * inv).rounded(.toNearestOrEven) else { continue }
+                var xs = [Float](repeating: 0, count: 32)
+                xs[0] = amax; xs[1] = v
+                let ys = try #require(Self.product(layout, bytes, xs, level: .selected, threads: 1, activations: .q8))
+                let d = Float(Float16(amax / 127))
+                #expect(ys[1] == d * (v * id).rounded(.toNearestOrEven), "max \(amax), x \(v)")
+                found = true
+                break
+            }
+        }
+        #expect(found, "no case where the two inverse scales round apart")
+    }
+
+    @Test("q8 activations with ggml's other block types: x rounded to their activation blocks, then the f32 product",
+          arguments: [DType.q5_0, .q5_1, .iq4_nl, .q2_k, .q3_k, .q4_k, .q5_k, .q6_k])
+    func q8OtherTypesRoundTheActivations(_ dtype: DType) throws {
+        let cols = 512, rows = 16
+        var rng = SplitMix(31)
+        let w = (0..<(rows * cols)).map { _ in Float(rng.uniform() * 2 - 1) }
+        let layout = try TensorLayout(name: "w", dtype: dtype, shape: [rows, cols], groupSize: dtype.fixedGroupSize)
+        var bytes = [UInt8]()
+        for r in 0..<rows { bytes += try quantizedRow(Array(w[(r * cols)..<((r + 1) * cols)]), dtype) }
+        let x = Self.vector(cols, seed: 32)
+        // What llama.cpp's dot products see: K-quants q8_K (per 256: iscale = −127/max signed, ties to even, at most
+        // 127, d = 1/iscale in f32), the others q8_0/q8_1 (per 32: 127/max|x|, ties to even, d rounded to f16).
+        var xr = [Float](repeating: 0, count: cols)
+        let kq = [DType.q2_k, .q3_k, .q4_k, .q5_k, .q6_k].contains(dtype), block = kq ? 256 : 32
+        for b in stride(from: 0, to: cols, by: block) {
+            let xs = Array(x[b..<(b + block)])
+            guard let big = xs.max(by: { abs($0) < abs($1) }), big != 0 else { continue }
+            if kq {
+                let iscale = -127 / big, d = 1 / iscale
+                for j in 0..<block { xr[b + j] = d * min(127, (iscale * xs[j]).rounded(.toNearestOrEven)) }
+            } else {
+                let id = 127 / abs(big), d = Float(Float16(abs(big) / 127))
+                for j in 0..<block { xr[b + j] = d * (xs[j] * id).rounded(.toNearestOrEven) }
+            }
+        }
+        let y = try #require(Self.product(layout, bytes, x, level: .selected, threads: 1, activations: .q8))
+        let expected = try #require(Self.product(layout, bytes, xr, level: .selected, threads: 1, activations: .f32))
+        #expect(y == expected)
+        let plain = try #require(Self.product(layout, bytes, x, level: .selected, threads: 1, activations: .f32))
+        #expect(y != plain, "the activations must actually be rounded")
+    }
 }
 
 /// A tiny deterministic generator (SplitMix64) so the tests' data does not depend on the platform's RNG.

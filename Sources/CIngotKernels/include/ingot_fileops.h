@@ -8,4 +8,8 @@ int64_t ingot_copy_range(int from, int64_t from_off, int to, int64_t to_off, int
 /// CPUs the calling thread's affinity mask allows (sched_getaffinity), 0 when unknown.
 int ingot_allowed_cpus(void);
 
+/// Starts writing the file's dirty pages to disk without waiting (Linux sync_file_range; a no-op elsewhere): an
+/// atomic write calls it as data accumulates, so the fsync before its rename finds most of the work done.
+void ingot_start_writeback(int fd);
+
 #endif

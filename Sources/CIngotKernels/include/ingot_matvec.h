@@ -46,7 +46,8 @@ int ingot_matvec_kq(uint32_t ggml_type, const void *w, size_t rows, size_t cols,
                     int threads);
 
 // ---- q8 activations (llama.cpp's arithmetic) ---------------------------------------------------------------------
-// The activation vector is quantized per 32 elements like ggml's q8_0/q8_1 (d = max|x|/127, codes round(x/d), plus
+// The activation vector is quantized per 32 elements like ggml's x86 q8_0/q8_1 (d = max|x|/127, codes
+// roundeven(x·127/max|x|), plus
 // s = d·Σcodes; d and s kept as f16 like ggml's blocks), and each 32-weight block of q8_0/q4_0/q4_1 (group size 32) is dotted with it in integers: exact
 // sums of code products, then scaled. About three times fewer instructions than dequantizing to f32, at the cost of
 // rounding the activations to 8 bits (as llama.cpp does). One order for every path: block b's eight partial sums
@@ -61,6 +62,11 @@ void ingot_q8_act_quantize(const float *x, size_t cols, void *out, int isa);
 /// y = W · x with x quantized by ingot_q8_act_quantize. `type` is INGOT_MV_Q8_0, _Q4_0 or _Q4_1 with group size 32;
 /// returns 0 when it ran, -1 for another type or a shape it does not take (cols not a multiple of 32).
 int ingot_matvec_q8(int type, const void *w, size_t rows, size_t cols, const void *xq, float *y, int isa, int threads);
+/// For ggml's other block types (ingot_kquants.h ids: q5_0, q5_1, iq4_nl, K-quants) with q8 activations: writes x as
+/// llama.cpp's dot products see it — quantized to the type's activation blocks (q8_0/q8_1 per 32, q8_K per 256) and
+/// decoded — so that ingot_matvec_kq on `out` gives llama.cpp's product up to f32 summation order. 0, or -1 for
+/// another type or a column count that is not whole activation blocks.
+int ingot_q8_act_roundtrip(uint32_t ggml_type, const float *x, size_t cols, float *out);
 
 /// One query per head against `n` cached positions (decoding attention): for head h (kv head h / (heads /
 /// kv_heads)), p = softmax(scale · q_h · K_gᵀ) over rows 0..n-1, out_h = p · V_g. keys/values rows are `ld` floats
