@@ -10,7 +10,8 @@ X.gguf [--dtype T]`; then llama.cpp loads X.gguf (a failure to load or an abort 
 sequence (64 tokens for the fixture, a tokenized sentence for SmolLM2) are compared with `ingot logits X.gguf` (goal: NMSE < 1e-3, same argmax ≥ 95 %), every 1-D tensor must be
 F32, and `create_chat_completion` (greedy, 8 tokens) must return an answer.
 
-llama.cpp multiplies q8_0/q4_0/q4_1 blocks by activations rounded to 8 bits; for a file that keeps block types the
+llama.cpp multiplies block-quantized weights by activations rounded to 8 bits (q8_0/q8_1 per 32, q8_K per 256 for
+the K-quants); for a file that keeps block types the
 like-for-like reference is therefore `ingot logits --activations q8` (Ingot's implementation of that arithmetic), and
 the f32 reference's NMSE is printed beside it. SmolLM2 also enters requantized to q8_0/q4_0/q4_1 `.ingot` files
 (real weights: a random-weight model's near-tied argmaxes flip under any 8-bit rounding).
@@ -44,7 +45,8 @@ def ingot_logits(path, ids, work, activations="f32"):
 
 def block_types(path):
     from gguf import GGUFReader
-    return {t.tensor_type.name for t in GGUFReader(path).tensors} & {"Q8_0", "Q4_0", "Q4_1"}
+    return {t.tensor_type.name for t in GGUFReader(path).tensors} & {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL",
+                                                                     "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"}
 
 
 def llama_run(path, ids):
