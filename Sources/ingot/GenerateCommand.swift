@@ -32,7 +32,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Random seed for sampling (default: a fresh one, printed with --json).") var seed: UInt64?
     @Flag(help: "Do not stop at end-of-sequence / end-of-turn tokens.") var ignoreEOS = false
     @Option(help: ArgumentHelp(
-        "How decoding multiplies q8_0/q4_0/q4_1 weights: q8 (activations rounded to 8 bits per 32, as llama.cpp does: fast) or f32 (the reference math, as verify uses).",
+        "How decoding multiplies block-quantized weights: q8 (activations rounded to 8 bits as llama.cpp does: per 32, per 256 for K-quants; fast for q8_0/q4_0/q4_1) or f32 (the reference math, as verify uses).",
         valueName: "q8|f32"))
     var activations: DecodeActivations = .q8
     @OptionGroup var threads: ThreadOptions

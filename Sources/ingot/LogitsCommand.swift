@@ -11,7 +11,7 @@ struct LogitsCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the f32 logits [T, vocab] to this .npy file.") var output: String?
     @Flag(help: "Overwrite the output file if it exists.") var force = false
     @Option(help: ArgumentHelp(
-        "f32: the reference (the whole sequence at once); q8: token by token with 8-bit activations for q8_0/q4_0/q4_1 weights, the arithmetic llama.cpp uses.",
+        "f32: the reference (the whole sequence at once); q8: token by token with activations rounded to 8 bits for block-quantized weights, the arithmetic llama.cpp uses.",
         valueName: "f32|q8"))
     var activations: DecodeActivations = .f32
     @OptionGroup var threads: ThreadOptions
