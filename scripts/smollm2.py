@@ -134,11 +134,12 @@ for key, all_logits in (("last", False), ("all", True)):
     llm = Llama(model_path=path, n_ctx=512, n_threads=threads, n_threads_batch=threads, n_batch=512,
                 logits_all=all_logits, verbose=False)
     best = float("inf")
-    for _ in range(4):  # the first pass warms caches; best of the rest
+    for i in range(4):  # the first pass warms caches; best of the rest
         llm.reset()
         t0 = time.perf_counter()
         llm.eval(ids)
-        best = min(best, time.perf_counter() - t0) if _ else best
+        if i:
+            best = min(best, time.perf_counter() - t0)
     out[key] = best
 print(json.dumps(out))
 """
@@ -170,10 +171,11 @@ def cmd_bench(threads=2, n=128):
     for key, kw in (("all", {}), ("last", {"logits_to_keep": 1})):
         best = float("inf")
         with torch.no_grad():
-            for _ in range(4):
+            for i in range(4):  # the first pass warms caches; best of the rest
                 t0 = time.perf_counter()
                 m(x, **kw)
-                best = min(best, time.perf_counter() - t0) if _ else best
+                if i:
+                    best = min(best, time.perf_counter() - t0)
         hf[key] = best
     print(f"{n}-token forward pass, {threads} threads, SmolLM2-135M (Q4_1 GGUF); Ingot f32 compute, SIMD "
           f"{out['simd']}, OpenBLAS {out['blas_core']}; every side warm, best of 3")

@@ -443,9 +443,11 @@ INLINE int search_sym_group(int type, const float *x, const float *w, uint8_t *o
     if (amax >= TINY && ref_err != 0.0f) {
         // (1) grid with least-squares refit
         float inv[NCAND], score[NCAND], scale[NCAND];
+#define NGRIDS(a) (int)(sizeof(a) / sizeof(a[0]))
         const grid *grids = is_q8 ? q8_0_grids : thorough ? q4_0_grids_thorough : q4_0_grids;
+        const int ngrids = is_q8 ? NGRIDS(q8_0_grids) : thorough ? NGRIDS(q4_0_grids_thorough) : NGRIDS(q4_0_grids);
+#undef NGRIDS
         int nc = 0;
-        const int ngrids = is_q8 ? 1 : thorough ? 3 : 2;
         for (int gi = 0; gi < ngrids; gi++)
             for (int k = 0; k < grids[gi].n; k++)
                 inv[nc++] = grids[gi].sign * (grids[gi].t0 + (float)k * grids[gi].dt) / max;

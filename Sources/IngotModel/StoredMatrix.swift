@@ -68,13 +68,12 @@ enum MatVec {
                 Checked.mul(m.rows, rb) == m.bytes.count
             else { return false }
             // q8 activations: x as llama.cpp's dot products see it (rounded to the type's activation blocks).
+            var input = x
             if activations == .q8, let scratch {
                 scratch.reserve(m.cols)
-                if ingot_q8_act_roundtrip(kq, x, m.cols, scratch.pointer) == 0 {
-                    return ingot_matvec_kq(kq, base, m.rows, m.cols, scratch.pointer, y, Int32(level.rawValue), Int32(threads)) == 0
-                }
+                if ingot_q8_act_roundtrip(kq, x, m.cols, scratch.pointer) == 0 { input = UnsafePointer(scratch.pointer) }
             }
-            return ingot_matvec_kq(kq, base, m.rows, m.cols, x, y, Int32(level.rawValue), Int32(threads)) == 0
+            return ingot_matvec_kq(kq, base, m.rows, m.cols, input, y, Int32(level.rawValue), Int32(threads)) == 0
         }
         guard m.isKernelReady, let t = m.kernelType, let base = m.bytes.baseAddress else { return false }
         if activations == .q8, let scratch, m.groupSize == 32, [.q8_0, .q4_0, .q4_1].contains(m.dtype) {
