@@ -290,6 +290,7 @@ INLINE int64_t ref_body(int type, const float *src, uint8_t *dst, size_t ngroups
 typedef struct { float t0, dt; int n; float sign; } grid;
 static const grid q8_0_grids[] = {{104.0f, 0.75f, 32, 1.0f}};
 static const grid q4_0_grids[] = {{6.2f, 0.25f, 12, -1.0f}, {6.0f, 0.5f, 4, 1.0f}};
+// 32 + 16 + 16 candidates: exactly NCAND; a further grid needs NCAND raised.
 static const grid q4_0_grids_thorough[] = {{6.2f, 0.1f, 32, -1.0f}, {6.0f, 0.1f, 16, 1.0f}, {9.5f, 1.5f, 16, -1.0f}};
 _Static_assert((Q4_1_NSCALE * Q4_1_NOFF) % 16 == 0 && Q4_1_NSCALE * Q4_1_NOFF <= NCAND, "whole passes");
 static const grid q4_1_grid = {13.2f, 0.4f, Q4_1_NSCALE, 1.0f};
