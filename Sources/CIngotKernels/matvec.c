@@ -339,6 +339,7 @@ typedef struct {
     size_t ld, n, heads, group, head_dim;
     float scale;
     float *out, *scores;
+    int simd;
     _Atomic size_t next;  // the next head to take
 } attend_job;
 
@@ -352,19 +353,12 @@ static void attend_part(void *ctx, int part, int parts) {
         size_t g = h / j->group, hd = j->head_dim;
         const float *qh = j->q + h * hd;
         float *scores = j->scores + h * j->n;
-        float m = -INFINITY;
-        for (size_t k = 0; k < j->n; k++) {
-            float s = j->scale * dot(qh, j->keys + k * j->ld + g * hd, hd);
-            scores[k] = s;
-            if (s > m) m = s;
-        }
-        float sum = 0;
-        for (size_t k = 0; k < j->n; k++) { scores[k] = expf(scores[k] - m); sum += scores[k]; }
-        float inv = 1 / sum;
+        for (size_t k = 0; k < j->n; k++) scores[k] = j->scale * dot(qh, j->keys + k * j->ld + g * hd, hd);
+        ingot_softmax_rows(scores, 1, j->n, j->n, 0, j->simd);
         float *o = j->out + h * hd;
         for (size_t d = 0; d < hd; d++) o[d] = 0;
         for (size_t k = 0; k < j->n; k++) {
-            float p = scores[k] * inv;
+            float p = scores[k];
             const float *v = j->values + k * j->ld + g * hd;
             for (size_t d = 0; d < hd; d++) o[d] += p * v[d];
         }
@@ -372,8 +366,9 @@ static void attend_part(void *ctx, int part, int parts) {
 }
 
 void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
-                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads) {
-    attend_job j = {q, keys, values, ld, n, heads, heads / kv_heads, head_dim, scale, out, scores, 0};
+                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads,
+                      int simd) {
+    attend_job j = {q, keys, values, ld, n, heads, heads / kv_heads, head_dim, scale, out, scores, simd, 0};
     // A short context is cheaper on one thread than the wake-up of another.
     int parts = threads < 1 ? 1 : threads;
     if ((size_t)parts > heads) parts = (int)heads;
@@ -381,31 +376,3 @@ void ingot_attend_one(const float *q, const float *keys, const float *values, si
     ingot_pool_run(parts, attend_part, &j);
 }
 
-typedef struct {
-    float *gate;
-    const float *up;
-    size_t n, chunk;
-    _Atomic size_t next;
-} silu_job;
-
-/// Chunks claimed from the job's counter: each element is gated exactly once (the operation is in place, so a
-/// chunk done twice would be wrong, not merely wasted).
-static void silu_part(void *ctx, int part, int parts) {
-    (void)part;
-    (void)parts;
-    silu_job *j = ctx;
-    for (size_t a; (a = atomic_fetch_add(&j->next, j->chunk)) < j->n;) {
-        size_t b = a + j->chunk < j->n ? a + j->chunk : j->n;
-        for (size_t i = a; i < b; i++) {
-            float v = j->gate[i];
-            j->gate[i] = (v / (1 + expf(-v))) * j->up[i];
-        }
-    }
-}
-
-void ingot_silu_gated(float *gate, const float *up, size_t n, int threads) {
-    int parts = threads < 1 ? 1 : threads;
-    if (n < 4096) parts = 1;
-    silu_job j = {gate, up, n, 1024, 0};
-    ingot_pool_run(parts, silu_part, &j);
-}

@@ -105,3 +105,24 @@ void ingot_pool_run(int parts, void (*fn)(void *ctx, int part, int parts), void 
     }
     pthread_mutex_unlock(&pool_owner);
 }
+
+typedef struct {
+    void (*fn)(void *, size_t, int);
+    void *ctx;
+    size_t count;
+    _Atomic size_t next;
+} pool_for_job;
+
+/// Items claimed one at a time: a slow or late thread takes fewer, none is done twice.
+static void pool_for_part(void *ctx, int part, int parts) {
+    (void)parts;
+    pool_for_job *j = ctx;
+    for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->count;) j->fn(j->ctx, i, part);
+}
+
+void ingot_pool_for(size_t count, int threads, void (*fn)(void *ctx, size_t item, int worker), void *ctx) {
+    pool_for_job j = {fn, ctx, count, 0};
+    int parts = threads < 1 ? 1 : threads;
+    if ((size_t)parts > count) parts = (int)count;
+    ingot_pool_run(parts, pool_for_part, &j);
+}

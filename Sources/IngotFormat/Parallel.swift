@@ -41,6 +41,27 @@ public enum Parallel {
         }
     }
 
+    /// Like `run`, on the kernels' persistent pool (threads that spin briefly between jobs) instead of a dispatch
+    /// queue: for fine-grained loops called hundreds of times a second (a prefill's products, its attention heads),
+    /// where waking dispatch threads costs more than the work. Items are claimed one at a time, so a loop of uneven
+    /// items balances itself; `worker` < `threads` indexes per-worker scratch.
+    public static func pooled(_ count: Int, threads: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {
+        guard count > 0 else { return }
+        if workerCount(count, threads: threads) <= 1 {
+            for i in 0..<count { body(i, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var work = WorkerBody(body: body)
+            withUnsafeMutablePointer(to: &work) { ctx in
+                ingot_pool_for(count, Int32(clamping: threads), { ctx, item, worker in
+                    guard let ctx else { return }
+                    ctx.assumingMemoryBound(to: WorkerBody.self).pointee.body(item, Int(worker))
+                }, ctx)
+            }
+        }
+    }
+
     /// Like `run`, for throwing work: each worker makes its own `state` once (a codec context, a scratch buffer);
     /// the first error stops the remaining items and is rethrown.
     static func forEach<State>(
@@ -72,24 +93,24 @@ private struct WorkerBody: @unchecked Sendable {
 }
 
 /// The first error raised by any worker. `@unchecked Sendable`: every access to `first` holds `lock`.
-final class ErrorBox: @unchecked Sendable {
+public final class ErrorBox: @unchecked Sendable {
     private var first: (any Error)?
     private var lock = pthread_mutex_t()
 
-    init() { pthread_mutex_init(&lock, nil) }
+    public init() { pthread_mutex_init(&lock, nil) }
     deinit { pthread_mutex_destroy(&lock) }
 
-    func set(_ e: any Error) {
+    public func set(_ e: any Error) {
         pthread_mutex_lock(&lock)
         if first == nil { first = e }
         pthread_mutex_unlock(&lock)
     }
 
-    var error: (any Error)? {
+    public var error: (any Error)? {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
         return first
     }
 
-    var failed: Bool { error != nil }
+    public var failed: Bool { error != nil }
 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 
 import IngotFamilies
+import IngotFormat
 internal import CIngotKernels
 
 extension Activation {
@@ -12,7 +13,7 @@ extension Activation {
     func apply(_ x: UnsafeMutableBufferPointer<Float>) {
         switch self {
         case .silu:
-            for i in x.indices { let v = x[i]; x[i] = v / (1 + expf(-v)) }
+            for i in x.indices { let v = x[i]; x[i] = v / (1 + ingot_expf(-v)) }
         case .geluTanh:
             // √(2/π) rounded to f32, as transformers' NewGELUActivation computes it in the tensor's dtype.
             let c: Float = 0.7978845608028654
@@ -26,7 +27,7 @@ extension Activation {
     /// threads (the same operations per element, so the same bits as the loop below).
     func applyGated(_ gate: UnsafeMutableBufferPointer<Float>, up: UnsafeBufferPointer<Float>, threads: Int = 1) {
         if self == .silu, let g = gate.baseAddress, let u = up.baseAddress, up.count >= gate.count {
-            ingot_silu_gated(g, u, gate.count, Int32(threads))
+            ingot_silu_gated(g, u, gate.count, Int32(threads), KernelPath.best.simdFlag)
             return
         }
         apply(gate)

@@ -1,4 +1,5 @@
 internal import CIngotKernels
+import IngotFormat
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,6 +23,8 @@ struct Attention {
     /// - q: [T, ·] with row stride `ldq`, head h at column h·head_dim.
     /// - keys/values: the layer's cache, row stride `ldkv`, holding start + T rows.
     /// - out: [T, heads·head_dim] with row stride `ldo`.
+    /// - scores: heads × (start + 1) floats for one token; else max(1, threads) × min(T, queryBlock) × (start + T),
+    ///   a block per worker (`Workspace.reserve`).
     func run(q: UnsafePointer<Float>, ldq: Int, keys: UnsafePointer<Float>, values: UnsafePointer<Float>, ldkv: Int,
              out: UnsafeMutablePointer<Float>, ldo: Int, tokens t: Int, start: Int, scores: UnsafeMutablePointer<Float>,
              threads: Int = 1) {
@@ -30,28 +33,25 @@ struct Attention {
         if t == 1 {
             // A decoding step: one query row per head against start + 1 keys (a causal row sees them all), in one C
             // loop rather than two single-row products, heads split over the threads. `scores` holds heads rows.
-            ingot_attend_one(q, keys, values, ldkv, start + 1, heads, kvHeads, headDim, scale, out, scores, Int32(threads))
+            ingot_attend_one(q, keys, values, ldkv, start + 1, heads, kvHeads, headDim, scale, out, scores, Int32(threads),
+                             KernelPath.best.simdFlag)
             return
         }
+        // Heads are independent: each worker takes whole heads, its own slice of `scores`, and single-threaded
+        // products (two threads splitting a 128 × 128 product cost more in hand-offs than they save).
+        let slice = min(t, Workspace.queryBlock) * (start + t)
+        BLAS.setThreads(1)
         var i0 = 0
         while i0 < t {
             let rows = min(Workspace.queryBlock, t - i0)
             // Keys past the block's last query are masked for every row in it: leave them out of the product.
             let visible = causal ? start + i0 + rows : start + t
-            for h in 0..<heads {
-                let g = h / group
+            Parallel.pooled(heads, threads: threads) { h, w in
+                let g = h / group, scores = scores + w * slice
                 BLAS.gemmNT(m: rows, n: visible, k: headDim, alpha: scale, a: q + i0 * ldq + h * headDim, lda: ldq,
                             b: keys + g * headDim, ldb: ldkv, c: scores, ldc: visible)
-                for r in 0..<rows {
-                    let s = scores + r * visible
-                    let n = causal ? start + i0 + r + 1 : visible  // positions this query may see
-                    var m = -Float.infinity
-                    for j in 0..<n where s[j] > m { m = s[j] }
-                    var sum: Float = 0
-                    for j in 0..<n { let e = expf(s[j] - m); s[j] = e; sum += e }
-                    for j in 0..<n { s[j] /= sum }
-                    for j in n..<visible { s[j] = 0 }
-                }
+                // Row r sees start + i0 + r + 1 positions (causal) or all `visible`.
+                ingot_softmax_rows(scores, rows, visible, start + i0 + 1, causal ? 1 : 0, KernelPath.best.simdFlag)
                 BLAS.gemmNN(m: rows, n: headDim, k: visible, a: scores, lda: visible, b: values + g * headDim,
                             ldb: ldkv, c: out + i0 * ldo + h * headDim, ldc: ldo)
             }

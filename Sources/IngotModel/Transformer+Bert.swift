@@ -23,7 +23,7 @@ extension Transformer {
         guard t <= c.maxPositions else { throw ModelError.contextFull(position: t - 1, maxPositions: c.maxPositions) }
         reset()
         BLAS.setThreads(threads)
-        ws.reserve(tokens: t, context: t, config: c)
+        ws.reserve(tokens: t, context: t, config: c, threads: threads)
         cache.reserve(rows: t, filled: 0, limit: c.maxPositions)
 
         try embed(tokens, start: 0, positions: BertNames.positionEmbedding)

@@ -31,9 +31,9 @@ extension Transformer {
         try linear(l.up, input: xn, rows: t, inWidth: h, outWidth: f, into: up, ldc: f, bias: l.upBias)
         c.activation.applyGated(UnsafeMutableBufferPointer(start: gate, count: t * f),
                                 up: UnsafeBufferPointer(start: up, count: t * f),
-                                // Decoding steps only: in a prefill OpenBLAS's threads own the cores, and a pool thread
-                                // spinning beside them measured 2.3x slower.
-                                threads: t == 1 ? threads : 1)
+                                // The products run on the same pool (OpenBLAS's own threads stay idle), so no thread
+                                // spins beside these.
+                                threads: threads)
         try linear(l.down, input: gate, rows: t, inWidth: f, outWidth: h, into: ws.out.pointer, ldc: h, bias: l.downBias)
         addResidual(tokens: t)
     }

@@ -2,17 +2,21 @@ import IngotFamilies
 
 /// The reference forward pass (f32 compute) of the canonical layouts: llama (llama, qwen2), gpt2 and bert encoders.
 ///
-/// `prefill` runs a whole prompt through each layer at once (every projection is one sgemm over all T tokens);
+/// `prefill` runs a whole prompt through each layer at once (every projection multiplies all T tokens at once, in
+/// panels of the weight's rows decoded on Ingot's worker threads; attention runs heads in parallel);
 /// `step` feeds one more token against the key/value cache. Both share one code path, `forward`, which appends
 /// T tokens after the cached ones, so a step is a forward call with T = 1. The math is in specs/forward.md.
 ///
-/// Weights stay in the provider: each matrix is fetched as f32 right before its product and released after it.
+/// Weights stay in the provider: each matrix is decoded to f32 right before its product (a panel of rows per worker
+/// when the provider lends stored bytes, else the whole matrix) and released after it.
 /// Activations, the cache and the rotary tables live in buffers reused across calls.
 ///
 /// Encoders (bert) have no next-token logits: `encode` runs them, bidirectionally, from an empty state each call.
 ///
-/// Not thread-safe (it owns the cache). OpenBLAS's thread count is process-wide; every forward call sets it to
-/// `threads`, which makes logits bit-identical from run to run on one machine and library build.
+/// Not thread-safe (it owns the cache). Llama-layout logits are bit-identical from run to run and for any `threads`
+/// on one machine and library build: work splits along boundaries fixed by the shapes, each piece on one thread
+/// with single-threaded sgemm. GPT-2's Conv1D products and BERT run on OpenBLAS's threads, whose count (process-wide,
+/// set to `threads` for them) decides how a product is partitioned: those are bit-identical for a fixed count.
 public final class Transformer {
     public let config: ModelConfig
     public let weights: any WeightProvider
@@ -21,8 +25,8 @@ public final class Transformer {
     public private(set) var position = 0
     /// How decoding steps multiply block-quantized weights (prefill always dequantizes for sgemm).
     public var decodeActivations: DecodeActivations = .f32
-    /// Elements of the largest weight matrix a multi-row product decodes to f32 at once (16 Mi: 64 MiB); larger ones
-    /// (output heads) go in blocks of rows.
+    /// For providers that lend no stored bytes (whole f32 matrices only): elements of the largest weight matrix a
+    /// multi-row product takes at once (16 Mi: 64 MiB); larger ones (output heads) go in blocks of rows.
     var chunkElements = 16 << 20
     /// Called after each layer of a multi-token forward pass with (layers done, layers): progress for long prompts.
     public var layerProgress: ((Int, Int) -> Void)?
@@ -142,7 +146,7 @@ public final class Transformer {
             throw ModelError.contextFull(position: start + t - 1, maxPositions: c.maxPositions)
         }
         BLAS.setThreads(threads)
-        ws.reserve(tokens: t, context: start + t, config: c)
+        ws.reserve(tokens: t, context: start + t, config: c, threads: threads)
         cache.reserve(rows: start + t, filled: start, limit: c.maxPositions)
 
         let logits: Logits

@@ -23,11 +23,27 @@ final class Workspace {
     let sin = ScratchBuffer()
     /// A decoding step's activation vector quantized to q8 blocks (`DecodeActivations.q8`).
     let quantized = ScratchBuffer()
+    /// One decoded panel of weight rows per worker (`Transformer.panelProduct`).
+    let panel = ScratchBuffer()
+
+    /// Floats of one decoded panel at most: 1 MiB, half of a 2 MiB L2, so that the panel, the packed activations
+    /// and the output block of its sgemm stay in the cache between decoding and multiplying.
+    static let panelElements = 1 << 18
+
+    /// How a product's `rows` × `cols` weight splits into panels: `rows` rows each (a multiple of 16, OpenBLAS's
+    /// widest micro-tile; the last panel takes the remainder) and `count` of them, at least 4 so that two or four
+    /// workers share even a small matrix. A function of the shape only: the thread count never moves a boundary.
+    static func panels(rows: Int, cols: Int) -> (rows: Int, count: Int) {
+        let byCache = (rows * cols + panelElements - 1) / panelElements
+        let count = max(4, byCache)
+        let per = ((rows + count - 1) / count + 15) / 16 * 16
+        return (per, (rows + per - 1) / per)
+    }
 
     /// Query rows scored at once: bounds the scores buffer to `queryBlock` × context for long prompts.
     static let queryBlock = 256
 
-    func reserve(tokens t: Int, context: Int, config c: ModelConfig) {
+    func reserve(tokens t: Int, context: Int, config c: ModelConfig, threads: Int) {
         let h = c.hiddenSize
         x.reserve(t * h)
         xn.reserve(t * h)
@@ -36,7 +52,8 @@ final class Workspace {
         attn.reserve(t * c.numHeads * c.headDim)
         ffn1.reserve(t * c.ffnSize)
         if c.layout == .llama { ffn2.reserve(t * c.ffnSize) }
-        scores.reserve(max(min(t, Self.queryBlock), t == 1 ? c.numHeads : 1) * context)
+        // A prefill gives each worker its own block of scores; a decoding step holds one row per head.
+        scores.reserve((t == 1 ? c.numHeads : min(t, Self.queryBlock) * max(1, threads)) * context)
         if c.layout == .llama {
             cos.reserve(t * c.headDim / 2)
             sin.reserve(t * c.headDim / 2)

@@ -16,5 +16,18 @@ extension ModelTests {
                 #expect(b == c, "\(m.name), \(threads) threads: one model differs from itself")
             }
         }
+
+        /// Llama-layout prefills split their products into panels fixed by the matrix shape and their attention by
+        /// heads, all on Ingot's pool with single-threaded sgemm: the thread count decides who computes what, never
+        /// what is computed. (GPT-2's Conv1D products still run on OpenBLAS's threads.)
+        @Test("llama prefill logits do not depend on the thread count", arguments: ["llama-gqa", "llama-tied", "qwen2"])
+        func threadCountIndependent(_ name: String) throws {
+            let m = ModelFixture(name: name)
+            let one = try m.load(threads: 1).prefill(Fixtures.tokens).values.map(\.bitPattern)
+            for threads in [2, 3] {
+                let many = try m.load(threads: threads).prefill(Fixtures.tokens).values.map(\.bitPattern)
+                #expect(one == many, "\(name): \(threads) threads differ from 1")
+            }
+        }
     }
 }

@@ -50,6 +50,21 @@ extension ModelTests {
 }
 
 extension ModelTests.KVCacheTests {
+    /// Prefill multiplies stored matrices in panels of rows decoded on each worker (`panelProduct`); a provider that
+    /// lends only whole f32 matrices gets one sgemm per matrix. Both are the same product.
+    @Test("panels of decoded rows give the whole-matrix product", arguments: ["F32", "BF16", "Q8_0", "Q4_1"])
+    func panelProducts(_ type: String) throws {
+        let path = Fixtures.path("llama-gqa/gguf/llama-gqa-\(type).gguf")
+        let source = try CanonicalGGUFSource(path: path)
+        let config = try ModelConfig(metadata: source.metadata)
+        let panels = try Transformer(config: config, weights: TensorSourceWeights(source: source), threads: 2)
+        let whole = try Transformer(config: config, weights: WatchedWeights(TensorSourceWeights(source: CanonicalGGUFSource(path: path))),
+                                    threads: 2)
+        let a = try panels.prefill(Fixtures.tokens), b = try whole.prefill(Fixtures.tokens)
+        #expect(maxAbsDiff(a.values[...], b.values[...]) <= Self.tolerance)
+        #expect((0..<a.positions).allSatisfy { a.argmax($0) == b.argmax($0) })
+    }
+
     /// GGUF files of the llama-gqa fixture: decoding steps multiply their stored blocks directly (ingot_matvec)
     /// while prefill dequantizes whole matrices for sgemm; both compute the same model.
     @Test("decoding steps on stored f16/bf16/q8_0/q4_0/q4_1 weights equal prefill",
@@ -188,20 +203,22 @@ extension ModelTests.KVCacheTests {
 
     @Test("a matrix larger than the f32 budget is multiplied in blocks of rows with the same result", arguments: ModelFixture.all)
     func chunkedProducts(_ m: ModelFixture) throws {
-        let model = try m.load()
-        let full = try model.prefill(Fixtures.tokens)
+        // A provider that lends no stored bytes takes the whole-matrix path, where the f32 budget applies.
+        let model = try Transformer(config: m.config(), weights: WatchedWeights(TensorSourceWeights(source: m.source())))
+        let full = try m.load().prefill(Fixtures.tokens)
         model.chunkElements = 1000  // every fixture matrix (≥ 64×64) now goes in blocks of ≤ 15 rows
         let chunked = try model.prefill(Fixtures.tokens)
         #expect(maxAbsDiff(chunked.values[...], full.values[...]) <= Self.tolerance)
     }
 
-    @Test("the C SiLU gate gives the Swift loop's bits")
+    @Test("the C SiLU gate gives the bits of the Swift activation followed by the product")
     func siluGate() {
         let n = 5000
         let gate = (0..<n).map { Float($0 - n / 2) * 0.013 }, up = (0..<n).map { Float($0 % 97) * 0.1 - 4 }
         var c = gate, swift = gate
         c.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { Activation.silu.applyGated(g, up: $0, threads: 2) } }
-        for i in 0..<n { let v = swift[i]; swift[i] = v / (1 + expf(-v)); swift[i] *= up[i] }
+        swift.withUnsafeMutableBufferPointer { Activation.silu.apply($0) }
+        for i in 0..<n { swift[i] *= up[i] }
         #expect(c.map(\.bitPattern) == swift.map(\.bitPattern))
     }
 }

@@ -73,16 +73,31 @@ int ingot_q8_act_roundtrip(uint32_t ggml_type, const float *x, size_t cols, floa
 /// apart, head g at column g·head_dim; q and out are [heads·head_dim]. `scores` holds heads·n floats. Heads are
 /// split over `threads` threads; the result does not depend on the count.
 void ingot_attend_one(const float *q, const float *keys, const float *values, size_t ld, size_t n, size_t heads,
-                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads);
+                      size_t kv_heads, size_t head_dim, float scale, float *out, float *scores, int threads,
+                      int simd);
 
-/// gate[i] = silu(gate[i]) · up[i] = gate / (1 + expf(−gate)) · up, element by element exactly as the Swift
-/// reference computes it, split over `threads` threads (results independent of the count).
-void ingot_silu_gated(float *gate, const float *up, size_t n, int threads);
+/// e^x as the kernels below compute it (≤ 1 ulp from expf on normal results; +Inf above 88.72, 0 below -103.3,
+/// NaN stays NaN), the same bits on every path: the reference for tests and scalar callers.
+float ingot_expf(float x);
+
+/// gate[i] = silu(gate[i]) · up[i] = gate / (1 + ingot_expf(−gate)) · up, split over `threads` threads (results
+/// independent of the count; `simd` 1: the AVX2 build when the CPU has it, the same bits as the portable one).
+void ingot_silu_gated(float *gate, const float *up, size_t n, int threads, int simd);
+
+/// Softmax of each of `rows` rows of `ld` scores in place: row r covers its first `first + r` scores when `causal`
+/// (the positions its query may see; the rest become 0), else all `ld`. e^(s − max) by ingot_expf, summed in eight
+/// lanes reduced in one fixed order, then divided by the sum.
+void ingot_softmax_rows(float *scores, size_t rows, size_t ld, size_t first, int causal, int simd);
 
 /// Runs fn(ctx, part, parts) on the calling thread (part 0) and on up to parts − 1 pool threads that join while the
 /// call lasts. `fn` must claim its work piece by piece from counters in `ctx` until none is left, so that every piece
 /// is done exactly once however many threads join (part and parts are hints; a late thread may find nothing). Pool
 /// threads spin briefly between jobs, then sleep. A call that finds the pool busy (another thread's job) runs alone.
 void ingot_pool_run(int parts, void (*fn)(void *ctx, int part, int parts), void *ctx);
+
+/// Calls fn(ctx, item, worker) once for every item in 0..<count on the calling thread and up to threads − 1 pool
+/// threads, items claimed one at a time. `worker` (0 ..< threads) is the same for every item one thread runs, so
+/// per-worker scratch indexed by it is never shared. Which thread runs an item never changes what the item computes.
+void ingot_pool_for(size_t count, int threads, void (*fn)(void *ctx, size_t item, int worker), void *ctx);
 
 #endif
