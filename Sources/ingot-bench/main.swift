@@ -147,6 +147,7 @@ func read(_ path: String, _ args: [String]) throws -> JSONValue {
     ]))
 }
 
+BLASTuning.releaseIdleThreads()  // as the CLI does: no OpenBLAS thread spinning beside the timed work
 let args = Array(CommandLine.arguments.dropFirst())
 guard args.count >= 2 else { fail("usage: ingot-bench codec|read FILE [options]") }
 do {

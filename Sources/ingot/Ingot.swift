@@ -22,6 +22,7 @@ struct Ingot: ParsableCommand {
     /// Errors become one line on stderr: exit 1 for a bad file or a failed operation, 64 for a usage error.
     static func main() {
         tuneBLAS()
+        BLASTuning.releaseIdleThreads()
         installSignalCleanup()
         // `ingot help NAME` for a NAME that is no command: ArgumentParser would print the overview and exit 0.
         let args = CommandLine.arguments.dropFirst()
