@@ -119,18 +119,23 @@ INLINE float group_absmax(const float *x, size_t g) {
 }
 
 // ggml's q4_0 takes the first element of largest magnitude (a strict `<` scan starting from amax = 0), keeping its
-// sign; when every element is zero it keeps its initial +0.
-INLINE float group_signed_max(const float *x, size_t g, float amax) {
-    if (amax == 0.0f) return 0.0f;
+// sign; when every element is zero it keeps its initial +0. Order matters only when both +amax and -amax occur, so
+// one min/max pass (no branch per vector) decides every other group: the extreme is the maximum when it is larger
+// than minus the minimum, the minimum when smaller. *amax_out gets the largest magnitude (+0 for a zero group).
+INLINE float group_signed_extreme(const float *x, size_t g, float *amax_out) {
+    vf lo = SPLAT(INFINITY), hi = SPLAT(-INFINITY);
     size_t j = 0;
-    // Eight at a time to the first vector that holds it, then element by element inside that vector: the same first
-    // match as a plain scan.
-    for (; j + 8 <= g; j += 8) {
-        vi hit = VABS(LD(x + j)) == SPLAT(amax);
-        if (__builtin_reduce_or(hit)) break;
-    }
-    for (; j < g; j++) if (fabsf(x[j]) == amax) return x[j];
-    return 0.0f;  // unreachable for finite input
+    for (; j + 8 <= g; j += 8) { vf v = LD(x + j); lo = VMIN(lo, v); hi = VMAX(hi, v); }
+    float mn = INFINITY, mx = -INFINITY;
+    for (int k = 0; k < 8; k++) { mn = lo[k] < mn ? lo[k] : mn; mx = hi[k] > mx ? hi[k] : mx; }
+    for (; j < g; j++) { mn = x[j] < mn ? x[j] : mn; mx = x[j] > mx ? x[j] : mx; }
+    float neg = -mn;
+    if (mx > neg) { *amax_out = mx; return mx; }
+    if (neg > mx) { *amax_out = neg; return mn; }
+    *amax_out = fabsf(mx);
+    if (mx == 0.0f) return 0.0f;
+    for (j = 0; j < g; j++) if (fabsf(x[j]) == mx) return x[j];  // both signs reach amax: the first one wins
+    return mx;  // unreachable for finite input
 }
 
 // Minimum and maximum as ggml's sequential `v < min` / `v > max` scan finds them. Values do not depend on order;
@@ -186,8 +191,9 @@ INLINE int ref_q8_0_group(const float *x, uint8_t *out, size_t g) {
 
 // Codes of element j and j + g/2 share byte j: low nibble, high nibble.
 INLINE int ref_q4_0_group(const float *x, uint8_t *out, size_t g) {
-    float amax = group_absmax(x, g);
-    float max = group_signed_max(x, g, amax);
+    float amax;  // not needed here: the scale comes from the signed extreme
+    float max = group_signed_extreme(x, g, &amax);
+    (void)amax;
     float d = max / -8.0f;
     float id = d != 0.0f ? 1.0f / d : 0.0f;
     uint16_t h = ingot_quant_f32_to_f16(d);
@@ -425,8 +431,8 @@ static inline int half_neighbours(uint16_t h, uint16_t out[3]) {
 INLINE int search_sym_group(int type, const float *x, const float *w, uint8_t *out, size_t g, scratch_t *s) {
     const int is_q8 = type == INGOT_Q8_0;
     const float lo = is_q8 ? -127.0f : -8.0f, hi = is_q8 ? 127.0f : 7.0f;
-    float amax = group_absmax(x, g);
-    float max = is_q8 ? amax : group_signed_max(x, g, amax);
+    float amax;
+    const float max = is_q8 ? (amax = group_absmax(x, g)) : group_signed_extreme(x, g, &amax);
     uint16_t href = ingot_quant_f32_to_f16(is_q8 ? amax / 127.0f : max / -8.0f);
     if (f16_is_inf(href)) return 1;  // the reference overflow rule, so both methods refuse the same groups
 
