@@ -54,6 +54,7 @@ def main():
             figures[f"{name}_speed_ratio"] = bl / bs
             figures[f"{name}_ingot_gbps"] = size / bs / 1e9
             figures[f"{name}_ref_speed_ratio"] = bl / br
+            figures[f"{name}_ref_gbps"] = size / br / 1e9
         report("quantize", **figures)
 
 
