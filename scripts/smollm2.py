@@ -155,7 +155,7 @@ def cmd_bench(threads=2, n=128):
     import argparse
     ap = argparse.ArgumentParser(prog="smollm2.py bench")
     ap.add_argument("--llama-python", default=sys.executable)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     a = ap.parse_args(sys.argv[2:])
     build_release()
     path = gguf_path()

@@ -5,20 +5,14 @@ extension Transformer {
     func linear(_ name: String, input x: UnsafePointer<Float>, rows: Int, inWidth: Int, outWidth: Int,
                 into y: UnsafeMutablePointer<Float>, ldc: Int, bias: [Float]?) throws {
         inputObserver?(name, x, rows, inWidth)
-        // One token (a decoding step): multiply the stored matrix directly when the kernel takes its dtype.
-        if rows == 1, try weights.withStoredMatrix(name, { m -> Bool in
+        // The matrix as stored, when the provider lends it: one token (a decoding step) multiplies it directly when
+        // the kernel takes its dtype; several (a prefill) decode it in panels of rows, each multiplied at once.
+        if try weights.withStoredMatrix(name, { m -> Bool in
             guard m.rows == outWidth, m.cols == inWidth else {
                 throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [m.rows, m.cols])
             }
-            return MatVec.run(m, x: x, y: y, threads: threads, activations: decodeActivations, scratch: ws.quantized)
-        }) == true {
-            if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
-            return
-        }
-        // Several tokens (a prefill): panels of the stored matrix's rows, each decoded to f32 and multiplied at once.
-        if rows > 1, try weights.withStoredMatrix(name, { m -> Bool in
-            guard m.rows == outWidth, m.cols == inWidth else {
-                throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [m.rows, m.cols])
+            if rows == 1 {
+                return MatVec.run(m, x: x, y: y, threads: threads, activations: decodeActivations, scratch: ws.quantized)
             }
             try panelProduct(m, name: name, input: x, rows: rows, into: y, ldc: ldc)
             return true
