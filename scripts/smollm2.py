@@ -168,7 +168,7 @@ def cmd_bench(threads=2, n=128):
     ing, hf, ll = {"all": inf, "last": inf}, {"all": inf, "last": inf}, {"all": inf, "last": inf}
     run_llama = not os.environ.get("INGOT_BENCH_NO_LLAMA")
     llama_note, out = "", {}
-    for _ in range(max(1, a.rounds)):
+    for r in range(max(1, a.rounds)):
         for key, extra in (("all", []), ("last", ["--last"])):
             # --repeat 4: the first pass (cold pages, first allocations) is the warm-up; best of the other 3.
             out = json.loads(run([BENCH, "forward", path, "--tokens", str(n), "--threads", str(threads), "--repeat",
@@ -196,6 +196,8 @@ def cmd_bench(threads=2, n=128):
                 got = json.loads(o.stdout.strip().splitlines()[-1])
                 ll = {k: min(ll[k], got[k]) for k in ("all", "last")}
                 llama_note = f"llama.cpp build: {got['system'].strip()}"
+        print(f"  round {r + 1}: best so far ingot {ing['all']:.3f}/{ing['last']:.3f}, transformers "
+              f"{hf['all']:.3f}/{hf['last']:.3f}, llama.cpp {ll['all']:.3f}/{ll['last']:.3f} s (all/last)", flush=True)
     print(f"{n}-token forward pass, {threads} threads, SmolLM2-135M (Q4_1 GGUF); Ingot f32 compute, SIMD "
           f"{out['simd']}, OpenBLAS {out['blas_core']}; every side warm, best over {a.rounds} alternating rounds")
     print(f"{'':34}{'all logits':>12}{'last only':>12}")
