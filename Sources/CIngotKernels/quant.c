@@ -764,39 +764,6 @@ int ingot_quant_has_avx2(void) {
 #endif
 }
 
-// The reference quantizer with the converter's error measurement fused in: each group is decoded right after it is
-// written (by dequant_body, so the floats are the block codec's) and compared while both are in L1, instead of a
-// finiteness scan before and a decode + compare pass over the whole chunk after. Lanes as ingot_error_sums: element
-// j of the chunk goes to lane j mod 8 (g is a multiple of 8), so the sums are those statistics up to the rounding
-// of fused multiply-adds. A non-finite input makes Σx² non-finite (finite f32 squares cannot overflow a double):
-// the caller then takes the scanning path to name the element.
-#define MEASURED_MAX_G 256
-typedef double vd __attribute__((ext_vector_type(8)));
-
-INLINE int64_t ref_measured_body(int type, const float *src, uint8_t *dst, size_t ngroups, size_t g, double e8[8],
-                                 double s8[8], double m8[8]) {
-    size_t bb = ingot_quant_block_bytes(type, g);
-    vd e = 0.0, sq = 0.0, m = 0.0;
-    float y[MEASURED_MAX_G];
-    for (size_t i = 0; i < ngroups; i++) {
-        const float *x = src + i * g;
-        uint8_t *out = dst + i * bb;
-        int bad = type == INGOT_Q8_0 ? ref_q8_0_group(x, out, g)
-                : type == INGOT_Q4_0 ? ref_q4_0_group(x, out, g)
-                                     : ref_q4_1_group(x, out, g);
-        if (bad) return (int64_t)i;
-        dequant_body(type, out, y, 1, g);
-        for (size_t j = 0; j < g; j += 8) {
-            vd xv = __builtin_convertvector(LD(x + j), vd), d = __builtin_convertvector(LD(y + j), vd) - xv;
-            e += d * d;
-            sq += xv * xv;
-            m = __builtin_elementwise_max(m, __builtin_elementwise_abs(d));
-        }
-    }
-    for (int k = 0; k < 8; k++) { e8[k] = e[k]; s8[k] = sq[k]; m8[k] = m[k]; }
-    return -1;
-}
-
 static int64_t ref_portable(int type, const float *src, uint8_t *dst, size_t n, size_t g) {
     return ref_body(type, src, dst, n, g);
 }
@@ -812,10 +779,6 @@ static size_t nonfinite_portable(const float *src, size_t n) { return nonfinite_
 #ifdef INGOT_QUANT_X86
 AVX2_TARGET static int64_t ref_avx2(int type, const float *src, uint8_t *dst, size_t n, size_t g) {
     return ref_body(type, src, dst, n, g);
-}
-AVX2_TARGET static int64_t ref_measured_avx2(int type, const float *src, uint8_t *dst, size_t n, size_t g, double *e,
-                                             double *s, double *m) {
-    return ref_measured_body(type, src, dst, n, g, e, s, m);
 }
 AVX2_TARGET static int64_t search_avx2(int type, const float *src, uint8_t *dst, size_t n, size_t g,
                                        const float *w, size_t gpr, size_t first, float *scratch) {
@@ -843,23 +806,6 @@ int64_t ingot_quantize_ref(int type, const float *src, void *dst, size_t ngroups
     if (USE_AVX2(simd)) return ref_avx2(type, src, dst, ngroups, g);
 #endif
     return ref_portable(type, src, dst, ngroups, g);
-}
-
-int64_t ingot_quantize_ref_measured(int type, const float *src, void *dst, size_t ngroups, size_t g, int simd,
-                                    double *err2, double *sig2, double *max_abs) {
-    if (ingot_quant_block_bytes(type, g) == 0 || g % 8 != 0 || g > MEASURED_MAX_G) return -2;
-    double e[8], s[8], m[8];
-    int64_t r;
-#ifdef INGOT_QUANT_X86
-    if (USE_AVX2(simd)) r = ref_measured_avx2(type, src, dst, ngroups, g, e, s, m);
-    else
-#endif
-        r = ref_measured_body(type, src, dst, ngroups, g, e, s, m);
-    if (r != -1) return r;
-    double te = 0, ts = 0, tm = 0;
-    for (int k = 0; k < 8; k++) { te += e[k]; ts += s[k]; tm = m[k] > tm ? m[k] : tm; }
-    *err2 = te; *sig2 = ts; *max_abs = tm;
-    return -1;
 }
 
 int64_t ingot_quantize_search(int type, const float *src, void *dst, size_t ngroups, size_t g,

@@ -33,19 +33,6 @@ enum QuantKernel {
         }
     }
 
-    /// `ref` and the error of its result in one pass (q8_0/q4_0/q4_1 with a group size that is a multiple of 8, up
-    /// to 256): (Σerr², Σx², max |err|), or nil when the kernel did not settle the chunk — another type or group
-    /// size, or an overflowing scale (the caller then runs `ref` for the error to name). A non-finite input comes
-    /// back as a non-finite Σx².
-    func refMeasured(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ n: Int, _ g: Int, _ simd: Int32)
-        -> (error: Double, signal: Double, maxAbs: Double)?
-    {
-        guard case let .grouped(t) = self else { return nil }
-        var e = 0.0, s = 0.0, m = 0.0
-        guard ingot_quantize_ref_measured(t, x, y, n, g, simd, &e, &s, &m) == -1 else { return nil }
-        return (e, s, m)
-    }
-
     /// `simd`: the instruction-set level (`KernelPath.searchLevel`: 0 portable, 1 AVX2, 2 AVX-512); every level writes
     /// the same bytes.
     func search(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer, _ n: Int, _ g: Int, weights: UnsafePointer<Float>?,

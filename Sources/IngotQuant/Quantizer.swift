@@ -79,14 +79,6 @@ public enum Quantizer {
                 let first = c * chunkGroups
                 let n = min(chunkGroups, groupCount - first)
                 let x = src + first * g
-                // The reference with its error measured in the same pass (one read of the chunk); a chunk it cannot
-                // settle (a non-finite value, an overflowing scale, a group size it does not take) goes the long way.
-                if measure, !search, need.quantize, let fused = kernel.refMeasured(x, dst + first * blockBytes, n, g, simd),
-                    fused.signal.isFinite
-                {
-                    sums[c] = (fused.error, fused.signal, fused.maxAbs)
-                    return
-                }
                 let bad = ingot_quant_find_nonfinite(x, n * g, simd)
                 if bad < n * g {
                     badValue[c] = first * g + bad

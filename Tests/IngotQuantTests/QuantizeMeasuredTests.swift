@@ -13,8 +13,7 @@ import Testing
         }
     }
 
-    /// Group sizes 32 and 96 take the reference kernel's fused measurement (multiples of 8 up to 256), 12 the
-    /// scan-quantize-decode-compare path; the search always the latter.
+    /// Both methods, and group sizes that are and are not a multiple of the kernels' 8 lanes.
     @Test(arguments: [DType.q8_0, .q4_0, .q4_1], [(QuantMethod.ref, 32), (.ref, 96), (.ref, 12), (.search, 32)])
     func measuringWhileQuantizingEqualsMeasuringAfterwards(dtype: DType, how: (QuantMethod, Int)) throws {
         let (method, g) = how

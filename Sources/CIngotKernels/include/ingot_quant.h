@@ -29,13 +29,6 @@ size_t ingot_quant_find_nonfinite(const float *src, size_t n, int simd);
 /// written; otherwise the index of the first group whose scale (or, for q4_1, minimum) overflows f16: the groups
 /// before it are written, that one and the ones after it are not. -2 for an unknown type.
 int64_t ingot_quantize_ref(int type, const float *src, void *dst, size_t ngroups, size_t g, int simd);
-/// ingot_quantize_ref (same bytes) plus the error of the result: Σ(decoded − x)², Σx² and max |decoded − x| over the
-/// ngroups·g values, decoded exactly as ingot_dequantize does (the sums are statistics: summed in eight lanes, fused
-/// multiply-adds where the path has them). For g a multiple of 8 up to 256; -2 otherwise (nothing written). A NaN or
-/// infinity in src leaves *sig2 non-finite (the caller looks for the element); -1 when written, else the first
-/// group whose f16 scale overflows (sums not set).
-int64_t ingot_quantize_ref_measured(int type, const float *src, void *dst, size_t ngroups, size_t g, int simd,
-                                    double *err2, double *sig2, double *max_abs);
 
 /// Floats of scratch memory one call of ingot_quantize_search needs for group size `g` (0 on overflow).
 size_t ingot_quant_search_scratch_floats(size_t g);
