@@ -6,7 +6,7 @@ and q4_1 by both, 2 threads, files in the page cache, end to end (read, quantize
   llama.cpp: llama_model_quantize(f32.gguf, out.gguf, ftype, nthread=2, pure=True)
   ingot:     ingot convert f32.gguf -o out.ingot --quantize TYPE [--method ref]  (also measures each tensor's error)
 Both Ingot methods are timed: the default search (figures TYPE_speed_ratio, TYPE_ingot_gbps) and ggml's reference
-(TYPE_ref_speed_ratio). Runs alternate between the tools and the best of --repeat (default 3) counts, so a shared
+(TYPE_ref_speed_ratio). Runs alternate between the tools and the best of --repeat (default 5) counts, so a shared
 machine's load hits both alike. Throughput is GB/s of f32 input. Needs llama-cpp-python.
 Usage: python3 scripts/bench_quant_llamacpp.py [--repeat N]
 """
@@ -18,7 +18,7 @@ from smollm2 import gguf_path
 def main():
     import llama_cpp
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=3, help="best of N runs of each tool")
+    ap.add_argument("--repeat", type=int, default=5, help="best of N runs of each tool")
     a = ap.parse_args()
     build_release(("ingot",))
     src = gguf_path()
