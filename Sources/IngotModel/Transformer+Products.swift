@@ -11,7 +11,7 @@ extension Transformer {
             guard m.rows == outWidth, m.cols == inWidth else {
                 throw ModelError.shapeMismatch(tensor: name, expected: [outWidth, inWidth], found: [m.rows, m.cols])
             }
-            if rows == 1 {
+            if rows == 1, !multiRow {
                 return MatVec.run(m, x: x, y: y, threads: threads, activations: decodeActivations, scratch: ws.quantized)
             }
             try panelProduct(m, name: name, input: x, rows: rows, into: y, ldc: ldc)
@@ -129,8 +129,9 @@ extension Transformer {
     }
 
     /// The residual connection: x += out over [T, hidden].
-    func addResidual(tokens t: Int) {
+    /// x += out over rows `from ..< t`.
+    func addResidual(tokens t: Int, from: Int = 0) {
         let x = ws.x.pointer, o = ws.out.pointer
-        for i in 0..<(t * config.hiddenSize) { x[i] += o[i] }
+        for i in (from * config.hiddenSize)..<(t * config.hiddenSize) { x[i] += o[i] }
     }
 }

@@ -25,6 +25,9 @@ public final class Transformer {
     public private(set) var position = 0
     /// How decoding steps multiply block-quantized weights (prefill always dequantizes for sgemm).
     public var decodeActivations: DecodeActivations = .f32
+    /// True during a multi-token forward call: its products stay on the prefill path (sgemm over panels) even when
+    /// the last layer multiplies a single row, so a prompt's logits never mix in the decoding kernels' arithmetic.
+    var multiRow = false
     /// For providers that lend no stored bytes (whole f32 matrices only): elements of the largest weight matrix a
     /// multi-row product takes at once (16 Mi: 64 MiB); larger ones (output heads) go in blocks of rows.
     var chunkElements = 16 << 20
@@ -154,10 +157,17 @@ public final class Transformer {
         case let .llama(layers, finalNorm, head, rope):
             try embed(tokens, start: start, positions: nil)
             rotaryTables(rope, tokens: t, start: start)
+            // The last layer's outputs feed only the logits: as llama.cpp does, compute them for the positions that
+            // get logits (its keys and values still go into the cache for every position). Calibration watches every
+            // product's input, so it keeps every row.
+            let from = inputObserver == nil ? min(max(0, logitsFrom), t - 1) : 0
+            multiRow = t > 1
+            defer { multiRow = false }
             for (i, layer) in layers.enumerated() {
-                try llamaLayer(layer, index: i, tokens: t, start: start, rope: rope)
+                try llamaLayer(layer, index: i, tokens: t, start: start, rope: rope, outputsFrom: i == layers.count - 1 ? from : 0)
                 if t > 1 { layerProgress?(i + 1, layers.count) }
             }
+            multiRow = false  // the head of a single position multiplies its stored blocks directly, as before
             Norms.rms(ws.x.pointer, into: ws.xn.pointer, rows: t, width: c.hiddenSize, weight: finalNorm, eps: Float(c.normEps))
             logits = try outputHead(head, tokens: t, from: min(max(0, logitsFrom), t - 1))
         case let .gpt2(layers, lnW, lnB):

@@ -53,7 +53,8 @@ final class Workspace {
         ffn1.reserve(t * c.ffnSize)
         if c.layout == .llama { ffn2.reserve(t * c.ffnSize) }
         // A prefill gives each worker its own block of scores; a decoding step holds one row per head.
-        scores.reserve((t == 1 ? c.numHeads : min(t, Self.queryBlock) * max(1, threads)) * context)
+        // (A prefill whose last layer computes one position takes the one-token path there.)
+        scores.reserve(max(c.numHeads, min(t, Self.queryBlock) * max(1, threads)) * context)
         if c.layout == .llama {
             cos.reserve(t * c.headDim / 2)
             sin.reserve(t * c.headDim / 2)

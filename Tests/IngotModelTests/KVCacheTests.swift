@@ -98,6 +98,32 @@ extension ModelTests.KVCacheTests {
         #expect(maxAbsDiff(tail.values[...], full.values[(5 * full.vocab)...]) <= Self.tolerance)
     }
 
+    /// A prefill that wants logits only from some position computes its last layer for those rows only; the cache
+    /// must still hold every position's keys and values, so the next step sees the whole prompt.
+    @Test("a step after prefill(logitsFrom: last) equals a step after a full prefill", arguments: ModelFixture.all)
+    func stepAfterLastOnly(_ m: ModelFixture) throws {
+        let tokens = Fixtures.tokens, next = Fixtures.tokens[1]
+        let a = try m.load(), b = try m.load()
+        _ = try a.prefill(tokens)
+        _ = try b.prefill(tokens, logitsFrom: tokens.count - 1)
+        let sa = try a.step(next), sb = try b.step(next)
+        #expect(maxAbsDiff(sa[...], sb[...]) <= Self.tolerance)
+        #expect(argmax(sa[...]) == argmax(sb[...]))
+    }
+
+    /// Calibration sums every product's input over every position: with an observer the last layer keeps all rows.
+    @Test("an input observer sees every row of every product, even when only the last logits are wanted")
+    func observerSeesEveryRow() throws {
+        let model = try ModelFixture(name: "llama-gqa").load()
+        var rowsSeen: [String: Int] = [:]
+        model.inputObserver = { name, _, rows, _ in rowsSeen[name, default: 0] += rows }
+        let tokens = Fixtures.tokens
+        _ = try model.prefill(tokens, logitsFrom: tokens.count - 1)
+        let layerProducts = rowsSeen.filter { $0.key.contains(".layers.") }
+        #expect(!layerProducts.isEmpty)
+        #expect(layerProducts.values.allSatisfy { $0 == tokens.count }, "\(layerProducts)")
+    }
+
     /// The q8 arithmetic rounds activations to 8 bits: close to the reference, not equal to it.
     @Test("q8 decoding activations stay close to the f32 ones", arguments: ["Q8_0", "Q4_0", "Q4_1"])
     func q8Steps(_ type: String) throws {
