@@ -6,10 +6,10 @@
 // two factors so that results down to the subnormals and up to overflow come out right. Multiplications and
 // additions are never fused (FP_CONTRACT OFF), so the portable build, the AVX2 build and the scalar ingot_expf give
 // the same bits: every lane does the same IEEE operations in the same order.
+#include "ingot_kernels.h"
 #include "ingot_matvec.h"
 #include "matvec_common.h"
 #include <math.h>
-#include <stdatomic.h>
 
 #pragma STDC FP_CONTRACT OFF
 // Every function taking or returning a v8f is always inlined, so no call passes one across the ABI the warning is about.
@@ -96,37 +96,36 @@ static void silu_portable(float *gate, const float *up, size_t n) { silu_body(ga
 AVX2_TARGET static void silu_avx2(float *gate, const float *up, size_t n) { silu_body(gate, up, n); }
 #endif
 
+/// The AVX2 build when asked for (`simd`) and the CPU has it; decided once per call, not per chunk.
+static int use_avx2(int simd) { return simd && ingot_cpu_has_avx2_fma(); }
+
+#define SILU_CHUNK 4096
+
 typedef struct {
     float *gate;
     const float *up;
-    size_t n, chunk;
-    int simd;
-    _Atomic size_t next;
+    size_t n;
+    int avx2;
 } silu_job;
 
-/// Chunks claimed from the job's counter: each element is gated exactly once (the operation is in place, so a
-/// chunk done twice would be wrong, not merely wasted).
-static void silu_part(void *ctx, int part, int parts) {
-    (void)part;
-    (void)parts;
-    silu_job *j = ctx;
-    for (size_t a; (a = atomic_fetch_add(&j->next, j->chunk)) < j->n;) {
-        size_t m = a + j->chunk < j->n ? j->chunk : j->n - a;
+/// One chunk of the gate: each chunk is one pool item, so every element is gated exactly once (the operation is in
+/// place, so a chunk done twice would be wrong, not merely wasted).
+static void silu_item(void *ctx, size_t item, int worker) {
+    (void)worker;
+    const silu_job *j = ctx;
+    size_t a = item * SILU_CHUNK, m = j->n - a < SILU_CHUNK ? j->n - a : SILU_CHUNK;
 #ifdef MV_X86
-        if (j->simd && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-            silu_avx2(j->gate + a, j->up + a, m);
-            continue;
-        }
-#endif
-        silu_portable(j->gate + a, j->up + a, m);
+    if (j->avx2) {
+        silu_avx2(j->gate + a, j->up + a, m);
+        return;
     }
+#endif
+    silu_portable(j->gate + a, j->up + a, m);
 }
 
 void ingot_silu_gated(float *gate, const float *up, size_t n, int threads, int simd) {
-    int parts = threads < 1 ? 1 : threads;
-    if (n < 4096) parts = 1;
-    silu_job j = {gate, up, n, 4096, simd, 0};
-    ingot_pool_run(parts, silu_part, &j);
+    silu_job j = {gate, up, n, use_avx2(simd)};
+    ingot_pool_for((n + SILU_CHUNK - 1) / SILU_CHUNK, threads, silu_item, &j);
 }
 
 // ---- Softmax ---------------------------------------------------------------------------------------------------
@@ -177,7 +176,7 @@ AVX2_TARGET static void softmax_avx2(float *s, size_t rows, size_t ld, size_t fi
 
 void ingot_softmax_rows(float *scores, size_t rows, size_t ld, size_t first, int causal, int simd) {
 #ifdef MV_X86
-    if (simd && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    if (use_avx2(simd)) {
         softmax_avx2(scores, rows, ld, first, causal);
         return;
     }

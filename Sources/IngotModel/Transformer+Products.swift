@@ -52,7 +52,7 @@ extension Transformer {
         if let bias { addRows(bias, to: y, rows: rows, width: outWidth, ld: ldc) }
     }
 
-    /// y[t, out] = x[t, in] · Wᵀ for a stored W [out, in], in panels of `Workspace.panelRows` rows: each worker decodes
+    /// y[t, out] = x[t, in] · Wᵀ for a stored W [out, in], in panels of rows (`Workspace.panels`): each worker decodes
     /// a panel into its own scratch, small enough to stay in its core's L2 cache, and multiplies it there with a
     /// single-threaded sgemm into the panel's columns of y. Decoding a whole matrix first wrote it out to memory
     /// and read it back (13 % of a SmolLM2 prefill's CPU time), and OpenBLAS's own threads spun beside the decoding

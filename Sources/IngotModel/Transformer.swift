@@ -25,8 +25,9 @@ public final class Transformer {
     public private(set) var position = 0
     /// How decoding steps multiply block-quantized weights (prefill always dequantizes for sgemm).
     public var decodeActivations: DecodeActivations = .f32
-    /// True during a multi-token forward call: its products stay on the prefill path (sgemm over panels) even when
-    /// the last layer multiplies a single row, so a prompt's logits never mix in the decoding kernels' arithmetic.
+    /// True during a multi-token forward call's layers: their products stay on the prefill path (sgemm over panels)
+    /// even when the last layer multiplies a single row, so a prompt's logits never take the decoding steps' product
+    /// arithmetic (`decodeActivations`, q8 in `generate`).
     var multiRow = false
     /// For providers that lend no stored bytes (whole f32 matrices only): elements of the largest weight matrix a
     /// multi-row product takes at once (16 Mi: 64 MiB); larger ones (output heads) go in blocks of rows.
